@@ -1,0 +1,223 @@
+# bash completion for ns(1)                                -*- shell-script -*-
+#
+# Completes the commands, their options, the values of --runtime, comma
+# lists of column names for -o/--output, and for commands that take an <id>
+# the IDs and names of the instances that exist now, read from
+# `ns ls -n -o ID,NAME`: one instance a line, the ID, blanks, then the name
+# (which may be empty and, rarely, may hold blanks).
+#
+# Self-contained: it needs bash 4.2 or later, not the bash-completion
+# package's helpers.
+
+_ns_commands='ls ps help'
+_ns_runtimes='docker podman containerd cri-o kubernetes lxc nspawn runc crun flatpak snap firejail bwrap ns unshare netns garden host -'
+
+# The columns of a command, the default ones first, as one word a line.
+_ns_columns()
+{
+        case $1 in
+        ls)
+                printf '%s\n' ID NAME RUNTIME PID NPROCS USER NS COMMAND \
+                        RUNTIME_ID PPID UID PARENT PRIVATE SHARED \
+                        USERNS MNTNS PIDNS NETNS UTSNS IPCNS CGROUPNS TIMENS
+                ;;
+        ps)
+                printf '%s\n' PID NSPID USER STATE CPU RSS COMMAND \
+                        PPID UID THREADS COMM TIME
+                ;;
+        esac
+}
+
+_ns_defaults()
+{
+        case $1 in
+        ls) printf '%s\n' ID NAME RUNTIME PID NPROCS USER NS COMMAND ;;
+        ps) printf '%s\n' PID NSPID USER STATE CPU RSS COMMAND ;;
+        esac
+}
+
+_ns_options()
+{
+        case $1 in
+        ls)
+                printf '%s\n' -a --all -J --json -r --raw -n --noheadings \
+                        -o --output --output-all -H --list-columns -T --tree \
+                        --runtime -h --help
+                ;;
+        ps)
+                printf '%s\n' -J --json -r --raw -n --noheadings -o --output \
+                        --output-all -H --list-columns -h --help
+                ;;
+        esac
+}
+
+# Complete the comma list $2 of columns of command $3. $1 is what stands
+# before the list in the word bash replaces ("-o", "--output=" or nothing).
+_ns_complete_columns()
+{
+        local pre=$1 list=$2 cmd=$3 head='' last col
+        local -A used=()
+        local -a cols
+
+        if [[ $list == *,* ]]; then
+                head=${list%,*},
+                last=${list##*,}
+        else
+                last=$list
+        fi
+        if [[ $list == +* ]]; then
+                # "+LIST" adds to the defaults: do not offer them again
+                [[ -z $head ]] && head=+ last=${last#+}
+                mapfile -t cols < <(_ns_defaults "$cmd")
+                for col in "${cols[@]}"; do
+                        used[$col]=1
+                done
+        fi
+        IFS=, read -r -a cols <<<"${head#+}"
+        for col in "${cols[@]}"; do
+                [[ -n $col ]] && used[${col^^}]=1
+        done
+
+        mapfile -t cols < <(_ns_columns "$cmd")
+        for col in "${cols[@]}"; do
+                [[ -n ${used[$col]:-} ]] && continue
+                # column names are matched in any case, as ns does
+                [[ $col == "${last^^}"* ]] && COMPREPLY+=("$pre$head$col")
+        done
+        # leave the cursor after the name, where a comma may follow
+        compopt -o nospace 2>/dev/null
+}
+
+# Complete instance IDs and names matching $2, asking the ns binary $1.
+_ns_complete_instances()
+{
+        local ns=$1 cur=$2 line id name quoted
+
+        while IFS= read -r line; do
+                line=${line#"${line%%[![:space:]]*}"}
+                id=${line%%[[:space:]]*}
+                [[ -z $id ]] && continue
+                name=${line:${#id}}
+                name=${name#"${name%%[![:space:]]*}"}
+                name=${name%"${name##*[![:space:]]}"}
+                [[ $id == "$cur"* ]] && COMPREPLY+=("$id")
+                [[ -z $name || $name == - ]] && continue
+                # the name goes on the command line as it is: quote it
+                printf -v quoted '%q' "$name"
+                if [[ $name == "$cur"* || $quoted == "$cur"* ]]; then
+                        COMPREPLY+=("$quoted")
+                fi
+        done < <(command "$ns" ls -n -o ID,NAME 2>/dev/null)
+}
+
+_ns()
+{
+        local cur=${COMP_WORDS[COMP_CWORD]} prev='' prev2=''
+        local ns=${COMP_WORDS[0]} cmd='' word opt='' val='' pre=''
+        local -i i npos=0 optsdone=0
+        # short options that take no argument, which may come before o in "-rno"
+        local flags='[aJrnTHh]*'
+
+        COMPREPLY=()
+        ((COMP_CWORD >= 1)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+        ((COMP_CWORD >= 2)) && prev2=${COMP_WORDS[COMP_CWORD - 2]}
+
+        # Run the binary that is being completed ("./build/ns ps <TAB>") when
+        # it was given by a path, else the ns found in PATH.
+        [[ $ns == */* && -x $ns && ! -d $ns ]] || ns=ns
+
+        # The command is the first word that is not an option; count the
+        # arguments after it, stepping over the values of options.
+        for ((i = 1; i < COMP_CWORD; i++)); do
+                word=${COMP_WORDS[i]}
+                if [[ -z $cmd ]]; then
+                        [[ $word == -* ]] || cmd=$word
+                        continue
+                fi
+                if ((optsdone)); then
+                        npos+=1
+                        continue
+                fi
+                case $word in
+                --)
+                        optsdone=1
+                        ;;
+                --output | --runtime)
+                        # "--output=LIST" is three words when "=" breaks words
+                        if [[ ${COMP_WORDS[i + 1]:-} == = ]]; then
+                                i+=2
+                        else
+                                i+=1
+                        fi
+                        ;;
+                -*)
+                        [[ $word =~ ^-${flags}o$ ]] && i+=1
+                        ;;
+                *)
+                        npos+=1
+                        ;;
+                esac
+        done
+
+        if [[ -z $cmd ]]; then
+                if [[ $cur == -* ]]; then
+                        mapfile -t COMPREPLY < <(compgen -W '-h --help -V --version' -- "$cur")
+                else
+                        mapfile -t COMPREPLY < <(compgen -W "$_ns_commands" -- "$cur")
+                fi
+                return 0
+        fi
+
+        case $cmd in
+        help)
+                ((npos == 0)) && mapfile -t COMPREPLY < <(compgen -W 'ls ps' -- "$cur")
+                return 0
+                ;;
+        ls | ps) ;;
+        *)
+                return 0
+                ;;
+        esac
+
+        # The value of an option, in each way it can be written.
+        if ((!optsdone)); then
+                if [[ $cur == = && ($prev == --output || $prev == --runtime) ]]; then
+                        opt=$prev val=
+                elif [[ $prev == = && ($prev2 == --output || $prev2 == --runtime) ]]; then
+                        opt=$prev2 val=$cur
+                elif [[ $cur == --output=* || $cur == --runtime=* ]]; then
+                        opt=${cur%%=*} val=${cur#*=} pre=${cur%%=*}=
+                elif [[ $cur =~ ^(-${flags}o)(.+)$ ]]; then
+                        opt=-o val=${BASH_REMATCH[2]} pre=${BASH_REMATCH[1]}
+                elif [[ $prev == --output || $prev == --runtime || $prev =~ ^-${flags}o$ ]]; then
+                        opt=$prev val=$cur
+                fi
+        fi
+        case $opt in
+        '') ;;
+        --runtime)
+                [[ $cmd == ls ]] || return 0
+                local r
+                for r in $_ns_runtimes; do
+                        [[ $r == "$val"* ]] && COMPREPLY+=("$pre$r")
+                done
+                return 0
+                ;;
+        *)
+                _ns_complete_columns "$pre" "$val" "$cmd"
+                return 0
+                ;;
+        esac
+
+        if [[ $cur == -* ]] && ((!optsdone)); then
+                mapfile -t COMPREPLY < <(compgen -W "$(_ns_options "$cmd")" -- "$cur")
+                return 0
+        fi
+
+        if [[ $cmd == ps ]] && ((npos == 0)); then
+                _ns_complete_instances "$ns" "$cur"
+        fi
+        return 0
+}
+
+complete -F _ns ns

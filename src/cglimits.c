@@ -1,0 +1,579 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "cglimits.h"
+#include "macro.h"
+#include "util.h"
+
+static const char *const controller_names[LIMITS_CONTROLLER_MAX] = {
+        [LIMITS_MEMORY] = "memory",
+        [LIMITS_PIDS] = "pids",
+        [LIMITS_CPU] = "cpu",
+};
+
+struct Limits {
+        bool v2;
+        char *leaf[LIMITS_CONTROLLER_MAX]; /* absolute paths; v2: only [0]; NULL: none */
+        int cgroup_fd;                     /* v2 leaf */
+        int procs_fds[LIMITS_CONTROLLER_MAX];
+        size_t n_procs_fds;
+        pid_t cleaner;
+        int cleaner_fd; /* write end: closing it (or dying) lets the cleaner go */
+};
+
+bool cglimits_empty(const LimitsConfig *c)
+{
+        return c->memory == 0 && c->pids == 0 && c->cpu_millis == 0;
+}
+
+static bool wanted(const LimitsConfig *c, LimitsController k)
+{
+        switch (k) {
+        case LIMITS_MEMORY:
+                return c->memory > 0;
+        case LIMITS_PIDS:
+                return c->pids > 0;
+        case LIMITS_CPU:
+                return c->cpu_millis > 0;
+        default:
+                return false;
+        }
+}
+
+int cglimits_parse_size(const char *s, uint64_t *ret)
+{
+        static const char units[] = "KMGT";
+        char *end;
+        double v;
+
+        errno = 0;
+        v = strtod(s, &end);
+        if (errno || end == s || !(v > 0) || !(v < 1e30))
+                return -EINVAL;
+        if (*end) {
+                const char *u = strchr(units, *end & ~0x20);
+                if (!u || !*u)
+                        return -EINVAL;
+                for (const char *k = units; k <= u; k++)
+                        v *= 1024;
+                end++;
+                /* "64M", "64MB", "64MiB" */
+                if ((end[0] == 'i' && (end[1] == 'B' || end[1] == 'b') && !end[2]) ||
+                    ((end[0] == 'B' || end[0] == 'b') && !end[1]))
+                        end += strlen(end);
+                if (*end)
+                        return -EINVAL;
+        }
+        if (v >= 18446744073709551615.0)
+                return -ERANGE;
+        *ret = (uint64_t)v;
+        return *ret > 0 ? 0 : -EINVAL;
+}
+
+int cglimits_parse_cpus(const char *s, uint64_t *ret_millis)
+{
+        char *end;
+        double v;
+
+        errno = 0;
+        v = strtod(s, &end);
+        if (errno || end == s || *end || !(v > 0) || v > 1e6)
+                return -EINVAL;
+        /* The kernel's floor for a quota is 1 ms per 100 ms period. */
+        if (v < 0.01)
+                return -ERANGE;
+        *ret_millis = (uint64_t)(v * 1000 + 0.5);
+        return 0;
+}
+
+void cglimits_plan_done(LimitsPlan *p)
+{
+        for (int k = 0; k < LIMITS_CONTROLLER_MAX; k++) {
+                free(p->parent[k]);
+                p->parent[k] = NULL;
+        }
+}
+
+/* Is name one of the items of a list separated by any of seps? */
+static bool list_has(const char *list, size_t len, const char *seps, const char *name)
+{
+        size_t n = strlen(name);
+
+        for (size_t i = 0; i < len;) {
+                size_t j = i;
+                while (j < len && !strchr(seps, list[j]))
+                        j++;
+                if (j - i == n && memcmp(list + i, name, n) == 0)
+                        return true;
+                i = j + 1;
+        }
+        return false;
+}
+
+/* mountinfo escapes blanks as \040. */
+static char *unescape(const char *s, size_t n)
+{
+        char *r = xmalloc(n + 1), *o = r;
+
+        for (size_t i = 0; i < n; i++) {
+                if (s[i] == '\\' && i + 3 < n + 1 && s[i + 1] >= '0' && s[i + 1] <= '3') {
+                        *o++ = (char)(((s[i + 1] - '0') << 6) | ((s[i + 2] - '0') << 3) |
+                                      (s[i + 3] - '0'));
+                        i += 3;
+                } else
+                        *o++ = s[i];
+        }
+        *o = '\0';
+        return r;
+}
+
+/*
+ * Find a cgroup mount in mountinfo: fstype "cgroup2", or "cgroup" with the
+ * controller among its super options. Returns the mount point and the root
+ * of the hierarchy it shows (malloc'd), or NULL.
+ */
+static char *find_mount(const char *mountinfo, bool v2, const char *controller, char **ret_root)
+{
+        for (const char *line = mountinfo; line && *line;) {
+                const char *eol = strchrnul(line, '\n');
+                const char *f[5], *dash, *p = line;
+                size_t flen[5];
+
+                /* id parent maj:min root mountpoint ... - fstype source superopts */
+                for (int i = 0; i < 5; i++) {
+                        f[i] = p;
+                        while (p < eol && *p != ' ')
+                                p++;
+                        flen[i] = (size_t)(p - f[i]);
+                        if (p < eol)
+                                p++;
+                }
+                dash = strstr(p, " - ");
+                if (dash && dash < eol) {
+                        const char *fstype = dash + 3, *fe = fstype, *opts;
+                        while (fe < eol && *fe != ' ')
+                                fe++;
+                        opts = fe + 1;
+                        while (opts < eol && *opts != ' ')
+                                opts++; /* skip the source */
+                        opts++;
+                        if (v2 && fe - fstype == 7 && startswith(fstype, "cgroup2")) {
+                                *ret_root = unescape(f[3], flen[3]);
+                                return unescape(f[4], flen[4]);
+                        }
+                        if (!v2 && fe - fstype == 6 && startswith(fstype, "cgroup ") && opts < eol &&
+                            list_has(opts, (size_t)(eol - opts), ",", controller)) {
+                                *ret_root = unescape(f[3], flen[3]);
+                                return unescape(f[4], flen[4]);
+                        }
+                }
+                line = *eol ? eol + 1 : NULL;
+        }
+        return NULL;
+}
+
+/* Our own path in the hierarchy of controller ("" for v2's "0::" line). */
+static char *own_path(const char *self_cgroup, const char *controller)
+{
+        for (const char *line = self_cgroup; line && *line;) {
+                const char *eol = strchrnul(line, '\n');
+                const char *c1 = memchr(line, ':', (size_t)(eol - line));
+                const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(eol - c1 - 1)) : NULL;
+
+                if (c2) {
+                        bool match = controller[0]
+                                             ? list_has(c1 + 1, (size_t)(c2 - c1 - 1), ",", controller)
+                                             : (c2 == c1 + 1 && c1 - line == 1 && line[0] == '0');
+                        if (match)
+                                return xstrndup(c2 + 1, (size_t)(eol - c2 - 1));
+                }
+                line = *eol ? eol + 1 : NULL;
+        }
+        return NULL;
+}
+
+/* mountpoint + (path below the mount's root). */
+static char *join_mount(const char *mnt, const char *root, const char *path)
+{
+        size_t rl = strlen(root);
+
+        if (!streq(root, "/")) {
+                if (strncmp(path, root, rl) != 0 || (path[rl] && path[rl] != '/'))
+                        return NULL;
+                path += rl;
+        }
+        while (*path == '/')
+                path++;
+        if (!*path)
+                return xstrdup(mnt);
+        return xasprintf("%s/%s", streq(mnt, "/") ? "" : mnt, path);
+}
+
+static char *dirname_of(const char *path)
+{
+        const char *slash = strrchr(path, '/');
+
+        if (!slash || slash == path)
+                return xstrdup("/");
+        return xstrndup(path, (size_t)(slash - path));
+}
+
+int cglimits_plan(const LimitsConfig *c, const char *self_cgroup, const char *mountinfo,
+                const char *v2_root_controllers, LimitsPlan *ret)
+{
+        LimitsPlan p = {};
+        bool v2 = v2_root_controllers && *v2_root_controllers;
+
+        for (int k = 0; k < LIMITS_CONTROLLER_MAX && v2; k++)
+                if (wanted(c, (LimitsController)k) &&
+                    !list_has(v2_root_controllers, strlen(v2_root_controllers), " \n",
+                              controller_names[k]))
+                        v2 = false;
+
+        if (v2) {
+                _cleanup_free_ char *root = NULL, *mnt = find_mount(mountinfo, true, NULL, &root);
+                _cleanup_free_ char *own = own_path(self_cgroup, "");
+                _cleanup_free_ char *parent = NULL;
+
+                if (!mnt || !own)
+                        return -EOPNOTSUPP;
+                /*
+                 * Not below our own cgroup: a cgroup with processes may not
+                 * pass controllers to children (the root excepted). A
+                 * sibling, in the parent that a delegation hands us.
+                 */
+                parent = streq(own, "/") ? xstrdup(own) : dirname_of(own);
+                for (int k = 0; k < LIMITS_CONTROLLER_MAX; k++) {
+                        if (!wanted(c, (LimitsController)k))
+                                continue;
+                        p.parent[k] = join_mount(mnt, root, parent);
+                        if (!p.parent[k]) {
+                                cglimits_plan_done(&p);
+                                return -EOPNOTSUPP;
+                        }
+                }
+                p.v2 = true;
+                *ret = p;
+                return 0;
+        }
+
+        for (int k = 0; k < LIMITS_CONTROLLER_MAX; k++) {
+                _cleanup_free_ char *root = NULL, *mnt = NULL, *own = NULL;
+
+                if (!wanted(c, (LimitsController)k))
+                        continue;
+                mnt = find_mount(mountinfo, false, controller_names[k], &root);
+                own = own_path(self_cgroup, controller_names[k]);
+                if (mnt && own)
+                        p.parent[k] = join_mount(mnt, root, own);
+                if (!p.parent[k]) {
+                        cglimits_plan_done(&p);
+                        return -EOPNOTSUPP;
+                }
+        }
+        *ret = p;
+        return 0;
+}
+
+static int write_at(int dfd, const char *name, const char *value)
+{
+        _cleanup_close_ int fd = openat(dfd, name, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
+        ssize_t n = (ssize_t)strlen(value);
+
+        if (fd < 0)
+                return -errno;
+        if (write(fd, value, (size_t)n) != n)
+                return errno ? -errno : -EIO;
+        return 0;
+}
+
+int cglimits_v2_enable(int parent_fd, const LimitsConfig *c)
+{
+        char buf[512];
+        ssize_t n = read_small_at(parent_fd, "cgroup.subtree_control", buf, sizeof(buf));
+
+        if (n < 0)
+                return (int)n;
+        for (int k = 0; k < LIMITS_CONTROLLER_MAX; k++) {
+                char add[32];
+                int r;
+
+                if (!wanted(c, (LimitsController)k) ||
+                    list_has(buf, (size_t)n, " \n", controller_names[k]))
+                        continue;
+                snprintf(add, sizeof(add), "+%s", controller_names[k]);
+                r = write_at(parent_fd, "cgroup.subtree_control", add);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int cglimits_write(int leaf_fd, bool v2, const LimitsConfig *c, LimitsController only)
+{
+        char buf[64];
+        int r;
+
+#define ONLY(k) (only == LIMITS_CONTROLLER_INVALID || only == (k))
+        if (c->memory && ONLY(LIMITS_MEMORY)) {
+                snprintf(buf, sizeof(buf), "%llu", (unsigned long long)c->memory);
+                r = write_at(leaf_fd, v2 ? "memory.max" : "memory.limit_in_bytes", buf);
+                if (r < 0)
+                        return r;
+                /* No swapping past the limit either, where swap is accounted. */
+                r = v2 ? write_at(leaf_fd, "memory.swap.max", "0")
+                       : write_at(leaf_fd, "memory.memsw.limit_in_bytes", buf);
+                if (r < 0 && r != -ENOENT)
+                        return r;
+        }
+        if (c->pids && ONLY(LIMITS_PIDS)) {
+                snprintf(buf, sizeof(buf), "%llu", (unsigned long long)c->pids);
+                r = write_at(leaf_fd, "pids.max", buf);
+                if (r < 0)
+                        return r;
+        }
+        if (c->cpu_millis && ONLY(LIMITS_CPU)) {
+                /* quota per 100 ms period */
+                unsigned long long quota = (unsigned long long)c->cpu_millis * 100;
+                if (v2) {
+                        snprintf(buf, sizeof(buf), "%llu 100000", quota);
+                        r = write_at(leaf_fd, "cpu.max", buf);
+                } else {
+                        r = write_at(leaf_fd, "cpu.cfs_period_us", "100000");
+                        if (r >= 0) {
+                                snprintf(buf, sizeof(buf), "%llu", quota);
+                                r = write_at(leaf_fd, "cpu.cfs_quota_us", buf);
+                        }
+                }
+                if (r < 0)
+                        return r;
+        }
+#undef ONLY
+        return 0;
+}
+
+/* rmdir, waiting out the moment the last task takes to leave. */
+static int remove_leaf(const char *path, int tries)
+{
+        struct timespec ts = { 0, 1000000 };
+
+        for (int i = 0;; i++) {
+                if (rmdir(path) == 0 || errno == ENOENT)
+                        return 0;
+                if (errno != EBUSY || i >= tries)
+                        return -errno;
+                nanosleep(&ts, NULL);
+                if (ts.tv_nsec < 64000000)
+                        ts.tv_nsec *= 2;
+        }
+}
+
+/*
+ * The cleaner: a fork of ns run in a session of its own (a ^C or a kill of
+ * the process group does not reach it) that waits for ns run to go, however
+ * it goes, then removes the leaf once the instance has left it.
+ */
+static _noreturn_ void cleaner_main(Limits *l, int fd)
+{
+        char c;
+
+        setsid();
+        while (read(fd, &c, 1) < 0 && errno == EINTR)
+                ;
+        for (int k = 0; k < LIMITS_CONTROLLER_MAX; k++)
+                if (l->leaf[k])
+                        (void)remove_leaf(l->leaf[k], 400); /* about 25 s */
+        _exit(0);
+}
+
+static int spawn_cleaner(Limits *l)
+{
+        int p[2];
+        pid_t pid;
+
+        if (pipe2(p, O_CLOEXEC) < 0)
+                return -errno;
+        pid = fork();
+        if (pid < 0) {
+                int r = -errno;
+                close(p[0]);
+                close(p[1]);
+                return r;
+        }
+        if (pid == 0) {
+                close(p[1]);
+                /* Nothing of ns run's: its terminal, pipes and fds. */
+                close_range(0, (unsigned)p[0] - 1, 0);
+                close_range((unsigned)p[0] + 1, ~0U, 0);
+                cleaner_main(l, p[0]);
+        }
+        close(p[0]);
+        l->cleaner = pid;
+        l->cleaner_fd = p[1];
+        return 0;
+}
+
+int cglimits_create(const LimitsConfig *c, Limits **ret, char **ret_path)
+{
+        _cleanup_free_ char *self_cgroup = NULL, *mountinfo = NULL, *v2ctl = NULL;
+        _cleanup_free_ char *v2root = NULL, *v2mnt = NULL;
+        LimitsPlan plan = {};
+        int first[LIMITS_CONTROLLER_MAX];
+        Limits *l;
+        char leaf_name[32];
+        int r;
+
+        *ret_path = NULL;
+        r = read_file_at(AT_FDCWD, "/proc/self/cgroup", 0, &self_cgroup, NULL);
+        if (r >= 0)
+                r = read_file_at(AT_FDCWD, "/proc/self/mountinfo", 0, &mountinfo, NULL);
+        if (r < 0) {
+                *ret_path = xstrdup("/proc/self");
+                return r;
+        }
+        v2mnt = find_mount(mountinfo, true, NULL, &v2root);
+        if (v2mnt) {
+                _cleanup_free_ char *path = xasprintf("%s/cgroup.controllers", v2mnt);
+                (void)read_file_at(AT_FDCWD, path, 4096, &v2ctl, NULL);
+        }
+        r = cglimits_plan(c, self_cgroup, mountinfo, v2ctl, &plan);
+        if (r < 0)
+                return r;
+
+        l = xnew(Limits, 1);
+        l->v2 = plan.v2;
+        l->cgroup_fd = -EBADF;
+        l->cleaner_fd = -EBADF;
+        snprintf(leaf_name, sizeof(leaf_name), "ns-run-%d", (int)getpid());
+
+        /* One leaf per distinct parent: v2 has one, v1 one per hierarchy
+         * (controllers mounted together share it). Named before anything
+         * is made, so that the cleaner knows them all from the start. */
+        for (int k = 0; k < LIMITS_CONTROLLER_MAX; k++) {
+                first[k] = -1;
+                if (!plan.parent[k])
+                        continue;
+                first[k] = k;
+                for (int j = 0; j < k; j++)
+                        if (plan.parent[j] && streq(plan.parent[j], plan.parent[k])) {
+                                first[k] = j;
+                                break;
+                        }
+                if (first[k] == k)
+                        l->leaf[k] = xasprintf("%s/%s", plan.parent[k], leaf_name);
+        }
+        r = spawn_cleaner(l);
+        if (r < 0)
+                goto fail;
+
+        for (int k = 0; k < LIMITS_CONTROLLER_MAX; k++) {
+                _cleanup_close_ int parent_fd = -EBADF, leaf_fd = -EBADF;
+
+                if (first[k] < 0)
+                        continue;
+                if (first[k] == k) {
+                        parent_fd = open(plan.parent[k], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                        if (parent_fd < 0) {
+                                r = -errno;
+                                *ret_path = xstrdup(plan.parent[k]);
+                                goto fail;
+                        }
+                        if (plan.v2) {
+                                r = cglimits_v2_enable(parent_fd, c);
+                                if (r < 0) {
+                                        *ret_path = xasprintf("%s/cgroup.subtree_control",
+                                                              plan.parent[k]);
+                                        goto fail;
+                                }
+                        }
+                        if (mkdirat(parent_fd, leaf_name, 0755) < 0) {
+                                r = -errno;
+                                *ret_path = xstrdup(l->leaf[k]);
+                                goto fail;
+                        }
+                }
+                leaf_fd = open(l->leaf[first[k]], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (leaf_fd < 0) {
+                        r = -errno;
+                        *ret_path = xstrdup(l->leaf[first[k]]);
+                        goto fail;
+                }
+                r = cglimits_write(leaf_fd, plan.v2, c,
+                                 plan.v2 ? LIMITS_CONTROLLER_INVALID : (LimitsController)k);
+                if (r < 0) {
+                        *ret_path = xstrdup(l->leaf[first[k]]);
+                        goto fail;
+                }
+                if (plan.v2) {
+                        l->cgroup_fd = TAKE_FD(leaf_fd);
+                        break;
+                }
+                if (first[k] == k) {
+                        int fd = openat(leaf_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+                        if (fd < 0) {
+                                r = -errno;
+                                *ret_path = xasprintf("%s/cgroup.procs", l->leaf[k]);
+                                goto fail;
+                        }
+                        l->procs_fds[l->n_procs_fds++] = fd;
+                }
+        }
+        cglimits_plan_done(&plan);
+        *ret = l;
+        return 0;
+
+fail:
+        cglimits_plan_done(&plan);
+        cglimits_remove(l);
+        cglimits_free(l);
+        return r;
+}
+
+int cglimits_cgroup_fd(const Limits *l)
+{
+        return l->v2 ? l->cgroup_fd : -1;
+}
+
+const int *cglimits_procs_fds(const Limits *l, size_t *ret_n)
+{
+        *ret_n = l->n_procs_fds;
+        return l->procs_fds;
+}
+
+int cglimits_remove(Limits *l)
+{
+        int r = 0;
+
+        for (int k = 0; k < LIMITS_CONTROLLER_MAX; k++) {
+                int q;
+
+                if (!l->leaf[k])
+                        continue;
+                q = remove_leaf(l->leaf[k], 12); /* about 250 ms */
+                if (q < 0 && r == 0)
+                        r = q;
+        }
+        return r;
+}
+
+Limits *cglimits_free(Limits *l)
+{
+        if (!l)
+                return NULL;
+        closep(&l->cgroup_fd);
+        for (size_t i = 0; i < l->n_procs_fds; i++)
+                closep(&l->procs_fds[i]);
+        /* The cleaner finds the leaf gone and leaves at once. */
+        closep(&l->cleaner_fd);
+        if (l->cleaner > 0)
+                while (waitpid(l->cleaner, NULL, 0) < 0 && errno == EINTR)
+                        ;
+        for (int k = 0; k < LIMITS_CONTROLLER_MAX; k++)
+                free(l->leaf[k]);
+        free(l);
+        return NULL;
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * The cgroups of a process, per hierarchy, and where each one is in the
+ * file system: cgroup v2 (the unified hierarchy, "0::") and every v1
+ * hierarchy of a hybrid or legacy host. Parsing is pure (the text of
+ * /proc/PID/cgroup and /proc/self/mountinfo); every file access is relative
+ * to a root directory fd, so the tests run on fixture trees.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct CgroupPath {
+        unsigned hierarchy; /* the first field of /proc/PID/cgroup: 0 for v2 */
+        char *controllers;  /* "memory", "cpu,cpuacct", "name=systemd"; "" for v2 */
+        char *path;         /* the cgroup in its hierarchy, as the kernel shows it */
+        char *dir;          /* its directory below the root fd, no leading '/'; NULL
+                             * when that hierarchy is not mounted or the cgroup is
+                             * outside what is mounted (a "/.." path) */
+        bool mounted;       /* the hierarchy is mounted somewhere */
+} CgroupPath;
+
+typedef struct Cgroups {
+        CgroupPath *items;
+        size_t n;
+} Cgroups;
+
+/* Parse the content of /proc/PID/cgroup. Lines of unknown shape are skipped. */
+int cgroup_parse(const char *content, Cgroups *ret);
+
+/* Fill in ->dir of each hierarchy from the content of /proc/self/mountinfo. */
+void cgroup_locate(Cgroups *cg, const char *mountinfo);
+
+/* Read dir_fd/path (a /proc/PID/cgroup file), parse it and locate it. */
+int cgroup_load(int dir_fd, const char *path, const char *mountinfo, Cgroups *ret);
+
+void cgroups_done(Cgroups *cg);
+
+static inline bool cgroup_is_v2(const CgroupPath *p)
+{
+        return p->hierarchy == 0 && p->controllers[0] == '\0';
+}
+
+/* The same hierarchy in another set (same id and controllers), or NULL. */
+const CgroupPath *cgroup_find_hierarchy(const Cgroups *cg, const CgroupPath *p);
+
+/*
+ * Whether the cgroup (with its ancestors) is frozen: v2 "frozen 1" in
+ * cgroup.events, v1 freezer.state FROZEN or FREEZING. Returns 1, 0, or
+ * -errno when the file cannot be read. Hierarchies that do not freeze (v1
+ * without the freezer controller) are 0.
+ */
+int cgroup_path_frozen(int root_fd, const CgroupPath *p);
+
+/* The first frozen hierarchy of the set, or NULL. */
+const CgroupPath *cgroup_frozen(int root_fd, const Cgroups *cg);
+
+/* Open a file of the cgroup (such as "cgroup.procs") below root_fd. */
+int cgroup_open_file(int root_fd, const CgroupPath *p, const char *file, int flags);
+
+/*
+ * Open the cgroup's directory, for clone3(CLONE_INTO_CGROUP) (Linux 5.7,
+ * v2 only).
+ */
+int cgroup_open_dir(int root_fd, const CgroupPath *p);
+
+/*
+ * Move the calling process into the cgroup whose cgroup.procs is open at
+ * procs_fd. The kernel checks the permissions and the cgroup namespace of
+ * whoever opened the file, so a file opened on the host still works after
+ * joining other namespaces.
+ */
+int cgroup_join_fd(int procs_fd);

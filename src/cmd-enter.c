@@ -1,0 +1,489 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <getopt.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include "attach.h"
+#include "commands.h"
+#include "lookup.h"
+#include "pty.h"
+#include "util.h"
+
+typedef struct EnterOptions {
+        AttachOptions attach;
+        bool force;
+        char **setenv; /* owned vector, NULL-terminated */
+        size_t n_setenv;
+        const char *id;
+} EnterOptions;
+
+static void enter_help(void)
+{
+        fputs("Usage:\n"
+              " ns enter [options] <id> [<command> [<argument>...]]\n"
+              "\n"
+              "Run a shell or a command inside an instance, with its namespaces, cgroup,\n"
+              "credentials, capabilities, environment and a new terminal.\n"
+              "\n"
+              "<id> is an instance ID or a unique prefix of it, a name, the runtime's\n"
+              "container ID or a unique prefix of it, or the host PID of a member.\n"
+              "\n"
+              "Options:\n"
+              " -u, --user <user>[:<group>]  run as this user of the instance (name or id)\n"
+              " -w, --workdir <dir>          the working directory inside the instance\n"
+              " -e, --env <var>[=<value>]    set a variable (without a value: take ns' own)\n"
+              "     --keep <list>            keep ns' own caps,cgroup,creds,lsm,env\n"
+              "     --tools                  run host tools against the instance: join every\n"
+              "                                namespace but mnt, its root at /run/ns/root\n"
+              "     --at <dir>               where --tools mounts the instance's root\n"
+              " -f, --force                  enter even when the instance is frozen\n"
+              " -h, --help                   display this help\n"
+              "\n"
+              "See ns-enter(1).\n",
+              stdout);
+}
+
+static void print_candidate(const Instances *is, size_t i)
+{
+        const Instance *in = &is->items[i];
+
+        fprintf(stderr, "  %s  %-20s %-10s pid %d\n", in->id, in->ident.name ?: "-",
+                runtime_to_string(in->ident.runtime), (int)instance_leader(is, in)->pid);
+}
+
+/*
+ * Resolve the id to the leader to attach to, doing the least work that
+ * gives the same answer: a PID of a live process needs no scan; a full
+ * instance ID needs namespace links only until one matches; anything else
+ * (a name, a prefix) the full scan, grouping and naming.
+ */
+static int resolve_leader(int proc_fd, const char *id, pid_t *ret_leader,
+                          unsigned long long *ret_starttime)
+{
+        _cleanup_free_ size_t *cand = NULL;
+        size_t n_cand = 0;
+        Scan *scan = NULL;
+        Instances *is;
+        pid_t pid;
+        ssize_t idx;
+        int r;
+
+        if (parse_pid(id, &pid) >= 0 && lookup_leader(proc_fd, pid, ret_leader, ret_starttime) >= 0)
+                return 0;
+        if (lookup_is_full_id(id) && lookup_by_id(proc_fd, id, &pid) >= 0 &&
+            lookup_leader(proc_fd, pid, ret_leader, ret_starttime) >= 0)
+                return 0;
+
+        is = load_instances(&scan);
+        if (!is)
+                return -1;
+        idx = instances_resolve(is, id, &cand, &n_cand);
+        if (idx == -ENOTUNIQ) {
+                log_error("cannot enter '%s': it matches %zu instances (give more of the ID, or the "
+                          "full name):",
+                          id, n_cand);
+                for (size_t k = 0; k < n_cand; k++)
+                        print_candidate(is, cand[k]);
+                r = -1;
+        } else if (idx < 0) {
+                log_error("cannot enter '%s': no such instance (see 'ns ls')", id);
+                report_unreadable(scan);
+                r = -1;
+        } else {
+                Proc *leader = &scan->procs[is->items[idx].leader];
+
+                r = scan_load_stat(scan, leader);
+                if (r < 0)
+                        log_error("cannot enter '%s': the instance is gone (its leader, pid %d, "
+                                  "exited; see 'ns ls')",
+                                  id, (int)leader->pid);
+                else {
+                        *ret_leader = leader->pid;
+                        *ret_starttime = leader->starttime;
+                }
+                r = r < 0 ? -1 : 0;
+        }
+        instances_free(is);
+        scan_free(scan);
+        return r;
+}
+
+/* One line, "ns: cannot enter '<id>': <reason> (<what to do>)". Returns the exit status. */
+static int report(const char *id, pid_t leader, const AttachError *e)
+{
+        const char *d = e->detail, *why = strerror(e->error);
+        bool perm = e->error == EPERM || e->error == EACCES;
+        bool root = geteuid() == 0;
+
+        switch (e->step) {
+        case ATTACH_STEP_OPEN:
+        case ATTACH_STEP_VERIFY:
+                if (e->error == ESRCH) {
+                        log_error("cannot enter '%s': the instance is gone (its leader, pid %d, exited; "
+                                  "see 'ns ls')",
+                                  id, (int)leader);
+                        return 1;
+                }
+                break;
+        case ATTACH_STEP_READ:
+                if (perm) {
+                        log_error("cannot enter '%s': may not read /proc/%d/%s%s", id, (int)leader, d,
+                                  root ? "" : " (try as root)");
+                        return 1;
+                }
+                if (e->error == ESRCH || e->error == ENOENT) {
+                        log_error("cannot enter '%s': the instance is gone (its leader, pid %d, exited; "
+                                  "see 'ns ls')",
+                                  id, (int)leader);
+                        return 1;
+                }
+                break;
+        case ATTACH_STEP_NAMESPACES:
+                if (perm) {
+                        log_error("cannot enter '%s': may not join its %s%snamespace%s%s", id, d,
+                                  d[0] ? " " : "", d[0] ? "" : "s", root ? "" : " (try as root)");
+                        return 1;
+                }
+                if (e->error == EINVAL || e->error == ENOSYS) {
+                        log_error("cannot enter '%s': this kernel cannot join its %s%snamespace%s "
+                                  "(setns needs Linux 3.8, and more for user, pid and time namespaces)",
+                                  id, d, d[0] ? " " : "", d[0] ? "" : "s");
+                        return 1;
+                }
+                break;
+        case ATTACH_STEP_CGROUP:
+                if (e->error == ENOENT) {
+                        log_error("cannot enter '%s': its cgroup '%s' is outside of what ns can see "
+                                  "(use --keep=cgroup to stay in yours)",
+                                  id, d);
+                        return 1;
+                }
+                if (perm) {
+                        log_error("cannot enter '%s': may not join its cgroup '%s' (%suse --keep=cgroup "
+                                  "to stay in yours)",
+                                  id, d, root ? "" : "try as root, or ");
+                        return 1;
+                }
+                break;
+        case ATTACH_STEP_ROOT:
+                if (perm) {
+                        log_error("cannot enter '%s': may not open its root directory%s", id,
+                                  root ? "" : " (try as root)");
+                        return 1;
+                }
+                break;
+        case ATTACH_STEP_CWD:
+                if (e->error == EXDEV) {
+                        log_error("cannot enter '%s': its working directory '%s' is outside its root "
+                                  "(give one with -w)",
+                                  id, d);
+                        return 1;
+                }
+                if (d[0]) {
+                        log_error("cannot enter '%s': cannot change to '%s': %s", id, d, why);
+                        return 1;
+                }
+                break;
+        case ATTACH_STEP_USER:
+                if (e->error == ENOENT) {
+                        log_error("cannot enter '%s': no %s%s in its /etc/%s (give a number)", id,
+                                  startswith(d, "group ") ? "" : "user ", d,
+                                  startswith(d, "group ") ? "group" : "passwd");
+                        return 1;
+                }
+                log_error("cannot enter '%s': invalid user '%s' (use USER, UID, USER:GROUP or UID:GID)",
+                          id, d);
+                return 1;
+        case ATTACH_STEP_CREDS:
+                if (e->error == EOVERFLOW) {
+                        log_error("cannot enter '%s': its leader's %s has no mapping in its user "
+                                  "namespace (use --keep=creds)",
+                                  id, d);
+                        return 1;
+                }
+                log_error("cannot enter '%s': cannot take its %s: %s (%suse --keep=creds)", id,
+                          d[0] ? d : "credentials", why, root || !perm ? "" : "try as root, or ");
+                return 1;
+        case ATTACH_STEP_CAPS:
+                log_error("cannot enter '%s': cannot take its leader's %s: %s (%suse --keep=caps)", id,
+                          d[0] ? d : "capabilities", why, root || !perm ? "" : "try as root, or ");
+                return 1;
+        case ATTACH_STEP_LSM:
+                log_error("cannot enter '%s': cannot take its LSM label '%s': %s (use --keep=lsm)", id, d,
+                          why);
+                return 1;
+        case ATTACH_STEP_RLIMITS:
+                log_error("cannot enter '%s': cannot take its resource limits: %s", id, why);
+                return 1;
+        case ATTACH_STEP_PTY:
+                log_error("cannot enter '%s': cannot make a terminal inside it: %s (run it with stdin "
+                          "not a terminal)",
+                          id, why);
+                return 1;
+        case ATTACH_STEP_TOOLS:
+                log_error("cannot enter '%s': cannot mount its root at '%s': %s (%suse --at DIR)", id, d,
+                          why, root ? "" : "try as root, or ");
+                return 1;
+        case ATTACH_STEP_EXEC:
+                log_error("cannot enter '%s': cannot run '%s': %s", id, d, why);
+                return e->error == ENOENT ? 127 : 126;
+        case ATTACH_STEP_INTERRUPTED:
+                log_error("cannot enter '%s': interrupted (%s) before the command started", id, d);
+                return 130;
+        default:
+                break;
+        }
+        log_error("cannot enter '%s': %s%s%s", id, d[0] ? d : "", d[0] ? ": " : "", why);
+        return 1;
+}
+
+/* The exit status of the command becomes ours; a killing signal is raised again. */
+static int exit_like(int wstatus)
+{
+        if (WIFEXITED(wstatus))
+                return WEXITSTATUS(wstatus);
+        if (WIFSIGNALED(wstatus)) {
+                int sig = WTERMSIG(wstatus);
+                struct rlimit no_core = {};
+                sigset_t set;
+
+                /* die the same way, without a core dump of ns itself */
+                (void)setrlimit(RLIMIT_CORE, &no_core);
+                signal(sig, SIG_DFL);
+                sigemptyset(&set);
+                sigaddset(&set, sig);
+                (void)sigprocmask(SIG_UNBLOCK, &set, NULL);
+                raise(sig);
+                return 128 + sig;
+        }
+        return 1;
+}
+
+static int fd_is_open(int fd)
+{
+        return fcntl(fd, F_GETFD) >= 0;
+}
+
+int cmd_enter(int argc, char **argv)
+{
+        enum { OPT_KEEP = 0x100, OPT_TOOLS, OPT_AT };
+        static const struct option options[] = {
+                { "user", required_argument, NULL, 'u' },
+                { "workdir", required_argument, NULL, 'w' },
+                { "env", required_argument, NULL, 'e' },
+                { "keep", required_argument, NULL, OPT_KEEP },
+                { "tools", no_argument, NULL, OPT_TOOLS },
+                { "at", required_argument, NULL, OPT_AT },
+                { "force", no_argument, NULL, 'f' },
+                { "help", no_argument, NULL, 'h' },
+                {}
+        };
+        EnterOptions o = {};
+        _cleanup_close_ int proc_fd = -EBADF, sigfd = -EBADF, master = -EBADF, devnull = -EBADF;
+        AttachStdio io = { .fd = { 0, 1, 2 } };
+        AttachError e = {};
+        Attach *a = NULL;
+        struct termios saved, raw;
+        struct winsize ws;
+        bool raw_on = false;
+        int pipes[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
+        Relay relay = { .master = -1, .tty = -1 };
+        unsigned long long starttime = 0;
+        pid_t leader = 0, child = 0;
+        int c, r, ret = 1, wstatus = 0;
+
+        optind = 0;
+        /* '+': the options end at the id, so the command's own are its own */
+        while ((c = getopt_long(argc, argv, "+u:w:e:fh", options, NULL)) >= 0) {
+                switch (c) {
+                case 'u':
+                        o.attach.user = optarg;
+                        break;
+                case 'w':
+                        o.attach.workdir = optarg;
+                        break;
+                case 'e':
+                        if (optarg[0] == '=' || !optarg[0]) {
+                                log_error("invalid variable '%s' for -e (use VAR=VALUE or VAR)", optarg);
+                                strv_free(o.setenv);
+                                return usage_error("enter");
+                        }
+                        o.setenv = xreallocarray(o.setenv, o.n_setenv + 2, sizeof(char *));
+                        o.setenv[o.n_setenv++] = xstrdup(optarg);
+                        o.setenv[o.n_setenv] = NULL;
+                        break;
+                case OPT_KEEP: {
+                        const char *bad;
+                        size_t bad_len;
+                        unsigned keep;
+                        if (attach_keep_from_string(optarg, &keep, &bad, &bad_len) < 0) {
+                                log_error("unknown --keep item '%.*s' (use caps, cgroup, creds, lsm, env)",
+                                          (int)bad_len, bad);
+                                strv_free(o.setenv);
+                                return usage_error("enter");
+                        }
+                        o.attach.keep |= keep;
+                        break;
+                }
+                case OPT_TOOLS:
+                        o.attach.tools = true;
+                        break;
+                case OPT_AT:
+                        o.attach.tools_at = optarg;
+                        break;
+                case 'f':
+                        o.force = true;
+                        break;
+                case 'h':
+                        strv_free(o.setenv);
+                        enter_help();
+                        return 0;
+                default:
+                        strv_free(o.setenv);
+                        return usage_error("enter");
+                }
+        }
+        o.attach.setenv = o.setenv;
+        if (optind >= argc) {
+                log_error("no instance given");
+                strv_free(o.setenv);
+                return usage_error("enter");
+        }
+        o.id = argv[optind];
+        if (optind + 1 < argc)
+                o.attach.argv = argv + optind + 1;
+        if (o.attach.tools_at && !o.attach.tools) {
+                log_error("--at is for --tools");
+                strv_free(o.setenv);
+                return usage_error("enter");
+        }
+        if (o.attach.tools && o.attach.user) {
+                log_error("--tools runs host tools as yourself: it takes no -u");
+                strv_free(o.setenv);
+                return usage_error("enter");
+        }
+        if (o.attach.tools_at && o.attach.tools_at[0] != '/') {
+                log_error("--at needs an absolute path, not '%s'", o.attach.tools_at);
+                strv_free(o.setenv);
+                return usage_error("enter");
+        }
+
+        proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (proc_fd < 0) {
+                log_error("cannot open '/proc': %s (is procfs mounted?)", strerror(errno));
+                goto finish;
+        }
+
+        /* Step 1. */
+        if (resolve_leader(proc_fd, o.id, &leader, &starttime) < 0)
+                goto finish;
+        /* Steps 1 to 3. */
+        r = attach_open(proc_fd, leader, starttime, &o.attach, &a, &e);
+        if (r < 0) {
+                ret = report(o.id, leader, &e);
+                goto finish;
+        }
+        /* Step 2. */
+        if (attach_frozen(a)) {
+                if (!o.force) {
+                        log_error("cannot enter '%s': its cgroup '%s' is frozen (thaw it, or use --force "
+                                  "to try anyway)",
+                                  o.id, attach_frozen(a));
+                        goto finish;
+                }
+                log_warning("the cgroup '%s' of '%s' is frozen: the command runs once it is thawed",
+                            attach_frozen(a), o.id);
+        }
+
+        /* A terminal on both ends: a new pty inside, relayed in raw mode.
+         * Otherwise plain fds, except that a terminal among them goes
+         * through a pipe: the host's tty is never handed to the container. */
+        io.pty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+        if (io.pty) {
+                if (tcgetattr(STDIN_FILENO, &saved) == 0)
+                        io.termios = &saved;
+                if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+                        io.winsize = &ws;
+                io.term = getenv("TERM");
+        } else {
+                for (int i = 0; i < 3; i++) {
+                        if (!fd_is_open(i)) {
+                                if (devnull < 0)
+                                        devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+                                io.fd[i] = devnull;
+                                continue;
+                        }
+                        if (!isatty(i))
+                                continue;
+                        if (pipe2(pipes[i], O_CLOEXEC) < 0) {
+                                log_error("cannot enter '%s': cannot make a pipe: %s", o.id, strerror(errno));
+                                goto finish;
+                        }
+                        /* ours is the other end, non-blocking for the relay */
+                        io.fd[i] = pipes[i][i == 0 ? 0 : 1];
+                        (void)fcntl(pipes[i][i == 0 ? 1 : 0], F_SETFL, O_NONBLOCK);
+                }
+        }
+
+        r = relay_signals_block(&sigfd);
+        if (r < 0) {
+                log_error("cannot enter '%s': cannot handle signals: %s", o.id, strerror(-r));
+                goto finish;
+        }
+
+        /* Steps 4 to 8. From here this process is in the instance's namespaces. */
+        r = attach_spawn(a, &io, sigfd, &child, &master, &e);
+        if (r < 0) {
+                ret = report(o.id, leader, &e);
+                goto finish;
+        }
+
+        relay.child = child;
+        relay.sigfd = sigfd;
+        if (io.pty) {
+                if (master >= 0) {
+                        (void)fcntl(master, F_SETFL, O_NONBLOCK);
+                        if (tty_raw(STDIN_FILENO, &saved) == 0) {
+                                raw_on = true;
+                                (void)tcgetattr(STDIN_FILENO, &raw);
+                                relay.raw = &raw;
+                        }
+                        relay.tty = STDIN_FILENO;
+                        relay.master = master;
+                        relay.pairs[relay.n_pairs++] = (RelayPair){ STDIN_FILENO, master, false };
+                        relay.pairs[relay.n_pairs++] = (RelayPair){ master, STDOUT_FILENO, false };
+                }
+        } else {
+                for (int i = 0; i < 3; i++) {
+                        if (pipes[i][0] < 0)
+                                continue;
+                        /* the child has its ends now */
+                        closep(&pipes[i][i == 0 ? 0 : 1]);
+                        if (i == 0)
+                                /* the relay closes it at the end of the input */
+                                relay.pairs[relay.n_pairs++] =
+                                        (RelayPair){ STDIN_FILENO, TAKE_FD(pipes[0][1]), true };
+                        else
+                                relay.pairs[relay.n_pairs++] = (RelayPair){ pipes[i][0], i, false };
+                }
+        }
+        r = relay_run(&relay, &wstatus);
+        if (raw_on)
+                tty_restore(STDIN_FILENO, &saved);
+        if (r < 0) {
+                log_error("cannot enter '%s': relaying its terminal failed: %s", o.id, strerror(-r));
+                goto finish;
+        }
+        ret = exit_like(wstatus);
+
+finish:
+        for (int i = 0; i < 3; i++) {
+                closep(&pipes[i][0]);
+                closep(&pipes[i][1]);
+        }
+        attach_free(a);
+        strv_free(o.setenv);
+        return ret;
+}

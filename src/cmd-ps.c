@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <getopt.h>
+
+#include "commands.h"
+#include "output.h"
+#include "procinfo.h"
+#include "util.h"
+
+enum {
+        COL_PID,
+        COL_NSPID,
+        COL_USER,
+        COL_STATE,
+        COL_CPU,
+        COL_RSS,
+        COL_COMMAND,
+        COL_PPID,
+        COL_UID,
+        COL_THREADS,
+        COL_COMM,
+        COL_TIME,
+        COL_MAX,
+};
+
+static const ColumnDesc ps_columns[COL_MAX] = {
+        [COL_PID] = { "PID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "host PID" },
+        [COL_NSPID] = { "NSPID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "PID inside the instance" },
+        [COL_USER] = { "USER", 0.1, 0, SCOLS_JSON_STRING, "effective user" },
+        [COL_STATE] = { "STATE", 1, 0, SCOLS_JSON_STRING, "process state (R, S, D, T, Z, ...)" },
+        [COL_CPU] = { "CPU", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "CPU use since start, percent" },
+        [COL_RSS] = { "RSS", 6, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "resident memory (bytes with -J or -r)" },
+        [COL_COMMAND] = { "COMMAND", 0.5, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, "command line" },
+        [COL_PPID] = { "PPID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "parent's host PID" },
+        [COL_UID] = { "UID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "effective UID" },
+        [COL_THREADS] = { "THREADS", 4, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "number of threads" },
+        [COL_COMM] = { "COMM", 0.1, 0, SCOLS_JSON_STRING, "command name" },
+        [COL_TIME] = { "TIME", 6, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "CPU time, seconds" },
+};
+
+static const int ps_default_columns[] = {
+        COL_PID, COL_NSPID, COL_USER, COL_STATE, COL_CPU, COL_RSS, COL_COMMAND,
+};
+
+static void ps_help(void)
+{
+        fputs("Usage:\n"
+              " ns ps [options] <id>\n"
+              "\n"
+              "List the processes of one instance.\n"
+              "\n"
+              "<id> is an instance ID or a unique prefix of it, a name, the runtime's\n"
+              "container ID or a unique prefix of it, or the host PID of a member.\n"
+              "\n"
+              "Options:\n"
+              " -J, --json             use JSON output format\n"
+              " -r, --raw              use raw output format\n"
+              " -n, --noheadings       don't print headings\n"
+              " -o, --output <list>    output columns (a list starting with '+' extends the default)\n"
+              "     --output-all       output all columns\n"
+              " -H, --list-columns     list the available columns\n"
+              " -h, --help             display this help\n"
+              "\n"
+              "See ns-ps(1).\n",
+              stdout);
+}
+
+/* The PID inside the process's own pid namespace: the last NSpid field. */
+static pid_t read_nspid(int proc_fd, pid_t pid)
+{
+        char path[32], buf[4096];
+        const char *p, *last = NULL;
+        pid_t v;
+
+        snprintf(path, sizeof(path), "%d/status", (int)pid);
+        if (read_small_at(proc_fd, path, buf, sizeof(buf)) < 0)
+                return 0;
+        p = strstr(buf, "\nNSpid:");
+        if (!p)
+                return 0;
+        p += strlen("\nNSpid:");
+        for (;;) {
+                p += strspn(p, " \t");
+                if (*p < '0' || *p > '9')
+                        break;
+                last = p;
+                p += strspn(p, "0123456789");
+        }
+        if (!last)
+                return 0;
+        v = (pid_t)strtol(last, NULL, 10);
+        return v;
+}
+
+static char *ps_cell(const ProcInfo *pi, pid_t nspid, int col, bool exact)
+{
+        char buf[32];
+
+        switch (col) {
+        case COL_PID:
+                return xasprintf("%d", (int)pi->pid);
+        case COL_NSPID:
+                return nspid > 0 ? xasprintf("%d", (int)nspid) : NULL;
+        case COL_USER:
+                return xstrdup(pi->user);
+        case COL_STATE:
+                return xasprintf("%c", pi->state);
+        case COL_CPU:
+                return xasprintf("%.1f", pi->cpu);
+        case COL_RSS:
+                return exact ? xasprintf("%llu", pi->rss) : xstrdup(format_size(pi->rss, buf, sizeof(buf)));
+        case COL_COMMAND:
+                return xstrdup(pi->command);
+        case COL_PPID:
+                return xasprintf("%d", (int)pi->ppid);
+        case COL_UID:
+                return xasprintf("%u", (unsigned)pi->uid);
+        case COL_THREADS:
+                return xasprintf("%d", pi->threads);
+        case COL_COMM:
+                return xstrdup(pi->comm);
+        case COL_TIME:
+                return xasprintf("%.2f", pi->cputime);
+        default:
+                return NULL;
+        }
+}
+
+int cmd_ps(int argc, char **argv)
+{
+        enum { OPT_OUTPUT_ALL = 0x100 };
+        static const struct option options[] = {
+                { "json", no_argument, NULL, 'J' },
+                { "raw", no_argument, NULL, 'r' },
+                { "noheadings", no_argument, NULL, 'n' },
+                { "output", required_argument, NULL, 'o' },
+                { "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
+                { "list-columns", no_argument, NULL, 'H' },
+                { "help", no_argument, NULL, 'h' },
+                {}
+        };
+        OutputOpts out = {};
+        _cleanup_free_ int *cols = NULL;
+        _cleanup_free_ pid_t *pids = NULL;
+        size_t n_cols = 0;
+        const char *output = NULL;
+        bool output_all = false, list = false;
+        Scan *scan = NULL;
+        Instances *is;
+        const Instance *in = NULL;
+        ProcInfo *infos = NULL;
+        struct libscols_table *tb;
+        ssize_t idx;
+        int c, r, ret = 0;
+
+        optind = 0;
+        while ((c = getopt_long(argc, argv, "Jrno:Hh", options, NULL)) >= 0) {
+                switch (c) {
+                case 'J':
+                        out.json = true;
+                        break;
+                case 'r':
+                        out.raw = true;
+                        break;
+                case 'n':
+                        out.noheadings = true;
+                        break;
+                case 'o':
+                        output = optarg;
+                        break;
+                case OPT_OUTPUT_ALL:
+                        output_all = true;
+                        break;
+                case 'H':
+                        list = true;
+                        break;
+                case 'h':
+                        ps_help();
+                        return 0;
+                default:
+                        return usage_error("ps");
+                }
+        }
+        if (list) {
+                for (size_t i = 0; i < COL_MAX; i++)
+                        printf("%8s  %s\n", ps_columns[i].name, ps_columns[i].help);
+                return 0;
+        }
+        if (optind >= argc) {
+                log_error("no instance given");
+                return usage_error("ps");
+        }
+        if (optind + 1 < argc) {
+                log_error("unexpected argument '%s'", argv[optind + 1]);
+                return usage_error("ps");
+        }
+
+        if (output_all) {
+                cols = xnew(int, COL_MAX);
+                for (int i = 0; i < COL_MAX; i++)
+                        cols[i] = i;
+                n_cols = COL_MAX;
+        } else if (output) {
+                const char *bad;
+                size_t bad_len;
+                if (columns_parse(ps_columns, COL_MAX, output, ps_default_columns,
+                                  ELEMENTSOF(ps_default_columns), &cols, &n_cols, &bad, &bad_len) < 0) {
+                        log_error("unknown column '%.*s'", (int)bad_len, bad);
+                        fputs("Try 'ns ps --list-columns'.\n", stderr);
+                        return 1;
+                }
+        } else {
+                cols = xnew(int, ELEMENTSOF(ps_default_columns));
+                memcpy(cols, ps_default_columns, sizeof(ps_default_columns));
+                n_cols = ELEMENTSOF(ps_default_columns);
+        }
+
+        is = load_instances(&scan);
+        if (!is)
+                return 1;
+        idx = resolve_or_report(is, argv[optind]);
+        if (idx < 0) {
+                ret = 1;
+                goto finish;
+        }
+        in = &is->items[idx];
+
+        pids = xnew(pid_t, in->n_members);
+        for (size_t k = 0; k < in->n_members; k++)
+                pids[k] = instance_member(is, in, k)->pid;
+        r = procinfo_load(pids, in->n_members, &infos);
+        if (r < 0) {
+                log_error("cannot load libproc2.so.0: per-process fields need it (install libproc2-0)");
+                ret = 1;
+                goto finish;
+        }
+
+        tb = output_table_new(ps_columns, cols, n_cols, &out, "processes");
+        for (size_t k = 0; k < in->n_members; k++) {
+                const ProcInfo *pi = &infos[k];
+                struct libscols_line *ln;
+                pid_t nspid;
+
+                if (pi->pid == 0)
+                        continue; /* exited since the scan */
+                nspid = read_nspid(scan->proc_fd, pi->pid);
+                ln = scols_table_new_line(tb, NULL);
+                if (!ln)
+                        oom();
+                for (size_t ci = 0; ci < n_cols; ci++) {
+                        char *data = ps_cell(pi, nspid, cols[ci], out.json || out.raw);
+                        if (data && scols_line_refer_data(ln, ci, data) < 0)
+                                oom();
+                }
+        }
+        scols_print_table(tb);
+        scols_unref_table(tb);
+
+finish:
+        procinfo_free(infos, in ? in->n_members : 0);
+        instances_free(is);
+        scan_free(scan);
+        return ret;
+}

@@ -1,0 +1,488 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* ns run: argv, messages and the exit status. The work is in launch.c. */
+#include <ctype.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <sys/capability.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "commands.h"
+#include "launch.h"
+#include "cglimits.h"
+#include "util.h"
+
+typedef struct RunOptions {
+        LaunchConfig launch;
+        LaunchMount *mounts;
+        LimitsConfig limits;
+} RunOptions;
+
+static void run_options_done(RunOptions *o)
+{
+        free(o->mounts);
+}
+
+static void run_help(void)
+{
+        fputs("Usage:\n"
+              " ns run [options] [--] [<command> [<argument>...]]\n"
+              "\n"
+              "Start a fresh, stateless sandbox: new namespaces, the host's root (or a\n"
+              "directory) read-only, your own uid, no capabilities. Nothing is written\n"
+              "to disk and nothing is left behind. With no command, your shell.\n"
+              "\n"
+              "Options:\n"
+              "     --rootfs <dir>         use <dir> as the root instead of the host's /\n"
+              "     --map <src> <dst>      bind <src> read-only at <dst>\n"
+              "     --vol <src> <dst>      bind <src> writable at <dst>\n"
+              "     --tmpfs <dst>          mount an empty tmpfs at <dst>\n"
+              "     --build                make the root writable\n"
+              " -r, --root                 be root (uid 0) inside, as yourself outside\n"
+              " -n, --name <name>          name the instance (ns ls, ns enter)\n"
+              "     --hostname <name>      set the hostname (default: the name)\n"
+              " -w, --workdir <dir>        working directory inside\n"
+              "     --net <mode>           none (loopback only, the default), host,\n"
+              "                              pasta or slirp4netns\n"
+              "     --share <list>         keep these namespaces of the caller's:\n"
+              "                              user, mnt, pid, net, uts, ipc, cgroup\n"
+              "     --cap-add <list>       keep these capabilities (inside the sandbox's\n"
+              "                              own user namespace), or 'all'\n"
+              "     --memory <size>        limit memory (e.g. 512M, 2G)\n"
+              "     --pids <number>        limit the number of processes\n"
+              "     --cpus <number>        limit CPU time (e.g. 0.5, 2)\n"
+              " -h, --help                 display this help\n"
+              "\n"
+              "See ns-run(1).\n",
+              stdout);
+}
+
+/* strerror, lowercased as ns's messages are. */
+static const char *errstr(int err, char *buf, size_t n)
+{
+        snprintf(buf, n, "%s", strerror(err));
+        if (buf[0] && isupper((unsigned char)buf[0]) && !isupper((unsigned char)buf[1]))
+                buf[0] = (char)tolower((unsigned char)buf[0]);
+        return buf;
+}
+
+static int parse_share(const char *list, unsigned *share)
+{
+        _cleanup_free_ char *s = xstrdup(list);
+        char *save = NULL;
+
+        for (char *t = strtok_r(s, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+                NsType type = ns_type_from_string(streq(t, "mount") ? "mnt" : t);
+                if (type == NS_TYPE_INVALID) {
+                        log_error("unknown namespace type '%s'", t);
+                        return -EINVAL;
+                }
+                *share |= 1u << type;
+        }
+        return 0;
+}
+
+static int parse_caps(const char *list, uint64_t *keep)
+{
+        _cleanup_free_ char *s = xstrdup(list);
+        char *save = NULL;
+        int last = (int)cap_max_bits() - 1;
+
+        for (char *t = strtok_r(s, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+                _cleanup_free_ char *name = NULL;
+                cap_value_t v;
+
+                if (strcasecmp(t, "all") == 0) {
+                        for (int cap = 0; cap <= last && cap < 64; cap++)
+                                *keep |= 1ULL << cap;
+                        continue;
+                }
+                name = strncasecmp(t, "cap_", 4) == 0 ? xstrdup(t) : xasprintf("cap_%s", t);
+                for (char *p = name; *p; p++)
+                        *p = (char)tolower((unsigned char)*p);
+                if (cap_from_name(name, &v) < 0 || v < 0 || v > last || v >= 64) {
+                        log_error("unknown capability '%s'", t);
+                        return -EINVAL;
+                }
+                *keep |= 1ULL << v;
+        }
+        return 0;
+}
+
+static int add_mount(RunOptions *o, LaunchMountType type, const char *src, const char *dst)
+{
+        if (dst[0] != '/') {
+                log_error("'%s': the target of --%s must be an absolute path", dst,
+                          launch_mount_type_to_string(type));
+                return -EINVAL;
+        }
+        o->mounts = xreallocarray(o->mounts, o->launch.n_mounts + 1, sizeof(LaunchMount));
+        o->mounts[o->launch.n_mounts++] = (LaunchMount){ .type = type, .src = src, .dst = dst };
+        o->launch.mounts = o->mounts;
+        return 0;
+}
+
+/* The area of our own argv strings: pid 1 writes its name there. */
+static void title_area(int argc, char **argv, char **ret, size_t *ret_len)
+{
+        char *start = program_invocation_name, *end = start + strlen(start) + 1;
+
+        for (int i = 0; i < argc; i++) {
+                char *e = argv[i] + strlen(argv[i]) + 1;
+                /* Not contiguous with the exec'd arguments (an embedding
+                 * caller): leave the title alone. */
+                if (argv[i] < start || e - start > 1 << 20)
+                        return;
+                if (e > end)
+                        end = e;
+        }
+        *ret = start;
+        *ret_len = (size_t)(end - start);
+}
+
+static void report_clone_error(const RunOptions *o, int err)
+{
+        _cleanup_close_ int fd = open("/proc/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        char buf[128];
+        long v = -1;
+        bool new_user = !(o->launch.share & (1u << NS_USER));
+
+        switch (new_user && fd >= 0 ? launch_userns_block(fd, err, &v) : USERNS_BLOCK_UNKNOWN) {
+        case USERNS_BLOCK_MAX_ZERO:
+                log_error("cannot create a user namespace: they are disabled here "
+                          "(user.max_user_namespaces = 0)");
+                fputs("Enable them as root: sysctl -w user.max_user_namespaces=15000\n", stderr);
+                return;
+        case USERNS_BLOCK_MAX_REACHED:
+                log_error("cannot create a user namespace: the limit of %ld is reached "
+                          "(user.max_user_namespaces)",
+                          v);
+                fputs("Raise it as root: sysctl -w user.max_user_namespaces=15000\n", stderr);
+                return;
+        case USERNS_BLOCK_DEBIAN_SYSCTL:
+                log_error("cannot create a user namespace: unprivileged ones are disabled "
+                          "here (kernel.unprivileged_userns_clone = 0)");
+                fputs("Enable them as root: sysctl -w kernel.unprivileged_userns_clone=1\n",
+                      stderr);
+                return;
+        case USERNS_BLOCK_APPARMOR:
+                log_error("cannot create a user namespace: AppArmor restricts unprivileged "
+                          "ones (kernel.apparmor_restrict_unprivileged_userns = 1)");
+                fputs("Allow them as root: sysctl -w "
+                      "kernel.apparmor_restrict_unprivileged_userns=0, or give ns an AppArmor\n"
+                      "profile with the 'userns,' rule.\n",
+                      stderr);
+                return;
+        case USERNS_BLOCK_DEPTH:
+                log_error("cannot create a user namespace: nested too deep (Linux allows 32 "
+                          "levels)");
+                return;
+        default:
+                break;
+        }
+        if (err == ENOSYS)
+                log_error("cannot create the namespaces: clone3 is missing (ns run needs "
+                          "Linux 5.12 or later)");
+        else if (err == EPERM && new_user)
+                log_error("cannot create the namespaces: operation not permitted (in a "
+                          "container whose seccomp filter forbids user namespaces?)");
+        else if (err == EPERM)
+                log_error("cannot create the namespaces: operation not permitted "
+                          "(--share=user needs root)");
+        else
+                log_error("cannot create the namespaces: %s", errstr(err, buf, sizeof(buf)));
+}
+
+static void report_error(const RunOptions *o, const LaunchError *e)
+{
+        char buf[128];
+        const char *msg = errstr(e->err, buf, sizeof(buf));
+
+        switch (e->stage) {
+        case LAUNCH_STAGE_CLONE:
+                report_clone_error(o, e->err);
+                break;
+        case LAUNCH_STAGE_USERNS_MAP:
+                log_error("cannot write '%s': %s", e->path, msg);
+                break;
+        case LAUNCH_STAGE_ROOT:
+                log_error("cannot set up the root '%s': %s", e->path, msg);
+                break;
+        case LAUNCH_STAGE_MOUNT:
+                log_error("cannot mount '%s': %s", e->path, msg);
+                break;
+        case LAUNCH_STAGE_BIND_SOURCE:
+                log_error("cannot bind '%s': %s", e->path, msg);
+                break;
+        case LAUNCH_STAGE_BIND_TARGET:
+                if (e->err == ENOENT)
+                        log_error("cannot mount on '%s': no such file or directory (it must "
+                                  "exist in the root, or be below /tmp or a --tmpfs)",
+                                  e->path);
+                else
+                        log_error("cannot mount on '%s': %s", e->path, msg);
+                break;
+        case LAUNCH_STAGE_NETWORK:
+                if (e->err == ENOENT && !streq(e->path, "lo"))
+                        log_error("cannot set up the network: '%s' is not installed", e->path);
+                else
+                        log_error("cannot set up the network ('%s'): %s", e->path, msg);
+                break;
+        case LAUNCH_STAGE_HOSTNAME:
+                log_error("cannot set the hostname '%s': %s", e->path, msg);
+                break;
+        case LAUNCH_STAGE_CGROUP:
+                log_error("cannot join the cgroup of the limits: %s", msg);
+                break;
+        case LAUNCH_STAGE_SECURITY:
+                log_error("cannot set up %s: %s", e->path, msg);
+                break;
+        case LAUNCH_STAGE_WORKDIR:
+                log_error("cannot change directory to '%s': %s", e->path, msg);
+                break;
+        case LAUNCH_STAGE_EXEC:
+                log_error("cannot run '%s': %s", e->path, msg);
+                break;
+        default:
+                log_error("the sandbox failed: %s", msg);
+                break;
+        }
+}
+
+/* Die of the payload's signal, as a shell expects (unshare does the same). */
+static int reraise(int sig)
+{
+        struct rlimit nocore = { 0, 0 };
+        sigset_t set;
+
+        /* A core of ns itself would be misleading. */
+        (void)setrlimit(RLIMIT_CORE, &nocore);
+        signal(sig, SIG_DFL);
+        sigemptyset(&set);
+        sigaddset(&set, sig);
+        sigprocmask(SIG_UNBLOCK, &set, NULL);
+        raise(sig);
+        return 128 + sig;
+}
+
+static int run_limits(const RunOptions *o, Limits **ret)
+{
+        _cleanup_free_ char *path = NULL;
+        char buf[128];
+        int r;
+
+        r = cglimits_create(&o->limits, ret, &path);
+        if (r == -EOPNOTSUPP) {
+                log_error("cannot apply --memory/--pids/--cpus: no cgroup hierarchy here has "
+                          "the controllers");
+                return r;
+        }
+        if (r < 0) {
+                log_error("cannot make a cgroup for the limits ('%s'): %s", path ?: "?",
+                          errstr(-r, buf, sizeof(buf)));
+                if (r == -EACCES || r == -EPERM || r == -EROFS)
+                        fputs("Limits need root, or a delegated cgroup v2 subtree (e.g. "
+                              "systemd-run --user --scope -p Delegate=yes ns run ...).\n",
+                              stderr);
+                return r;
+        }
+        return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+        enum {
+                OPT_ROOTFS = 0x100,
+                OPT_MAP,
+                OPT_VOL,
+                OPT_TMPFS,
+                OPT_BUILD,
+                OPT_HOSTNAME,
+                OPT_NET,
+                OPT_SHARE,
+                OPT_CAP_ADD,
+                OPT_MEMORY,
+                OPT_PIDS,
+                OPT_CPUS,
+        };
+        static const struct option options[] = {
+                { "rootfs", required_argument, NULL, OPT_ROOTFS },
+                { "map", required_argument, NULL, OPT_MAP },
+                { "vol", required_argument, NULL, OPT_VOL },
+                { "tmpfs", required_argument, NULL, OPT_TMPFS },
+                { "build", no_argument, NULL, OPT_BUILD },
+                { "root", no_argument, NULL, 'r' },
+                { "name", required_argument, NULL, 'n' },
+                { "hostname", required_argument, NULL, OPT_HOSTNAME },
+                { "workdir", required_argument, NULL, 'w' },
+                { "net", required_argument, NULL, OPT_NET },
+                { "share", required_argument, NULL, OPT_SHARE },
+                { "cap-add", required_argument, NULL, OPT_CAP_ADD },
+                { "memory", required_argument, NULL, OPT_MEMORY },
+                { "pids", required_argument, NULL, OPT_PIDS },
+                { "cpus", required_argument, NULL, OPT_CPUS },
+                { "help", no_argument, NULL, 'h' },
+                {}
+        };
+        _cleanup_(run_options_done) RunOptions o = { .launch = { .cgroup_fd = -1 } };
+        char *shell_argv[2] = {};
+        Launch *l = NULL;
+        Limits *lim = NULL;
+        LaunchError err = {};
+        int c, r, status = 0, ret = 1;
+
+        optind = 0;
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, "+:rn:w:h", options, NULL)) >= 0) {
+                switch (c) {
+                case OPT_ROOTFS:
+                        o.launch.rootfs = optarg;
+                        break;
+                case OPT_MAP:
+                case OPT_VOL:
+                        /* Two arguments: the second is the next word. */
+                        if (optind >= argc) {
+                                log_error("option '--%s' requires two arguments: <src> <dst>",
+                                          c == OPT_MAP ? "map" : "vol");
+                                goto usage;
+                        }
+                        if (add_mount(&o, c == OPT_MAP ? LAUNCH_MOUNT_MAP : LAUNCH_MOUNT_VOL,
+                                      optarg, argv[optind++]) < 0)
+                                goto usage;
+                        break;
+                case OPT_TMPFS:
+                        if (add_mount(&o, LAUNCH_MOUNT_TMPFS, NULL, optarg) < 0)
+                                goto usage;
+                        break;
+                case OPT_BUILD:
+                        o.launch.build = true;
+                        break;
+                case 'r':
+                        o.launch.root = true;
+                        break;
+                case 'n':
+                        if (!*optarg || strchr(optarg, '/')) {
+                                log_error("invalid name '%s'", optarg);
+                                goto usage;
+                        }
+                        o.launch.name = optarg;
+                        break;
+                case OPT_HOSTNAME:
+                        o.launch.hostname = optarg;
+                        break;
+                case 'w':
+                        o.launch.workdir = optarg;
+                        break;
+                case OPT_NET:
+                        o.launch.net = launch_net_from_string(optarg);
+                        if (o.launch.net == LAUNCH_NET_INVALID) {
+                                log_error("unknown network mode '%s'", optarg);
+                                goto usage;
+                        }
+                        break;
+                case OPT_SHARE:
+                        if (parse_share(optarg, &o.launch.share) < 0)
+                                goto usage;
+                        break;
+                case OPT_CAP_ADD:
+                        if (parse_caps(optarg, &o.launch.cap_keep) < 0)
+                                goto usage;
+                        break;
+                case OPT_MEMORY:
+                        if (cglimits_parse_size(optarg, &o.limits.memory) < 0) {
+                                log_error("invalid size '%s'", optarg);
+                                goto usage;
+                        }
+                        break;
+                case OPT_PIDS:
+                        if (cglimits_parse_size(optarg, &o.limits.pids) < 0 ||
+                            strpbrk(optarg, ".kKmMgGtT")) {
+                                log_error("invalid number of processes '%s'", optarg);
+                                goto usage;
+                        }
+                        break;
+                case OPT_CPUS:
+                        if (cglimits_parse_cpus(optarg, &o.limits.cpu_millis) < 0) {
+                                log_error("invalid number of CPUs '%s'", optarg);
+                                goto usage;
+                        }
+                        break;
+                case 'h':
+                        run_help();
+                        return 0;
+                case ':':
+                        log_error("option '%s' requires an argument", argv[optind - 1]);
+                        goto usage;
+                default:
+                        if (optopt)
+                                log_error("unknown option '-%c'", optopt);
+                        else
+                                log_error("unknown option '%s'", argv[optind - 1]);
+                        goto usage;
+                }
+        }
+        if (o.launch.net == LAUNCH_NET_HOST)
+                o.launch.share |= 1u << NS_NET;
+        if ((o.launch.share & (1u << NS_NET)) && launch_net_helper(o.launch.net)) {
+                log_error("--net=%s needs a network namespace of its own (not --share=net)",
+                          launch_net_to_string(o.launch.net));
+                goto usage;
+        }
+        if (o.launch.rootfs) {
+                struct stat st;
+                if (stat(o.launch.rootfs, &st) < 0 || !S_ISDIR(st.st_mode)) {
+                        log_error("'%s' is not a directory", o.launch.rootfs);
+                        return 1;
+                }
+        }
+
+        if (optind < argc)
+                o.launch.argv = argv + optind;
+        else {
+                /* The caller's shell; in a --rootfs of its own, its sh. */
+                const char *sh = getenv("SHELL");
+                shell_argv[0] = (char *)(!o.launch.rootfs && sh && *sh ? sh : "/bin/sh");
+                o.launch.argv = shell_argv;
+        }
+        title_area(argc, argv, &o.launch.title, &o.launch.title_len);
+
+        if (!cglimits_empty(&o.limits)) {
+                if (run_limits(&o, &lim) < 0)
+                        return 1;
+                o.launch.cgroup_fd = cglimits_cgroup_fd(lim);
+                o.launch.cgroup_procs_fds = cglimits_procs_fds(lim, &o.launch.n_cgroup_procs_fds);
+        }
+
+        fflush(NULL);
+        r = launch_start(&o.launch, &l, &err);
+        if (r < 0) {
+                report_error(&o, &err);
+                goto out;
+        }
+        r = launch_wait(l, &status, &err);
+        if (r < 0) {
+                report_error(&o, &err);
+                goto out;
+        }
+        if (err.stage == LAUNCH_STAGE_EXEC)
+                report_error(&o, &err);
+        if (WIFEXITED(status))
+                ret = WEXITSTATUS(status);
+        else if (WIFSIGNALED(status))
+                ret = 128 + WTERMSIG(status);
+
+out:
+        launch_free(l);
+        if (lim) {
+                (void)cglimits_remove(lim);
+                cglimits_free(lim);
+        }
+        if (r >= 0 && WIFSIGNALED(status))
+                return reraise(WTERMSIG(status));
+        return ret;
+
+usage:
+        return usage_error("run");
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The command layer: the only code that parses argv, prints to the user and
+ * chooses the exit status. One file per command. */
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "group.h"
+#include "macro.h"
+
+int cmd_enter(int argc, char **argv);
+int cmd_ls(int argc, char **argv);
+int cmd_ps(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+
+/* Diagnostics: "ns: <message>" on stderr. */
+_printf_(1, 2) void log_error(const char *fmt, ...);
+_printf_(1, 2) void log_warning(const char *fmt, ...);
+
+/* Print "Try 'ns <cmd> --help'." after a usage error and return 1. */
+int usage_error(const char *cmd);
+
+/*
+ * Scan /proc, group and name instances: what every command that takes an
+ * <id> starts with. On failure, reports and returns NULL.
+ */
+Instances *load_instances(Scan **ret_scan);
+
+/*
+ * Resolve a user-given id, reporting unknown or ambiguous ids (with the
+ * candidates) on stderr. Returns the index or -1.
+ */
+ssize_t resolve_or_report(const Instances *is, const char *id);
+
+/* Note on stderr how many processes could not be read. */
+void report_unreadable(const Scan *s);

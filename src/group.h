@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "identify.h"
+#include "nstype.h"
+#include "scan.h"
+
+/* How one namespace of an instance relates to the rest of the host. */
+typedef enum NsShare {
+        NS_SHARE_UNKNOWN,
+        NS_SHARE_HOST,    /* the host's own */
+        NS_SHARE_PRIVATE, /* this instance's alone */
+        NS_SHARE_OTHER,   /* shared with another, non-host instance */
+        NS_SHARE_MAX,
+        NS_SHARE_INVALID = -1,
+} NsShare;
+
+#define INSTANCE_ID_LEN 12
+
+typedef struct Instance {
+        char id[INSTANCE_ID_LEN + 1];
+        NsIno ns[NS_TYPE_MAX];
+        NsShare share[NS_TYPE_MAX];
+        bool host;
+        size_t first_member;  /* into Instances.members */
+        size_t n_members;
+        size_t leader;        /* index into scan->procs */
+        ssize_t parent;       /* index into Instances.items, -1 for a root; see instances_find_parents() */
+        bool identified;
+        Identity ident;       /* runtime and name, after instances_identify() */
+        char *command;        /* leader's command line, after instances_identify() */
+        uid_t uid;            /* leader's owner, after instances_identify() */
+} Instance;
+
+typedef struct Instances {
+        Scan *scan;           /* not owned */
+        Instance *items;
+        size_t n;
+        size_t *members;      /* indices into scan->procs, grouped by instance, by pid */
+        ssize_t host;         /* the host instance, -1 when no process has its tuple */
+        bool have_parents;
+} Instances;
+
+/* The instance ID: a digest of the tuple, as 12 hex digits. */
+void instance_id_from_tuple(const NsIno ns[NS_TYPE_MAX], char ret[INSTANCE_ID_LEN + 1]);
+
+/* Group the scanned processes by tuple; find leaders, sharing and nesting. */
+Instances *instances_build(Scan *scan);
+Instances *instances_free(Instances *is);
+
+/* Nesting costs a few syscalls per instance (NS_GET_PARENT): only for the
+ * callers that show it. */
+void instances_find_parents(Instances *is);
+
+/* Name every instance (identify.c); root_fd is "/" or a fixture tree. */
+void instances_identify(Instances *is, int root_fd);
+
+static inline const Proc *instance_leader(const Instances *is, const Instance *in)
+{
+        return &is->scan->procs[in->leader];
+}
+
+static inline const Proc *instance_member(const Instances *is, const Instance *in, size_t k)
+{
+        return &is->scan->procs[is->members[in->first_member + k]];
+}
+
+/*
+ * Resolve a user-given id: an instance ID or a unique prefix of it, a NAME,
+ * the runtime's own id or a unique prefix of it, or a member's host PID.
+ * Returns the instance index, -ENOENT when nothing matches, -ENOTUNIQ when
+ * several do; then *ret_candidates (malloc'd, when not NULL)
+ * lists them.
+ */
+ssize_t instances_resolve(const Instances *is, const char *id, size_t **ret_candidates,
+                          size_t *ret_n_candidates);

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * The I/O side of naming: reads the few files that tell which runtime made
+ * an instance (the leader's cgroup, runtime state and metadata files) and
+ * hands their text to the pure matchers of naming.c. Reading is relative to
+ * two directory fds so tests can point it at fixture trees.
+ */
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "naming.h"
+#include "nstype.h"
+
+typedef struct Identity {
+        Runtime runtime;
+        char *name;       /* malloc'd; never NULL after identify_instance() */
+        char *runtime_id; /* malloc'd; the runtime's own container id, or NULL */
+} Identity;
+
+/* What identify needs to know of one instance, as plain data. */
+typedef struct IdentifyInput {
+        bool host;                   /* the host instance */
+        pid_t leader;
+        pid_t leader_ppid;           /* 0 when unknown */
+        const char *leader_comm;     /* /proc/PID/comm of the leader, "" when unknown */
+        const char *parent_comm;     /* comm of the leader's parent, "" when unknown */
+        const char *cmdline;         /* leader's NUL-separated command line, may be NULL */
+        size_t cmdline_len;
+        const NsIno *ns;             /* [NS_TYPE_MAX], the instance's tuple */
+        const NsIno *host_ns;        /* [NS_TYPE_MAX], the host's tuple */
+} IdentifyInput;
+
+typedef struct IdentifyContext IdentifyContext;
+
+/*
+ * proc_fd: a directory fd of /proc. root_fd: a directory fd of "/" under
+ * which /run, /var/lib and the like are read. Both stay owned by the caller.
+ * Per-scan caches (runc/crun state, /run/netns, firejail names) live in the
+ * context and are read at most once, lazily.
+ */
+IdentifyContext *identify_context_new(int proc_fd, int root_fd);
+IdentifyContext *identify_context_free(IdentifyContext *ctx);
+
+/* Fill *ret for one instance. Never fails: the fallback is the leader's command. */
+void identify_instance(IdentifyContext *ctx, const IdentifyInput *in, Identity *ret);
+
+void identity_done(Identity *id);

@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The instance's file system view, built by pid 1 in its new mount
+ * namespace: the root made read-only, nosuid and nodev in one
+ * mount_setattr() call (so the cost does not grow with the host's mount
+ * count), a fresh /proc, a minimal /dev, tmpfs /tmp, host secrets masked,
+ * and the user's --map/--vol/--tmpfs. Nothing is written to any disk: every
+ * mount point made here is on a tmpfs of the instance's own.
+ */
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+
+#include "launch-internal.h"
+#include "util.h"
+
+/* Note what failed, for the message; returns -err. */
+static int fail_at(LaunchError *e, LaunchStage stage, int err, const char *path)
+{
+        e->stage = stage;
+        e->err = err;
+        snprintf(e->path, sizeof(e->path), "%s", path ?: "");
+        return -err;
+}
+
+static const char *const dev_nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+
+static const struct {
+        const char *name;
+        const char *target;
+} dev_links[] = {
+        { "ptmx", "pts/ptmx" },     { "fd", "/proc/self/fd" },
+        { "stdin", "/proc/self/fd/0" }, { "stdout", "/proc/self/fd/1" },
+        { "stderr", "/proc/self/fd/2" },
+};
+
+/* Host sockets that hand out power over the host: container engines and the
+ * system bus. Each is covered by /dev/null where it exists. (The user's own
+ * runtime directory, with the session bus, gets an empty tmpfs.) */
+static const char *const masked_sockets[] = {
+        "/run/docker.sock",
+        "/run/containerd/containerd.sock",
+        "/run/crio/crio.sock",
+        "/run/dbus/system_bus_socket",
+};
+static const char *const masked_dirs[] = {
+        "/run/podman",
+        "/run/docker",
+        NULL, /* /run/user/$UID */
+};
+
+static int setattr(int dfd, const char *path, unsigned flags, uint64_t set, uint64_t clr,
+                   uint64_t propagation)
+{
+        struct mount_attr attr = {
+                .attr_set = set,
+                .attr_clr = clr,
+                .propagation = propagation,
+        };
+
+        /* Linux 5.12 */
+        return mount_setattr(dfd, path, flags, &attr, sizeof(attr)) < 0 ? -errno : 0;
+}
+
+/* Attach a detached tree (from open_tree) at path. */
+static int attach(int fd, const char *path)
+{
+        return move_mount(fd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0 ? -errno : 0;
+}
+
+/* A copy of a host tree, detached, for a bind mount made later. */
+static int clone_tree(int dfd, const char *path, bool recursive)
+{
+        int fd = open_tree(dfd, path,
+                           OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
+        return fd < 0 ? -errno : fd;
+}
+
+/*
+ * A mount point that does not exist may be made only on a tmpfs of the
+ * instance (under /tmp, or a --tmpfs): never on a disk, even with --build.
+ */
+static int make_mountpoint(const char *path, bool dir)
+{
+        _cleanup_free_ char *p = xstrdup(path), *parent = NULL;
+        struct statfs sfs;
+        char *slash;
+        int r;
+
+        parent = xstrdup(path);
+        for (;;) {
+                slash = strrchr(parent, '/');
+                if (!slash)
+                        return -ENOENT;
+                if (slash == parent)
+                        slash[1] = '\0';
+                else
+                        slash[0] = '\0';
+                if (statfs(parent, &sfs) == 0)
+                        break;
+                if (errno != ENOENT)
+                        return -errno;
+                if (streq(parent, "/"))
+                        return -ENOENT;
+        }
+        if (sfs.f_type != TMPFS_MAGIC)
+                return -ENOENT;
+
+        /* mkdir -p, then the last component. */
+        for (char *s = p + 1; (s = strchr(s, '/')); s++) {
+                *s = '\0';
+                if (mkdir(p, 0755) < 0 && errno != EEXIST)
+                        return -errno;
+                *s = '/';
+        }
+        if (dir)
+                r = mkdir(p, 0755) < 0 && errno != EEXIST ? -errno : 0;
+        else {
+                int fd = open(p, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOCTTY, 0644);
+                r = fd < 0 ? -errno : 0;
+                if (fd >= 0)
+                        close(fd);
+        }
+        return r;
+}
+
+static int ensure_mountpoint(const char *path, bool dir)
+{
+        struct stat st;
+
+        if (stat(path, &st) == 0)
+                return 0;
+        if (errno != ENOENT)
+                return -errno;
+        return make_mountpoint(path, dir);
+}
+
+/* /dev: a small tmpfs with the host's harmless nodes bound in, its own
+ * devpts and shm, made read-only once filled. */
+static int setup_dev(const LaunchChild *ch, const int node_fds[], int shm_fd, LaunchError *ret_err)
+{
+        char path[64];
+        int r;
+
+        if (mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k") < 0)
+                return fail_at(ret_err, LAUNCH_STAGE_MOUNT, errno, "/dev");
+        for (size_t i = 0; i < ELEMENTSOF(dev_nodes); i++) {
+                int fd;
+
+                if (node_fds[i] < 0)
+                        continue;
+                snprintf(path, sizeof(path), "/dev/%s", dev_nodes[i]);
+                fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOCTTY, 0666);
+                if (fd < 0)
+                        return fail_at(ret_err, LAUNCH_STAGE_MOUNT, errno, path);
+                close(fd);
+                r = attach(node_fds[i], path);
+                if (r < 0)
+                        return fail_at(ret_err, LAUNCH_STAGE_MOUNT, -r, path);
+        }
+        for (size_t i = 0; i < ELEMENTSOF(dev_links); i++) {
+                snprintf(path, sizeof(path), "/dev/%s", dev_links[i].name);
+                if (symlink(dev_links[i].target, path) < 0)
+                        return fail_at(ret_err, LAUNCH_STAGE_MOUNT, errno, path);
+        }
+        if (mkdir("/dev/pts", 0755) < 0 || mkdir("/dev/shm", 01777) < 0)
+                return fail_at(ret_err, LAUNCH_STAGE_MOUNT, errno, "/dev");
+        /* Its own pty instance: the host's ptys stay out of reach. */
+        if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+                  "newinstance,ptmxmode=0666,mode=620") < 0)
+                return fail_at(ret_err, LAUNCH_STAGE_MOUNT, errno, "/dev/pts");
+        if (shm_fd >= 0) {
+                /* --share=ipc: POSIX shared memory lives in the host's /dev/shm. */
+                r = attach(shm_fd, "/dev/shm");
+                if (r < 0)
+                        return fail_at(ret_err, LAUNCH_STAGE_MOUNT, -r, "/dev/shm");
+        } else if (mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+                return fail_at(ret_err, LAUNCH_STAGE_MOUNT, errno, "/dev/shm");
+        r = setattr(AT_FDCWD, "/dev", 0, MOUNT_ATTR_RDONLY, 0, 0);
+        if (r < 0)
+                return fail_at(ret_err, LAUNCH_STAGE_MOUNT, -r, "/dev");
+        (void)ch;
+        return 0;
+}
+
+static int setup_masks(const LaunchChild *ch, int devfd, LaunchError *ret_err)
+{
+        struct stat st;
+        char path[64];
+        int r;
+
+        for (size_t i = 0; i < ELEMENTSOF(masked_sockets); i++) {
+                _cleanup_close_ int fd = -EBADF;
+
+                if (lstat(masked_sockets[i], &st) < 0 || S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode))
+                        continue;
+                fd = clone_tree(devfd, "null", false);
+                if (fd < 0)
+                        return fail_at(ret_err, LAUNCH_STAGE_MOUNT, -fd, "/dev/null");
+                r = attach(fd, masked_sockets[i]);
+                if (r < 0)
+                        return fail_at(ret_err, LAUNCH_STAGE_MOUNT, -r, masked_sockets[i]);
+        }
+        for (size_t i = 0; i < ELEMENTSOF(masked_dirs); i++) {
+                if (masked_dirs[i])
+                        snprintf(path, sizeof(path), "%s", masked_dirs[i]);
+                else
+                        snprintf(path, sizeof(path), "/run/user/%u", (unsigned)ch->uid);
+                if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+                        continue;
+                /* Empty and private, but usable: programs that want
+                 * $XDG_RUNTIME_DIR still find a directory of their own. */
+                if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700,size=1m") < 0)
+                        return fail_at(ret_err, LAUNCH_STAGE_MOUNT, errno, path);
+        }
+        return 0;
+}
+
+/* Replace / with a copy of --rootfs: pivot_root(".", ".") stacks the old
+ * root on the new one, and a lazy unmount takes it away (as runc does). */
+static int switch_root(int root_fd, const char *rootfs, LaunchError *ret_err)
+{
+        int r;
+
+        r = attach(root_fd, rootfs);
+        if (r < 0)
+                return fail_at(ret_err, LAUNCH_STAGE_ROOT, -r, rootfs);
+        if (chdir(rootfs) < 0)
+                return fail_at(ret_err, LAUNCH_STAGE_ROOT, errno, rootfs);
+        if (syscall(SYS_pivot_root, ".", ".") < 0)
+                return fail_at(ret_err, LAUNCH_STAGE_ROOT, errno, rootfs);
+        if (umount2(".", MNT_DETACH) < 0)
+                return fail_at(ret_err, LAUNCH_STAGE_ROOT, errno, rootfs);
+        if (chdir("/") < 0)
+                return fail_at(ret_err, LAUNCH_STAGE_ROOT, errno, "/");
+        return 0;
+}
+
+static int setup_user_mounts(const LaunchConfig *c, int *bind_fds, LaunchError *ret_err)
+{
+        int r;
+
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                const LaunchMount *m = &c->mounts[i];
+
+                if (m->type == LAUNCH_MOUNT_TMPFS) {
+                        r = ensure_mountpoint(m->dst, true);
+                        if (r < 0)
+                                return fail_at(ret_err, LAUNCH_STAGE_BIND_TARGET, -r, m->dst);
+                        if (mount("tmpfs", m->dst, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+                                return fail_at(ret_err, LAUNCH_STAGE_BIND_TARGET, errno, m->dst);
+                        continue;
+                }
+                {
+                        struct stat st;
+                        bool dir = fstat(bind_fds[i], &st) == 0 && S_ISDIR(st.st_mode);
+
+                        r = ensure_mountpoint(m->dst, dir);
+                        if (r < 0)
+                                return fail_at(ret_err, LAUNCH_STAGE_BIND_TARGET, -r, m->dst);
+                }
+                r = attach(bind_fds[i], m->dst);
+                if (r < 0)
+                        return fail_at(ret_err, LAUNCH_STAGE_BIND_TARGET, -r, m->dst);
+                closep(&bind_fds[i]);
+        }
+        return 0;
+}
+
+int launch_fs_setup(const LaunchChild *ch, LaunchError *ret_err)
+{
+        const LaunchConfig *c = ch->c;
+        _cleanup_close_ int devfd = -EBADF, root_fd = -EBADF, shm_fd = -EBADF;
+        int node_fds[ELEMENTSOF(dev_nodes)];
+        _cleanup_free_ int *bind_fds = NULL;
+        uint64_t ro = c->build ? 0 : MOUNT_ATTR_RDONLY;
+        int r = 0;
+
+        for (size_t i = 0; i < ELEMENTSOF(node_fds); i++)
+                node_fds[i] = -EBADF;
+        bind_fds = xnew(int, c->n_mounts ?: 1);
+        for (size_t i = 0; i < c->n_mounts; i++)
+                bind_fds[i] = -EBADF;
+
+        /* Without a user namespace of our own (root with --share=user) the
+         * host's mounts may be shared: nothing made below may propagate
+         * back to the host. */
+        if (!ch->new_ns[NS_USER] && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+                r = fail_at(ret_err, LAUNCH_STAGE_ROOT, errno, "/");
+                goto out;
+        }
+
+        /* Everything taken from the host is taken now, before the root is
+         * replaced or made read-only: /dev nodes keep their device access,
+         * --vol sources keep their write access. */
+        devfd = open("/dev", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (devfd < 0) {
+                r = fail_at(ret_err, LAUNCH_STAGE_MOUNT, errno, "/dev");
+                goto out;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(dev_nodes); i++) {
+                node_fds[i] = clone_tree(devfd, dev_nodes[i], false);
+                if (node_fds[i] < 0 && node_fds[i] != -ENOENT) {
+                        char path[32];
+                        snprintf(path, sizeof(path), "/dev/%s", dev_nodes[i]);
+                        r = fail_at(ret_err, LAUNCH_STAGE_MOUNT, -node_fds[i], path);
+                        goto out;
+                }
+        }
+        if (!ch->new_ns[NS_IPC]) {
+                shm_fd = clone_tree(devfd, "shm", true);
+                if (shm_fd < 0) {
+                        r = fail_at(ret_err, LAUNCH_STAGE_MOUNT, -shm_fd, "/dev/shm");
+                        goto out;
+                }
+        }
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                const LaunchMount *m = &c->mounts[i];
+                uint64_t set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+
+                if (m->type == LAUNCH_MOUNT_TMPFS)
+                        continue;
+                /* Recursive: a plain bind would uncover what the host
+                 * mounted below it, which a user namespace forbids. */
+                bind_fds[i] = clone_tree(AT_FDCWD, m->src, true);
+                if (bind_fds[i] < 0) {
+                        r = fail_at(ret_err, LAUNCH_STAGE_BIND_SOURCE, -bind_fds[i], m->src);
+                        goto out;
+                }
+                if (m->type == LAUNCH_MOUNT_MAP)
+                        set |= MOUNT_ATTR_RDONLY;
+                r = setattr(bind_fds[i], "", AT_EMPTY_PATH | AT_RECURSIVE, set, 0, MS_PRIVATE);
+                if (r < 0) {
+                        r = fail_at(ret_err, LAUNCH_STAGE_BIND_SOURCE, -r, m->src);
+                        goto out;
+                }
+        }
+
+        if (c->rootfs) {
+                root_fd = clone_tree(AT_FDCWD, c->rootfs, true);
+                if (root_fd < 0) {
+                        r = fail_at(ret_err, LAUNCH_STAGE_ROOT, -root_fd, c->rootfs);
+                        goto out;
+                }
+                r = setattr(root_fd, "", AT_EMPTY_PATH | AT_RECURSIVE,
+                            ro | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0, MS_PRIVATE);
+                if (r >= 0)
+                        r = switch_root(TAKE_FD(root_fd), c->rootfs, ret_err);
+                else
+                        r = fail_at(ret_err, LAUNCH_STAGE_ROOT, -r, c->rootfs);
+                if (r < 0)
+                        goto out;
+        } else {
+                /* One walk over the whole tree, however many mounts the
+                 * host has. Private: no host mount appears inside later,
+                 * with the host's (writable) flags. */
+                r = setattr(AT_FDCWD, "/", AT_RECURSIVE, ro | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+                            0, MS_PRIVATE);
+                if (r < 0) {
+                        r = fail_at(ret_err, LAUNCH_STAGE_ROOT, -r, "/");
+                        goto out;
+                }
+        }
+
+        /* A procfs of the new pid namespace; with --share=pid the host's
+         * one stays. */
+        if (ch->new_ns[NS_PID] &&
+            mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+                r = fail_at(ret_err, LAUNCH_STAGE_MOUNT, errno, "/proc");
+                goto out;
+        }
+        if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0) {
+                r = fail_at(ret_err, LAUNCH_STAGE_MOUNT, errno, "/tmp");
+                goto out;
+        }
+        r = setup_dev(ch, node_fds, shm_fd, ret_err);
+        if (r < 0)
+                goto out;
+        if (!c->rootfs) {
+                r = setup_masks(ch, devfd, ret_err);
+                if (r < 0)
+                        goto out;
+        }
+        r = setup_user_mounts(c, bind_fds, ret_err);
+
+out:
+        for (size_t i = 0; i < ELEMENTSOF(node_fds); i++)
+                closep(&node_fds[i]);
+        for (size_t i = 0; i < c->n_mounts; i++)
+                closep(&bind_fds[i]);
+        return r;
+}

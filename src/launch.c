@@ -1,0 +1,542 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * ns run, the caller's side: clone3 pid 1 into its namespaces, hand it what
+ * it needs, then forward signals and wait. What happens inside is in
+ * launch-fs.c (the file system view) and reaper.c (pid 1 and the payload).
+ */
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "launch-internal.h"
+#include "util.h"
+
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000 /* Linux 5.2 */
+#endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL /* Linux 5.7 */
+#endif
+
+struct Launch {
+        pid_t pid;
+        int pidfd;
+        int status_fd;  /* read end: pid 1's messages */
+        int go_fd;      /* write end: lets pid 1 start the payload, or -1 */
+        pid_t helper;   /* slirp4netns or pasta, or 0 */
+        int helper_exit_fd; /* slirp4netns --exit-fd, closed to stop it */
+        sigset_t saved_mask;
+        char *cwd;
+};
+
+static const char *const mount_type_names[LAUNCH_MOUNT_TYPE_MAX] = {
+        [LAUNCH_MOUNT_MAP] = "map",
+        [LAUNCH_MOUNT_VOL] = "vol",
+        [LAUNCH_MOUNT_TMPFS] = "tmpfs",
+};
+
+static const char *const net_names[LAUNCH_NET_MAX] = {
+        [LAUNCH_NET_NONE] = "none",
+        [LAUNCH_NET_HOST] = "host",
+        [LAUNCH_NET_PASTA] = "pasta",
+        [LAUNCH_NET_SLIRP4NETNS] = "slirp4netns",
+};
+
+const char *launch_mount_type_to_string(LaunchMountType t)
+{
+        return t >= 0 && t < LAUNCH_MOUNT_TYPE_MAX ? mount_type_names[t] : NULL;
+}
+
+LaunchNet launch_net_from_string(const char *s)
+{
+        for (int i = 0; i < LAUNCH_NET_MAX; i++)
+                if (streq(net_names[i], s))
+                        return (LaunchNet)i;
+        return LAUNCH_NET_INVALID;
+}
+
+const char *launch_net_to_string(LaunchNet n)
+{
+        return n >= 0 && n < LAUNCH_NET_MAX ? net_names[n] : NULL;
+}
+
+const char *launch_net_helper(LaunchNet n)
+{
+        if (n == LAUNCH_NET_PASTA)
+                return "pasta";
+        if (n == LAUNCH_NET_SLIRP4NETNS)
+                return "slirp4netns";
+        return NULL;
+}
+
+void launch_forward_sigset(sigset_t *ret)
+{
+        static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
+
+        sigemptyset(ret);
+        for (size_t i = 0; i < ELEMENTSOF(sigs); i++)
+                sigaddset(ret, sigs[i]);
+}
+
+void launch_send(int fd, const LaunchMsg *m)
+{
+        ssize_t _unused_ k;
+
+        do
+                k = write(fd, m, sizeof(*m));
+        while (k < 0 && errno == EINTR);
+}
+
+void launch_send_error(int fd, LaunchStage stage, int err, const char *path)
+{
+        LaunchMsg m = { .type = LAUNCH_MSG_ERROR };
+
+        m.error.stage = stage;
+        m.error.err = err;
+        if (path)
+                snprintf(m.error.path, sizeof(m.error.path), "%s", path);
+        launch_send(fd, &m);
+}
+
+static void set_error(LaunchError *e, LaunchStage stage, int err, const char *path)
+{
+        e->stage = stage;
+        e->err = err;
+        snprintf(e->path, sizeof(e->path), "%s", path ?: "");
+}
+
+/* Read one whole message; 0 at end of file. */
+static int read_msg(int fd, LaunchMsg *ret)
+{
+        ssize_t k;
+
+        do
+                k = read(fd, ret, sizeof(*ret));
+        while (k < 0 && errno == EINTR);
+        if (k < 0)
+                return -errno;
+        if (k == 0)
+                return 0;
+        if ((size_t)k != sizeof(*ret))
+                return -EIO;
+        return 1;
+}
+
+/* Wait for pid 1 to be gone (after a failure on our side). */
+static void kill_and_reap(Launch *l)
+{
+        siginfo_t si;
+
+        (void)pidfd_send_signal(l->pidfd, SIGKILL, NULL, 0);
+        while (waitid(P_PIDFD, (id_t)l->pidfd, &si, WEXITED) < 0 && errno == EINTR)
+                ;
+}
+
+/*
+ * Start slirp4netns or pasta against pid 1's namespaces. slirp4netns tells
+ * when the network is up through --ready-fd and stops when --exit-fd is
+ * closed; pasta configures the interface before it goes to the background
+ * and leaves on its own when the namespace goes away.
+ */
+static int spawn_net_helper(Launch *l, LaunchNet net, LaunchError *ret_err)
+{
+        _cleanup_close_ int ready_r = -EBADF, ready_w = -EBADF, exit_r = -EBADF;
+        int ready[2], ex[2];
+        char pidbuf[16], readyarg[32], exitarg[32];
+        const char *helper = launch_net_helper(net);
+        pid_t pid;
+        int st;
+
+        snprintf(pidbuf, sizeof(pidbuf), "%d", (int)l->pid);
+        if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(ex, O_CLOEXEC) < 0) {
+                set_error(ret_err, LAUNCH_STAGE_NETWORK, errno, helper);
+                return -ret_err->err;
+        }
+        ready_r = ready[0];
+        ready_w = ready[1];
+        exit_r = ex[0];
+        l->helper_exit_fd = ex[1];
+
+        pid = fork();
+        if (pid < 0) {
+                set_error(ret_err, LAUNCH_STAGE_NETWORK, errno, helper);
+                return -ret_err->err;
+        }
+        if (pid == 0) {
+                /* The helper must not outlive ns run. */
+                prctl(PR_SET_PDEATHSIG, SIGKILL);
+                sigprocmask(SIG_SETMASK, &l->saved_mask, NULL);
+                /* The helper's own fds: keep them open across exec. */
+                fcntl(ready_w, F_SETFD, 0);
+                fcntl(exit_r, F_SETFD, 0);
+                snprintf(readyarg, sizeof(readyarg), "--ready-fd=%d", ready_w);
+                snprintf(exitarg, sizeof(exitarg), "--exit-fd=%d", exit_r);
+                if (net == LAUNCH_NET_SLIRP4NETNS) {
+                        char *const argv[] = { (char *)"slirp4netns", (char *)"--configure",
+                                               (char *)"--mtu=65520",
+                                               (char *)"--disable-host-loopback", readyarg,
+                                               exitarg, pidbuf, (char *)"tap0", NULL };
+                        execvp(argv[0], argv);
+                } else {
+                        char *const argv[] = { (char *)"pasta", (char *)"--config-net",
+                                               (char *)"--quiet", pidbuf, NULL };
+                        int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+                        /* pasta goes to the background itself once the
+                         * interface is up; keep its chatter off the terminal. */
+                        if (devnull >= 0) {
+                                dup2(devnull, STDIN_FILENO);
+                                dup2(devnull, STDOUT_FILENO);
+                        }
+                        execvp(argv[0], argv);
+                }
+                _exit(errno == ENOENT ? 127 : 126);
+        }
+        closep(&ready_w);
+        closep(&exit_r);
+
+        if (net == LAUNCH_NET_SLIRP4NETNS) {
+                char c;
+                ssize_t k;
+
+                l->helper = pid;
+                do
+                        k = read(ready_r, &c, 1);
+                while (k < 0 && errno == EINTR);
+                if (k == 1)
+                        return 0;
+                /* It ended before the network was up. */
+                while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+                        ;
+                l->helper = 0;
+        } else {
+                /* Started from a terminal pasta forks to the background
+                 * when the interface is configured; otherwise it stays in
+                 * the foreground and we wait for the interface inside. */
+                while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+                        ;
+                if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+                        return 0;
+        }
+        set_error(ret_err, LAUNCH_STAGE_NETWORK,
+                  WIFEXITED(st) && WEXITSTATUS(st) == 127 ? ENOENT : EIO, helper);
+        return -ret_err->err;
+}
+
+static int cgroup_join(Launch *l, const LaunchConfig *c, LaunchError *ret_err)
+{
+        char buf[16];
+        int n = snprintf(buf, sizeof(buf), "%d\n", (int)l->pid);
+
+        for (size_t i = 0; i < c->n_cgroup_procs_fds; i++)
+                if (pwrite(c->cgroup_procs_fds[i], buf, (size_t)n, 0) != n) {
+                        set_error(ret_err, LAUNCH_STAGE_CGROUP, errno ?: EIO, NULL);
+                        return -ret_err->err;
+                }
+        return 0;
+}
+
+/* Let pid 1 past its next wait: after the cgroup join, after the helper. */
+static int send_go(Launch *l, LaunchError *ret_err)
+{
+        if (write(l->go_fd, "g", 1) != 1) {
+                set_error(ret_err, LAUNCH_STAGE_INTERNAL, errno ?: EIO, NULL);
+                return -ret_err->err;
+        }
+        return 0;
+}
+
+int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
+{
+        _cleanup_close_ int status_r = -EBADF, status_w = -EBADF, go_r = -EBADF, go_w = -EBADF,
+                            parent_pidfd = -EBADF;
+        LaunchChild ch = {
+                .c = c,
+                .status_fd = -1,
+                .go_fd = -1,
+                .parent_pidfd = -1,
+                .uid = geteuid(),
+                .gid = getegid(),
+        };
+        struct clone_args args = {};
+        _cleanup_free_ char *cwd = NULL;
+        sigset_t block;
+        Launch *l;
+        int p[2], pidfd = -1, r;
+        bool need_go, helper = launch_net_helper(c->net) != NULL;
+        pid_t pid;
+
+        set_error(ret_err, LAUNCH_STAGE_NONE, 0, NULL);
+        for (int t = 0; t < NS_TYPE_MAX; t++) {
+                /* A time namespace only applies to children; nothing needs one. */
+                if (t == NS_TIME || (c->share & (1u << t)))
+                        continue;
+                if (t == NS_NET && c->net == LAUNCH_NET_HOST)
+                        continue;
+                ch.new_ns[t] = true;
+                /* The network namespace is made by the payload, in
+                 * parallel with the mounts (see reaper.c). */
+                if (t != NS_NET)
+                        args.flags |= (uint64_t)ns_info[t].clone_flag;
+        }
+
+        if (pipe2(p, O_CLOEXEC) < 0)
+                return -errno;
+        status_r = p[0];
+        status_w = p[1];
+        need_go = c->n_cgroup_procs_fds > 0 || helper;
+        if (need_go) {
+                if (pipe2(p, O_CLOEXEC) < 0)
+                        return -errno;
+                go_r = p[0];
+                go_w = p[1];
+        }
+        /* pidfd_open needs Linux 5.3; without it pid 1 skips the check. */
+        parent_pidfd = pidfd_open(getpid(), 0);
+
+        if (!c->rootfs && !c->workdir)
+                cwd = getcwd(NULL, 0);
+
+        ch.status_fd = status_w;
+        ch.go_fd = go_r;
+        ch.parent_pidfd = parent_pidfd;
+        ch.cwd = cwd;
+
+        /* Blocked before the clone so that no signal meant for the payload
+         * is lost between here and launch_wait(); pid 1 inherits the mask
+         * and the payload gets the caller's back. */
+        launch_forward_sigset(&block);
+        sigaddset(&block, SIGCHLD);
+        if (sigprocmask(SIG_BLOCK, &block, &ch.saved_mask) < 0)
+                return -errno;
+
+        args.flags |= CLONE_PIDFD;
+        args.pidfd = (uint64_t)(uintptr_t)&pidfd;
+        args.exit_signal = SIGCHLD;
+        if (c->cgroup_fd >= 0) {
+                /* Start inside the limits' cgroup: no window where pid 1
+                 * runs unlimited (Linux 5.7). */
+                args.flags |= CLONE_INTO_CGROUP;
+                args.cgroup = (uint64_t)c->cgroup_fd;
+        }
+        /* clone3 rather than unshare+fork: one process fewer, and the
+         * pidfd comes with it (Linux 5.3). Without CLONE_VM this returns
+         * twice, like fork. */
+        pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+        if (pid < 0) {
+                r = -errno;
+                sigprocmask(SIG_SETMASK, &ch.saved_mask, NULL);
+                set_error(ret_err, LAUNCH_STAGE_CLONE, -r, NULL);
+                return r;
+        }
+        if (pid == 0) {
+                closep(&status_r);
+                closep(&go_w);
+                reaper_main(&ch);
+        }
+
+        l = xnew(Launch, 1);
+        l->pid = pid;
+        l->pidfd = pidfd;
+        l->status_fd = TAKE_FD(status_r);
+        l->go_fd = TAKE_FD(go_w);
+        l->helper_exit_fd = -1;
+        l->saved_mask = ch.saved_mask;
+        l->cwd = TAKE_PTR(cwd);
+        closep(&status_w);
+        closep(&go_r);
+
+        if (c->n_cgroup_procs_fds > 0) {
+                r = cgroup_join(l, c, ret_err);
+                if (r >= 0)
+                        r = send_go(l, ret_err);
+                if (r < 0)
+                        goto fail;
+        }
+        if (helper) {
+                LaunchMsg m;
+
+                /* The helper joins the namespaces once pid 1 has mapped
+                 * its ids, or it would see an unmapped user. */
+                r = read_msg(l->status_fd, &m);
+                if (r <= 0 || m.type != LAUNCH_MSG_READY) {
+                        if (r > 0 && m.type == LAUNCH_MSG_ERROR)
+                                *ret_err = m.error;
+                        else
+                                set_error(ret_err, LAUNCH_STAGE_INTERNAL, r < 0 ? -r : EIO, NULL);
+                        r = -ret_err->err;
+                        goto fail;
+                }
+                r = spawn_net_helper(l, c->net, ret_err);
+                if (r >= 0)
+                        r = send_go(l, ret_err);
+                if (r < 0)
+                        goto fail;
+        }
+        closep(&l->go_fd);
+        *ret = l;
+        return 0;
+
+fail:
+        kill_and_reap(l);
+        sigprocmask(SIG_SETMASK, &l->saved_mask, NULL);
+        launch_free(l);
+        return r;
+}
+
+static int wait_status_from_siginfo(const siginfo_t *si)
+{
+        if (si->si_code == CLD_EXITED)
+                return (si->si_status & 0xff) << 8;
+        return si->si_status & 0x7f;
+}
+
+int launch_wait(Launch *l, int *ret_status, LaunchError *ret_err)
+{
+        sigset_t set;
+        siginfo_t si;
+        LaunchMsg m;
+        int status = -1, exec_status = -1, r;
+        bool failed = false;
+
+        set_error(ret_err, LAUNCH_STAGE_NONE, 0, NULL);
+        launch_forward_sigset(&set);
+        sigaddset(&set, SIGCHLD);
+        for (;;) {
+                siginfo_t w = {};
+                int sig = sigwaitinfo(&set, &si);
+
+                if (sig < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (sig != SIGCHLD) {
+                        /* What the terminal sends (^C, ^\, a hangup, a new
+                         * size) goes to the whole foreground process
+                         * group, the payload included: passing it on would
+                         * deliver it twice. */
+                        if (si.si_code != SI_KERNEL)
+                                (void)pidfd_send_signal(l->pidfd, sig, NULL, 0);
+                        continue;
+                }
+                if (waitid(P_PIDFD, (id_t)l->pidfd, &w, WEXITED | WNOHANG) < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (w.si_pid != 0) {
+                        status = wait_status_from_siginfo(&w);
+                        break;
+                }
+                if (l->helper > 0 && waitpid(l->helper, NULL, WNOHANG) == l->helper)
+                        l->helper = 0;
+        }
+
+        /* pid 1 is gone: what it said is all in the pipe. */
+        while ((r = read_msg(l->status_fd, &m)) > 0)
+                switch (m.type) {
+                case LAUNCH_MSG_ERROR:
+                        *ret_err = m.error;
+                        failed = true;
+                        break;
+                case LAUNCH_MSG_EXEC_FAILED:
+                        *ret_err = m.error;
+                        break;
+                case LAUNCH_MSG_EXIT:
+                        exec_status = m.status;
+                        break;
+                default:
+                        break;
+                }
+
+        if (l->helper > 0) {
+                closep(&l->helper_exit_fd);
+                while (waitpid(l->helper, NULL, 0) < 0 && errno == EINTR)
+                        ;
+                l->helper = 0;
+        }
+        sigprocmask(SIG_SETMASK, &l->saved_mask, NULL);
+
+        if (failed)
+                return -(ret_err->err ?: EIO);
+        /* Without a word from pid 1 it was killed (SIGKILL from outside,
+         * the OOM killer): its own status is all there is. */
+        *ret_status = exec_status >= 0 ? exec_status : status;
+        return 0;
+}
+
+pid_t launch_pid(const Launch *l)
+{
+        return l->pid;
+}
+
+Launch *launch_free(Launch *l)
+{
+        if (!l)
+                return NULL;
+        closep(&l->pidfd);
+        closep(&l->status_fd);
+        closep(&l->go_fd);
+        closep(&l->helper_exit_fd);
+        free(l->cwd);
+        free(l);
+        return NULL;
+}
+
+static long read_sysctl(int proc_sys_fd, const char *path)
+{
+        char buf[32];
+        char *end;
+        long v;
+
+        if (read_small_at(proc_sys_fd, path, buf, sizeof(buf)) <= 0)
+                return -1;
+        errno = 0;
+        v = strtol(buf, &end, 10);
+        if (errno || end == buf)
+                return -1;
+        return v;
+}
+
+UsernsBlock launch_userns_block(int proc_sys_fd, int err, long *ret_value)
+{
+        long v;
+
+        if (err == ENOSPC) {
+                /* Also the case 32 levels down, where the limit is not the
+                 * reason: say which. */
+                v = read_sysctl(proc_sys_fd, "user/max_user_namespaces");
+                *ret_value = v;
+                return v == 0 ? USERNS_BLOCK_MAX_ZERO : USERNS_BLOCK_MAX_REACHED;
+        }
+        if (err == EUSERS) {
+                *ret_value = 32;
+                return USERNS_BLOCK_DEPTH;
+        }
+        if (err != EPERM && err != EACCES)
+                return USERNS_BLOCK_UNKNOWN;
+        /* Debian and Ubuntu's own switch (not in upstream Linux). */
+        v = read_sysctl(proc_sys_fd, "kernel/unprivileged_userns_clone");
+        if (v == 0) {
+                *ret_value = v;
+                return USERNS_BLOCK_DEBIAN_SYSCTL;
+        }
+        /* Ubuntu 23.10 and later. */
+        v = read_sysctl(proc_sys_fd, "kernel/apparmor_restrict_unprivileged_userns");
+        if (v == 1) {
+                *ret_value = v;
+                return USERNS_BLOCK_APPARMOR;
+        }
+        v = read_sysctl(proc_sys_fd, "user/max_user_namespaces");
+        if (v == 0) {
+                *ret_value = v;
+                return USERNS_BLOCK_MAX_ZERO;
+        }
+        return USERNS_BLOCK_UNKNOWN;
+}

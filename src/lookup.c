@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/syscall.h>
+
+#include "lookup.h"
+#include "macro.h"
+#include "scan.h"
+#include "util.h"
+
+/* Which namespace types this kernel has, from our own links, as scan.c
+ * decides it: the tuples must be made the same way for the IDs to agree. */
+static void present_types(int proc_fd, bool present[NS_TYPE_MAX])
+{
+        for (int t = 0; t < NS_TYPE_MAX; t++) {
+                char path[32], link[64];
+                snprintf(path, sizeof(path), "self/%s", ns_info[t].proc);
+                present[t] = readlinkat(proc_fd, path, link, sizeof(link)) >= 0 || errno != ENOENT;
+        }
+}
+
+static int read_stat(int proc_fd, pid_t pid, pid_t *ret_ppid, unsigned long long *ret_starttime)
+{
+        char path[32], buf[1024], state, comm[16];
+        ssize_t k;
+        int r;
+
+        snprintf(path, sizeof(path), "%d/stat", (int)pid);
+        k = read_small_at(proc_fd, path, buf, sizeof(buf));
+        if (k < 0)
+                return (int)k;
+        r = proc_parse_stat(buf, &state, ret_ppid, ret_starttime, comm);
+        if (r < 0)
+                return r;
+        return state == 'Z' || state == 'X' ? -ESRCH : 0;
+}
+
+int lookup_leader(int proc_fd, pid_t pid, pid_t *ret_leader, unsigned long long *ret_starttime)
+{
+        bool present[NS_TYPE_MAX];
+        NsIno tuple[NS_TYPE_MAX];
+        unsigned long long start;
+        pid_t ppid;
+        char name[16];
+        int r;
+
+        present_types(proc_fd, present);
+        snprintf(name, sizeof(name), "%d", (int)pid);
+        r = scan_read_tuple(proc_fd, name, present, tuple);
+        if (r < 0)
+                return r;
+        r = read_stat(proc_fd, pid, &ppid, &start);
+        if (r < 0)
+                return r;
+
+        /* Up while the parent is in the same instance; 4096 is more than
+         * any real chain and stops a loop on a pid reused mid-walk. */
+        for (int depth = 0; depth < 4096 && ppid > 0; depth++) {
+                NsIno ptuple[NS_TYPE_MAX];
+                unsigned long long pstart;
+                pid_t pppid;
+
+                snprintf(name, sizeof(name), "%d", (int)ppid);
+                if (scan_read_tuple(proc_fd, name, present, ptuple) < 0 ||
+                    memcmp(ptuple, tuple, sizeof(tuple)) != 0)
+                        break;
+                if (read_stat(proc_fd, ppid, &pppid, &pstart) < 0 || pstart > start)
+                        break; /* gone, or a newer process that reused the pid */
+                pid = ppid;
+                start = pstart;
+                ppid = pppid;
+        }
+        *ret_leader = pid;
+        *ret_starttime = start;
+        return 0;
+}
+
+bool lookup_is_full_id(const char *s)
+{
+        if (strlen(s) != INSTANCE_ID_LEN)
+                return false;
+        for (const char *p = s; *p; p++)
+                if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+                        return false;
+        return true;
+}
+
+static int pid_cmp_desc(const void *a, const void *b)
+{
+        pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+        return (x < y) - (x > y);
+}
+
+int lookup_by_id(int proc_fd, const char *id, pid_t *ret_pid)
+{
+        _cleanup_close_ int dfd = -EBADF;
+        _cleanup_free_ pid_t *pids = NULL;
+        size_t n = 0, cap = 0;
+        bool present[NS_TYPE_MAX];
+        char buf[32768];
+
+        if (!lookup_is_full_id(id))
+                return -EINVAL;
+        dfd = openat(proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0)
+                return -errno;
+        present_types(proc_fd, present);
+
+        /* Only the directory listing for all of them: cheap. */
+        for (;;) {
+                long k = syscall(SYS_getdents64, dfd, buf, sizeof(buf));
+                if (k < 0)
+                        return -errno;
+                if (k == 0)
+                        break;
+                for (long off = 0; off < k;) {
+                        struct dirent64 *de = (struct dirent64 *)(buf + off);
+                        pid_t pid;
+
+                        off += de->d_reclen;
+                        if (parse_pid(de->d_name, &pid) < 0)
+                                continue;
+                        if (n == cap) {
+                                cap = cap ? cap * 2 : 1024;
+                                pids = xreallocarray(pids, cap, sizeof(pid_t));
+                        }
+                        pids[n++] = pid;
+                }
+        }
+
+        /* Containers are usually younger than the host's daemons: look at
+         * the highest pids first. Any order finds it; this one sooner. */
+        qsort(pids, n, sizeof(pid_t), pid_cmp_desc);
+        for (size_t i = 0; i < n; i++) {
+                NsIno tuple[NS_TYPE_MAX] = {};
+                char name[16], got[INSTANCE_ID_LEN + 1];
+
+                snprintf(name, sizeof(name), "%d", (int)pids[i]);
+                if (scan_read_tuple(proc_fd, name, present, tuple) < 0)
+                        continue; /* gone, a zombie, or not ours to read */
+                instance_id_from_tuple(tuple, got);
+                if (streq(got, id)) {
+                        *ret_pid = pids[i];
+                        return 0;
+                }
+        }
+        return -ENOENT;
+}

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <stdarg.h>
+
+#include "commands.h"
+#include "util.h"
+
+#ifndef NS_VERSION
+#define NS_VERSION "unknown"
+#endif
+
+typedef struct Command {
+        const char *name;
+        int (*run)(int argc, char **argv);
+        const char *summary;
+} Command;
+
+static const Command commands[] = {
+        { "ls", cmd_ls, "list every instance on the host" },
+        { "ps", cmd_ps, "list the processes of one instance" },
+        { "enter", cmd_enter, "run a shell or command inside an instance" },
+        { "run", cmd_run, "start a fresh stateless sandbox" },
+};
+
+void log_error(const char *fmt, ...)
+{
+        va_list ap;
+
+        fputs("ns: ", stderr);
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+}
+
+void log_warning(const char *fmt, ...)
+{
+        va_list ap;
+
+        fputs("ns: warning: ", stderr);
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+}
+
+int usage_error(const char *cmd)
+{
+        if (cmd)
+                fprintf(stderr, "Try 'ns %s --help'.\n", cmd);
+        else
+                fputs("Try 'ns --help'.\n", stderr);
+        return 1;
+}
+
+void report_unreadable(const Scan *s)
+{
+        if (s->n_unreadable == 0)
+                return;
+        fprintf(stderr, "ns: %zu process%s not shown: may not read %s namespaces%s\n",
+                s->n_unreadable, s->n_unreadable == 1 ? "" : "es",
+                s->n_unreadable == 1 ? "its" : "their", geteuid() != 0 ? " (try as root)" : "");
+}
+
+Instances *load_instances(Scan **ret_scan)
+{
+        _cleanup_close_ int proc_fd = -EBADF, root_fd = -EBADF;
+        Scan *scan = NULL;
+        Instances *is;
+        int r;
+
+        proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (proc_fd < 0) {
+                log_error("cannot open '/proc': %s (is procfs mounted?)", strerror(errno));
+                return NULL;
+        }
+        root_fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (root_fd < 0) {
+                log_error("cannot open '/': %s", strerror(errno));
+                return NULL;
+        }
+        r = scan_proc(proc_fd, &scan);
+        if (r < 0) {
+                log_error("cannot read '/proc': %s", strerror(-r));
+                return NULL;
+        }
+        is = instances_build(scan);
+        instances_identify(is, root_fd);
+        *ret_scan = scan;
+        return is;
+}
+
+static void print_candidate(const Instances *is, size_t i)
+{
+        const Instance *in = &is->items[i];
+
+        fprintf(stderr, "  %s  %-20s %-10s pid %d\n", in->id, in->ident.name ?: "-",
+                runtime_to_string(in->ident.runtime), (int)instance_leader(is, in)->pid);
+}
+
+ssize_t resolve_or_report(const Instances *is, const char *id)
+{
+        _cleanup_free_ size_t *cand = NULL;
+        size_t n_cand = 0;
+        ssize_t r;
+
+        r = instances_resolve(is, id, &cand, &n_cand);
+        if (r >= 0)
+                return r;
+        if (r == -ENOTUNIQ) {
+                log_error("'%s' is ambiguous: it matches %zu instances:", id, n_cand);
+                for (size_t k = 0; k < n_cand; k++)
+                        print_candidate(is, cand[k]);
+                fputs("Give more of the ID, or the full name.\n", stderr);
+                return -1;
+        }
+        log_error("no instance '%s'", id);
+        if (is->n > 1) {
+                fputs("Instances are:\n", stderr);
+                for (size_t i = 0; i < is->n; i++)
+                        if (!is->items[i].host)
+                                print_candidate(is, i);
+                fputs("See 'ns ls'.\n", stderr);
+        } else
+                fputs("There are no instances besides the host. See 'ns ls -a'.\n", stderr);
+        return -1;
+}
+
+static void main_usage(FILE *f)
+{
+        fputs("Usage:\n"
+              " ns [--help | --version] <command> [<args>]\n"
+              "\n"
+              "See and use every container or sandbox on the host, whatever made it.\n"
+              "\n"
+              "Commands:\n",
+              f);
+        for (size_t i = 0; i < ELEMENTSOF(commands); i++)
+                fprintf(f, " %-8s %s\n", commands[i].name, commands[i].summary);
+        fputs(" help     show the help of a command\n"
+              "\n"
+              "Options:\n"
+              " -h, --help     display this help\n"
+              " -V, --version  display version\n"
+              "\n"
+              "Run 'ns <command> --help' for the options of a command. See ns(1).\n",
+              f);
+}
+
+static const Command *command_find(const char *name)
+{
+        for (size_t i = 0; i < ELEMENTSOF(commands); i++)
+                if (streq(commands[i].name, name))
+                        return &commands[i];
+        return NULL;
+}
+
+int main(int argc, char **argv)
+{
+        const Command *c;
+
+        if (argc < 2) {
+                main_usage(stderr);
+                return 1;
+        }
+        if (streq(argv[1], "-h") || streq(argv[1], "--help")) {
+                main_usage(stdout);
+                return 0;
+        }
+        if (streq(argv[1], "-V") || streq(argv[1], "--version")) {
+                printf("ns %s\n", NS_VERSION);
+                return 0;
+        }
+        if (streq(argv[1], "help")) {
+                char help[] = "--help", *hargv[] = { NULL, help, NULL };
+
+                if (argc < 3) {
+                        main_usage(stdout);
+                        return 0;
+                }
+                c = command_find(argv[2]);
+                if (!c) {
+                        log_error("unknown command '%s'", argv[2]);
+                        return usage_error(NULL);
+                }
+                hargv[0] = argv[2];
+                return c->run(2, hargv);
+        }
+        if (argv[1][0] == '-') {
+                log_error("unknown option '%s'", argv[1]);
+                return usage_error(NULL);
+        }
+        c = command_find(argv[1]);
+        if (!c) {
+                log_error("unknown command '%s'", argv[1]);
+                return usage_error(NULL);
+        }
+        return c->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <strings.h>
+
+#include "macro.h"
+#include "output.h"
+
+static int column_lookup(const ColumnDesc *desc, size_t n_desc, const char *name, size_t len)
+{
+        for (size_t i = 0; i < n_desc; i++)
+                if (strlen(desc[i].name) == len && strncasecmp(desc[i].name, name, len) == 0)
+                        return (int)i;
+        return -1;
+}
+
+int columns_parse(const ColumnDesc *desc, size_t n_desc, const char *list, const int *defaults,
+                  size_t n_defaults, int **ret_cols, size_t *ret_n, const char **ret_bad,
+                  size_t *ret_bad_len)
+{
+        _cleanup_free_ int *cols = NULL;
+        size_t n = 0;
+        const char *p = list;
+
+        cols = xnew(int, n_desc + n_defaults + strlen(list) + 1);
+        if (*p == '+') {
+                memcpy(cols, defaults, n_defaults * sizeof(int));
+                n = n_defaults;
+                p++;
+        }
+        while (*p) {
+                size_t len = strcspn(p, ",");
+                int c;
+
+                if (len > 0) {
+                        c = column_lookup(desc, n_desc, p, len);
+                        if (c < 0) {
+                                *ret_bad = p;
+                                *ret_bad_len = len;
+                                return -EINVAL;
+                        }
+                        cols[n++] = c;
+                }
+                p += len;
+                if (*p == ',')
+                        p++;
+        }
+        if (n == 0) {
+                *ret_bad = list;
+                *ret_bad_len = strlen(list);
+                return -EINVAL;
+        }
+        *ret_cols = TAKE_PTR(cols);
+        *ret_n = n;
+        return 0;
+}
+
+struct libscols_table *output_table_new(const ColumnDesc *desc, const int *cols, size_t n,
+                                        const OutputOpts *o, const char *json_name)
+{
+        struct libscols_table *tb = scols_new_table();
+
+        if (!tb)
+                oom();
+        scols_table_enable_json(tb, o->json);
+        scols_table_set_name(tb, json_name);
+        scols_table_enable_raw(tb, o->raw);
+        scols_table_enable_noheadings(tb, o->noheadings);
+
+        for (size_t i = 0; i < n; i++) {
+                const ColumnDesc *d = &desc[cols[i]];
+                int flags = d->flags;
+                struct libscols_column *cl;
+
+                /* the tree hangs from the first column, as in lsns -T */
+                if (o->tree && i == 0)
+                        flags |= SCOLS_FL_TREE;
+                cl = scols_table_new_column(tb, d->name, d->whint, flags);
+                if (!cl)
+                        oom();
+                if (o->json)
+                        scols_column_set_json_type(cl, d->json_type);
+        }
+        return tb;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * Per-process fields from libproc2. This is the only file that knows
+ * libproc2: it is loaded with dlopen() on first use, so the commands that
+ * do not show per-process fields (enter, run) never pay for loading it and
+ * the libraries it pulls in.
+ */
+
+typedef struct ProcInfo {
+        pid_t pid;
+        pid_t ppid;
+        uid_t uid;
+        char *user;              /* effective user name, or the number */
+        char state;
+        double cpu;              /* percent of one CPU since start, as ps %CPU */
+        double cputime;          /* seconds */
+        unsigned long long rss;  /* bytes */
+        int threads;
+        char *comm;
+        char *command;           /* command line, or "[comm]" for kernel threads */
+} ProcInfo;
+
+/*
+ * Fill ret[i] for each of the n pids, in the same order; a process that
+ * went away gets pid 0. Returns 0, or -ELIBACC when libproc2 cannot be
+ * loaded.
+ */
+int procinfo_load(const pid_t *pids, size_t n, ProcInfo **ret);
+ProcInfo *procinfo_free(ProcInfo *infos, size_t n);

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "nstype.h"
+
+/*
+ * One pass over /proc: every process's namespace tuple and nothing else.
+ * What grouping needs beyond the tuple (ppid, start time, comm) is read
+ * lazily by scan_load_stat(), only for the few processes that need it, so
+ * the pass stays close to the cost of readlinkat() alone.
+ */
+
+typedef struct Proc {
+        pid_t pid;
+        int instance;               /* index into Instances.items; -1 when not grouped */
+        NsIno ns[NS_TYPE_MAX];
+        /* Filled by scan_load_stat(). */
+        bool stat_loaded;
+        bool stat_ok;
+        char state;
+        pid_t ppid;
+        unsigned long long starttime; /* clock ticks after boot */
+        char comm[16];
+} Proc;
+
+typedef struct Scan {
+        int proc_fd;                /* owned */
+        Proc *procs;                /* sorted by pid */
+        size_t n_procs;
+        size_t n_unreadable;        /* processes whose namespaces we may not read */
+        bool ns_present[NS_TYPE_MAX]; /* the kernel has this namespace type */
+        NsIno host_ns[NS_TYPE_MAX];
+} Scan;
+
+/*
+ * Scan the /proc at proc_fd. The fd is duplicated; the caller keeps its own.
+ * Fails only when the directory itself cannot be read.
+ */
+int scan_proc(int proc_fd, Scan **ret);
+Scan *scan_free(Scan *s);
+
+Proc *scan_find(const Scan *s, pid_t pid);
+
+/* Read /proc/PID/stat into p once. Returns 0, or -errno when it vanished. */
+int scan_load_stat(Scan *s, Proc *p);
+
+/* Parse the content of /proc/PID/stat. */
+int proc_parse_stat(const char *buf, char *ret_state, pid_t *ret_ppid,
+                    unsigned long long *ret_starttime, char ret_comm[16]);
+
+/* Read the namespace tuple of one pid (or "self"). */
+int scan_read_tuple(int proc_fd, const char *pid, const bool *present, NsIno ret[NS_TYPE_MAX]);

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * Read a whole (proc or regular) file below dirfd into a NUL-terminated
+ * malloc'd buffer. *ret_len excludes the terminator. max caps the size read
+ * (0: no cap). Returns 0 or -errno.
+ */
+int read_file_at(int dirfd, const char *path, size_t max, char **ret, size_t *ret_len);
+
+/* Read up to n-1 bytes of a small file into buf, NUL-terminated. Returns the length or -errno. */
+ssize_t read_small_at(int dirfd, const char *path, char *buf, size_t n);
+
+/*
+ * A process that vanished mid-scan (ENOENT, ESRCH) or that we may not read
+ * (EACCES, EPERM) is skipped, never an error: this is the one place that
+ * says which errors mean that.
+ */
+static inline bool proc_error_is_skippable(int r)
+{
+        return r == -ENOENT || r == -ESRCH || r == -EACCES || r == -EPERM;
+}
+
+/* Parse a decimal pid; -EINVAL unless the whole string is a positive pid. */
+int parse_pid(const char *s, pid_t *ret);
+
+/* Turn a NUL-separated command line into a space-separated malloc'd string. */
+char *cmdline_to_string(const char *buf, size_t len);
+
+/* Format a size in bytes as "12.3M" into buf. */
+const char *format_size(unsigned long long bytes, char *buf, size_t n);
