@@ -158,6 +158,7 @@ static const Command *command_find(const char *name)
 int main(int argc, char **argv)
 {
         const Command *c;
+        char name[32];
 
         if (argc < 2) {
                 main_usage(stderr);
@@ -183,7 +184,8 @@ int main(int argc, char **argv)
                         log_error("unknown command '%s'", argv[2]);
                         return usage_error(NULL);
                 }
-                hargv[0] = argv[2];
+                snprintf(name, sizeof(name), "ns %s", c->name);
+                hargv[0] = name;
                 return c->run(2, hargv);
         }
         if (argv[1][0] == '-') {
@@ -195,5 +197,8 @@ int main(int argc, char **argv)
                 log_error("unknown command '%s'", argv[1]);
                 return usage_error(NULL);
         }
+        /* getopt names the program in its messages: "ns ls: unrecognized option" */
+        snprintf(name, sizeof(name), "ns %s", c->name);
+        argv[1] = name;
         return c->run(argc - 1, argv + 1);
 }

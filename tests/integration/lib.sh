@@ -291,6 +291,8 @@ T_CLEANED=0
 cleanup() {
         ((T_CLEANED)) && return 0
         T_CLEANED=1
+        # bash reports each killed background job on stderr: noise here
+        exec 2>/dev/null
         local c rc=0
         T_LEFTOVER=""
         kill_everything || rc=1

@@ -8,7 +8,10 @@
 # readlink /proc/PID/ns/*; and the nesting in -T and PARENT.
 
 # shellcheck source=tests/integration/lib.sh
-. "${NS_SOURCE_ROOT:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+. "${NS_SOURCE_ROOT:-${0%/*}/../..}/tests/integration/lib.sh" || {
+        printf '1..1\nnot ok 1 - cannot read tests/integration/lib.sh\n'
+        exit 1
+}
 
 require_ns
 require_root
@@ -70,7 +73,9 @@ nest_sleeps=("${T_FOUND[@]}")
 wait_tree "$p_outer" bash 1 || fatal "the outer shell is not there"
 c_outer=${T_FOUND[0]}
 wait_tree "$p_outer" unshare 2 || fatal "the inner unshare is not there"
-p_inner=${T_FOUND[1]}
+# (not by pid order: pids wrap around on a busy host)
+p_inner=${T_FOUND[0]}
+[[ $p_inner == "$p_outer" ]] && p_inner=${T_FOUND[1]}
 # the sleep whose user namespace is not the outer shell's is the inner one
 if [[ $(ns_ino "${nest_sleeps[0]}" user) == "$(ns_ino "$c_outer" user)" ]]; then
         s_outer=${nest_sleeps[0]} s_inner=${nest_sleeps[1]}

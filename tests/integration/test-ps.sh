@@ -7,7 +7,10 @@
 # name and by prefix) and dead ids fail with exit 1 and a message.
 
 # shellcheck source=tests/integration/lib.sh
-. "${NS_SOURCE_ROOT:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+. "${NS_SOURCE_ROOT:-${0%/*}/../..}/tests/integration/lib.sh" || {
+        printf '1..1\nnot ok 1 - cannot read tests/integration/lib.sh\n'
+        exit 1
+}
 
 require_ns
 require_root

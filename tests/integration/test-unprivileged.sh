@@ -7,7 +7,10 @@
 # counts them on stderr; `ns ps` works on the user's own instance.
 
 # shellcheck source=tests/integration/lib.sh
-. "${NS_SOURCE_ROOT:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+. "${NS_SOURCE_ROOT:-${0%/*}/../..}/tests/integration/lib.sh" || {
+        printf '1..1\nnot ok 1 - cannot read tests/integration/lib.sh\n'
+        exit 1
+}
 
 require_ns
 require_root
