@@ -343,6 +343,9 @@ static int containerd_name(IdentifyContext *ctx, const char *id, char **ret_name
 static void podman_name(IdentifyContext *ctx, const IdentifyInput *in, const char *id,
                         char **ret_name)
 {
+        if (!id)
+                return;
+
         /*
          * conmon is the container's parent and carries "-n <name>" on a
          * command line anyone may read, rootless containers included.
@@ -465,7 +468,7 @@ static int uts_hostname(IdentifyContext *ctx, const IdentifyInput *in, char **re
         struct utsname u;
         struct stat st;
         char path[64];
-        NsIno parent;
+        NsIno parent = 0;
         int r = 0;
 
         if (!ctx->privileged || !in->ns || !in->host_ns || in->ns[NS_UTS] == 0 ||
@@ -704,17 +707,13 @@ void identify_instance(IdentifyContext *ctx, const IdentifyInput *in, Identity *
                 f.runtime = RUNTIME_NS;
                 if (!f.name[0])
                         f.name = mfree(f.name);
-                goto finish;
+        } else if (read_proc(ctx, in->leader, "cgroup", CGROUP_FILE_MAX, &cgroup) >= 0 &&
+                   naming_match_cgroup(cgroup, &m) > 0 && !cgroup_inherited(ctx, in, cgroup, &m)) {
+                identify_by_cgroup(ctx, in, cgroup, &m, &f);
+        } else {
+                (void)identify_by_process(ctx, in, cgroup, &f);
         }
 
-        if (read_proc(ctx, in->leader, "cgroup", CGROUP_FILE_MAX, &cgroup) < 0)
-                cgroup = NULL;
-        if (cgroup && naming_match_cgroup(cgroup, &m) > 0 && !cgroup_inherited(ctx, in, cgroup, &m))
-                identify_by_cgroup(ctx, in, cgroup, &m, &f);
-        else
-                (void)identify_by_process(ctx, in, cgroup, &f);
-
-finish:
         if (!f.name)
                 (void)uts_hostname(ctx, in, &f.name);
         if (!f.name)
