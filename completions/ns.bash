@@ -9,8 +9,8 @@
 # Self-contained: it needs bash 4.2 or later, not the bash-completion
 # package's helpers.
 
-_ns_commands='ls ps help'
-_ns_runtimes='docker podman containerd cri-o kubernetes lxc nspawn runc crun flatpak snap firejail bwrap ns unshare netns garden host -'
+_ns_commands='ls ps run help'
+_ns_runtimes='docker podman containerd cri-o kubernetes lxc nspawn runc crun flatpak snap firejail bwrap ns unshare netns garden kernel host -'
 
 # The columns of a command, the default ones first, as one word a line.
 _ns_columns()
@@ -110,6 +110,91 @@ _ns_complete_instances()
         done < <(command "$ns" ls -n -o ID,NAME 2>/dev/null)
 }
 
+# ns run [options] [--] command [argument...]: the options and their values,
+# then a command and its arguments, as for sudo.
+_ns_run_opts='--rootfs --map --vol --tmpfs --build -r --root -n --name --hostname -w --workdir --net --share --cap-add --memory --pids --cpus -h --help'
+_ns_run_caps='all chown dac_override dac_read_search fowner fsetid kill setgid setuid setpcap linux_immutable net_bind_service net_broadcast net_admin net_raw ipc_lock ipc_owner sys_module sys_rawio sys_chroot sys_ptrace sys_pacct sys_admin sys_boot sys_nice sys_resource sys_time sys_tty_config mknod lease audit_write audit_control setfcap mac_override mac_admin syslog wake_alarm block_suspend audit_read perfmon bpf checkpoint_restore'
+
+_ns_complete_run()
+{
+        local cur=${COMP_WORDS[COMP_CWORD]} word opt='' list head
+        local -i i runat=0 left=0 cmdat=0
+
+        for ((i = 1; i < COMP_CWORD; i++)); do
+                [[ ${COMP_WORDS[i]} == run ]] && runat=i && break
+        done
+        for ((i = runat + 1; i < COMP_CWORD; i++)); do
+                word=${COMP_WORDS[i]}
+                # "--net=host" is three words when "=" breaks words
+                [[ $word == = ]] && continue
+                if ((left > 0)); then
+                        left=left-1
+                        continue
+                fi
+                opt=
+                case $word in
+                --)
+                        cmdat=i+1
+                        break
+                        ;;
+                --map | --vol)
+                        opt=$word left=2
+                        ;;
+                --rootfs | --tmpfs | -n | --name | --hostname | -w | --workdir | --net | --share | \
+                        --cap-add | --memory | --pids | --cpus)
+                        opt=$word left=1
+                        ;;
+                -*) ;;
+                *)
+                        cmdat=i
+                        break
+                        ;;
+                esac
+        done
+        [[ $cur == = ]] && cur=
+
+        if ((cmdat > 0)); then
+                if ((COMP_CWORD == cmdat)); then
+                        mapfile -t COMPREPLY < <(compgen -c -- "$cur")
+                else
+                        mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+                fi
+                return 0
+        fi
+        if ((left > 0)); then
+                case $opt in
+                --map | --vol)
+                        mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+                        ;;
+                --rootfs | --tmpfs | -w | --workdir)
+                        mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+                        ;;
+                --net)
+                        mapfile -t COMPREPLY < <(compgen -W 'none host pasta slirp4netns' -- "$cur")
+                        ;;
+                --share | --cap-add)
+                        # a comma list: complete its last item
+                        head=
+                        [[ $cur == *,* ]] && head=${cur%,*},
+                        if [[ $opt == --share ]]; then
+                                list='user mnt pid net uts ipc cgroup'
+                        else
+                                list=$_ns_run_caps
+                        fi
+                        mapfile -t COMPREPLY < <(compgen -P "$head" -W "$list" -- "${cur##*,}")
+                        compopt -o nospace 2>/dev/null
+                        ;;
+                esac
+                return 0
+        fi
+        if [[ $cur == -* ]]; then
+                mapfile -t COMPREPLY < <(compgen -W "$_ns_run_opts" -- "$cur")
+        else
+                mapfile -t COMPREPLY < <(compgen -c -- "$cur")
+        fi
+        return 0
+}
+
 _ns()
 {
         local cur=${COMP_WORDS[COMP_CWORD]} prev='' prev2=''
@@ -170,10 +255,14 @@ _ns()
 
         case $cmd in
         help)
-                ((npos == 0)) && mapfile -t COMPREPLY < <(compgen -W 'ls ps' -- "$cur")
+                ((npos == 0)) && mapfile -t COMPREPLY < <(compgen -W 'ls ps run' -- "$cur")
                 return 0
                 ;;
         ls | ps) ;;
+        run)
+                _ns_complete_run
+                return 0
+                ;;
         *)
                 return 0
                 ;;

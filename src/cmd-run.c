@@ -124,24 +124,6 @@ static int add_mount(RunOptions *o, LaunchMountType type, const char *src, const
         return 0;
 }
 
-/* The area of our own argv strings: pid 1 writes its name there. */
-static void title_area(int argc, char **argv, char **ret, size_t *ret_len)
-{
-        char *start = program_invocation_name, *end = start + strlen(start) + 1;
-
-        for (int i = 0; i < argc; i++) {
-                char *e = argv[i] + strlen(argv[i]) + 1;
-                /* Not contiguous with the exec'd arguments (an embedding
-                 * caller): leave the title alone. */
-                if (argv[i] < start || e - start > 1 << 20)
-                        return;
-                if (e > end)
-                        end = e;
-        }
-        *ret = start;
-        *ret_len = (size_t)(end - start);
-}
-
 static void report_clone_error(const RunOptions *o, int err)
 {
         _cleanup_close_ int fd = open("/proc/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -446,7 +428,6 @@ int cmd_run(int argc, char **argv)
                 shell_argv[0] = (char *)(!o.launch.rootfs && sh && *sh ? sh : "/bin/sh");
                 o.launch.argv = shell_argv;
         }
-        title_area(argc, argv, &o.launch.title, &o.launch.title_len);
 
         if (!cglimits_empty(&o.limits)) {
                 if (run_limits(&o, &lim) < 0)

@@ -702,6 +702,13 @@ void identify_instance(IdentifyContext *ctx, const IdentifyInput *in, Identity *
                 return;
         }
 
+        /* Children of kthreadd with no command line are kernel threads
+         * (kdevtmpfs has a mount namespace of its own). */
+        if (in->leader_ppid == 2 && !in->cmdline) {
+                *ret = (Identity){ .runtime = RUNTIME_KERNEL, .name = xstrdup(in->leader_comm) };
+                return;
+        }
+
         /* ns run's pid 1 says so itself: the most specific evidence there is. */
         if (naming_ns_init(in->leader_comm, in->cmdline, in->cmdline_len, &f.name) > 0) {
                 f.runtime = RUNTIME_NS;

@@ -140,7 +140,8 @@ static int ensure_mountpoint(const char *path, bool dir)
 
 /* /dev: a small tmpfs with the host's harmless nodes bound in, its own
  * devpts and shm, made read-only once filled. */
-static int setup_dev(const LaunchChild *ch, const int node_fds[], int shm_fd, LaunchError *ret_err)
+static int setup_dev(const LaunchChild *ch, const int node_fds[], int shm_fd, int spare_proc_fd,
+                     LaunchError *ret_err)
 {
         char path[64];
         int r;
@@ -168,6 +169,15 @@ static int setup_dev(const LaunchChild *ch, const int node_fds[], int shm_fd, La
         }
         if (mkdir("/dev/pts", 0755) < 0 || mkdir("/dev/shm", 01777) < 0)
                 return fail_at(ret_err, LAUNCH_STAGE_MOUNT, errno, "/dev");
+        if (spare_proc_fd >= 0) {
+                /* See cover_proc(): under /dev/pts, hidden by the devpts
+                 * mounted over it next. */
+                if (mkdir("/dev/pts/proc", 0) < 0)
+                        return fail_at(ret_err, LAUNCH_STAGE_MOUNT, errno, "/dev/pts/proc");
+                r = attach(spare_proc_fd, "/dev/pts/proc");
+                if (r < 0)
+                        return fail_at(ret_err, LAUNCH_STAGE_MOUNT, -r, "/dev/pts/proc");
+        }
         /* Its own pty instance: the host's ptys stay out of reach. */
         if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
                   "newinstance,ptmxmode=0666,mode=620") < 0)
@@ -219,15 +229,63 @@ static int setup_masks(const LaunchChild *ch, int devfd, LaunchError *ret_err)
         return 0;
 }
 
+/*
+ * The host's uid 0, even without a capability, passes the permission
+ * checks of sysctls and of a few /proc files that have no other (as
+ * unshare -Ur shows: kernel.core_pattern). When the instance runs as the
+ * host's root, these are made read-only, as bubblewrap does.
+ *
+ * Covering part of /proc makes it "not fully visible", and Linux then
+ * refuses a nested ns run its own /proc. So an untouched copy is kept
+ * (*ret_spare, attached by setup_dev where no path reaches it).
+ */
+static int cover_proc(const char *proc, int *ret_spare, LaunchError *ret_err)
+{
+        static const char *const covered[] = { "sys", "sysrq-trigger", "irq", "bus" };
+        int spare, r;
+
+        spare = clone_tree(AT_FDCWD, proc, false);
+        if (spare < 0)
+                return fail_at(ret_err, LAUNCH_STAGE_MOUNT, -spare, "/proc");
+        *ret_spare = spare;
+        for (size_t i = 0; i < ELEMENTSOF(covered); i++) {
+                _cleanup_free_ char *path = xasprintf("%s/%s", proc, covered[i]);
+                _cleanup_close_ int fd = clone_tree(AT_FDCWD, path, false);
+
+                if (fd == -ENOENT)
+                        continue;
+                if (fd < 0)
+                        return fail_at(ret_err, LAUNCH_STAGE_MOUNT, -fd, path);
+                r = setattr(fd, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY, 0, 0);
+                if (r >= 0)
+                        r = attach(fd, path);
+                if (r < 0)
+                        return fail_at(ret_err, LAUNCH_STAGE_MOUNT, -r, path);
+        }
+        return 0;
+}
+
+/*
+ * A procfs of the new pid namespace at <root>/proc. Linux lets a user
+ * namespace mount one only while a fully visible procfs is in the mount
+ * namespace: with --rootfs, before the host's root is taken away.
+ */
+static int setup_proc(const LaunchChild *ch, const char *root, int *ret_spare,
+                      LaunchError *ret_err)
+{
+        _cleanup_free_ char *proc = xasprintf("%s/proc", root);
+
+        if (mount("proc", proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+                return fail_at(ret_err, LAUNCH_STAGE_MOUNT, errno, "/proc");
+        if (ch->uid == 0)
+                return cover_proc(proc, ret_spare, ret_err);
+        return 0;
+}
+
 /* Replace / with a copy of --rootfs: pivot_root(".", ".") stacks the old
  * root on the new one, and a lazy unmount takes it away (as runc does). */
-static int switch_root(int root_fd, const char *rootfs, LaunchError *ret_err)
+static int switch_root(const char *rootfs, LaunchError *ret_err)
 {
-        int r;
-
-        r = attach(root_fd, rootfs);
-        if (r < 0)
-                return fail_at(ret_err, LAUNCH_STAGE_ROOT, -r, rootfs);
         if (chdir(rootfs) < 0)
                 return fail_at(ret_err, LAUNCH_STAGE_ROOT, errno, rootfs);
         if (syscall(SYS_pivot_root, ".", ".") < 0)
@@ -265,7 +323,7 @@ static int setup_user_mounts(const LaunchConfig *c, int *bind_fds, LaunchError *
                 r = attach(bind_fds[i], m->dst);
                 if (r < 0)
                         return fail_at(ret_err, LAUNCH_STAGE_BIND_TARGET, -r, m->dst);
-                closep(&bind_fds[i]);
+                fd_close(&bind_fds[i]);
         }
         return 0;
 }
@@ -273,7 +331,7 @@ static int setup_user_mounts(const LaunchConfig *c, int *bind_fds, LaunchError *
 int launch_fs_setup(const LaunchChild *ch, LaunchError *ret_err)
 {
         const LaunchConfig *c = ch->c;
-        _cleanup_close_ int devfd = -EBADF, root_fd = -EBADF, shm_fd = -EBADF;
+        _cleanup_close_ int devfd = -EBADF, root_fd = -EBADF, shm_fd = -EBADF, spare_proc_fd = -EBADF;
         int node_fds[ELEMENTSOF(dev_nodes)];
         _cleanup_free_ int *bind_fds = NULL;
         uint64_t ro = c->build ? 0 : MOUNT_ATTR_RDONLY;
@@ -348,9 +406,17 @@ int launch_fs_setup(const LaunchChild *ch, LaunchError *ret_err)
                 r = setattr(root_fd, "", AT_EMPTY_PATH | AT_RECURSIVE,
                             ro | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0, MS_PRIVATE);
                 if (r >= 0)
-                        r = switch_root(TAKE_FD(root_fd), c->rootfs, ret_err);
-                else
+                        r = attach(root_fd, c->rootfs);
+                if (r < 0) {
                         r = fail_at(ret_err, LAUNCH_STAGE_ROOT, -r, c->rootfs);
+                        goto out;
+                }
+                if (ch->new_ns[NS_PID]) {
+                        r = setup_proc(ch, c->rootfs, &spare_proc_fd, ret_err);
+                        if (r < 0)
+                                goto out;
+                }
+                r = switch_root(c->rootfs, ret_err);
                 if (r < 0)
                         goto out;
         } else {
@@ -363,20 +429,18 @@ int launch_fs_setup(const LaunchChild *ch, LaunchError *ret_err)
                         r = fail_at(ret_err, LAUNCH_STAGE_ROOT, -r, "/");
                         goto out;
                 }
-        }
-
-        /* A procfs of the new pid namespace; with --share=pid the host's
-         * one stays. */
-        if (ch->new_ns[NS_PID] &&
-            mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
-                r = fail_at(ret_err, LAUNCH_STAGE_MOUNT, errno, "/proc");
-                goto out;
+                /* With --share=pid the host's /proc stays. */
+                if (ch->new_ns[NS_PID]) {
+                        r = setup_proc(ch, "", &spare_proc_fd, ret_err);
+                        if (r < 0)
+                                goto out;
+                }
         }
         if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0) {
                 r = fail_at(ret_err, LAUNCH_STAGE_MOUNT, errno, "/tmp");
                 goto out;
         }
-        r = setup_dev(ch, node_fds, shm_fd, ret_err);
+        r = setup_dev(ch, node_fds, shm_fd, spare_proc_fd, ret_err);
         if (r < 0)
                 goto out;
         if (!c->rootfs) {
@@ -388,8 +452,8 @@ int launch_fs_setup(const LaunchChild *ch, LaunchError *ret_err)
 
 out:
         for (size_t i = 0; i < ELEMENTSOF(node_fds); i++)
-                closep(&node_fds[i]);
+                fd_close(&node_fds[i]);
         for (size_t i = 0; i < c->n_mounts; i++)
-                closep(&bind_fds[i]);
+                fd_close(&bind_fds[i]);
         return r;
 }

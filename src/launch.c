@@ -6,11 +6,14 @@
  */
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <net/if.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/pidfd.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -30,6 +33,8 @@ struct Launch {
         int status_fd;  /* read end: pid 1's messages */
         int go_fd;      /* write end: lets pid 1 start the payload, or -1 */
         pid_t helper;   /* slirp4netns or pasta, or 0 */
+        LaunchNet net;
+        pid_t net_maker; /* the maker of the network namespace, until reaped */
         int helper_exit_fd; /* slirp4netns --exit-fd, closed to stop it */
         sigset_t saved_mask;
         char *cwd;
@@ -169,14 +174,27 @@ static int spawn_net_helper(Launch *l, LaunchNet net, LaunchError *ret_err)
                 return -ret_err->err;
         }
         if (pid == 0) {
+                char runas[16];
+                int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+
                 /* The helper must not outlive ns run. */
                 prctl(PR_SET_PDEATHSIG, SIGKILL);
                 sigprocmask(SIG_SETMASK, &l->saved_mask, NULL);
+                /* Its chatter stays off the user's terminal; a failure is
+                 * reported by ns run, naming the helper. */
+                if (devnull >= 0) {
+                        dup2(devnull, STDIN_FILENO);
+                        dup2(devnull, STDOUT_FILENO);
+                        dup2(devnull, STDERR_FILENO);
+                }
                 /* The helper's own fds: keep them open across exec. */
                 fcntl(ready_w, F_SETFD, 0);
                 fcntl(exit_r, F_SETFD, 0);
                 snprintf(readyarg, sizeof(readyarg), "--ready-fd=%d", ready_w);
                 snprintf(exitarg, sizeof(exitarg), "--exit-fd=%d", exit_r);
+                /* pasta drops root to nobody, who may not join our user
+                 * namespace: it runs as the caller. */
+                snprintf(runas, sizeof(runas), "%u", (unsigned)geteuid());
                 if (net == LAUNCH_NET_SLIRP4NETNS) {
                         char *const argv[] = { (char *)"slirp4netns", (char *)"--configure",
                                                (char *)"--mtu=65520",
@@ -184,48 +202,133 @@ static int spawn_net_helper(Launch *l, LaunchNet net, LaunchError *ret_err)
                                                exitarg, pidbuf, (char *)"tap0", NULL };
                         execvp(argv[0], argv);
                 } else {
-                        char *const argv[] = { (char *)"pasta", (char *)"--config-net",
-                                               (char *)"--quiet", pidbuf, NULL };
-                        int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-                        /* pasta goes to the background itself once the
-                         * interface is up; keep its chatter off the terminal. */
-                        if (devnull >= 0) {
-                                dup2(devnull, STDIN_FILENO);
-                                dup2(devnull, STDOUT_FILENO);
-                        }
+                        /* In the foreground, a child of ns run that dies
+                         * with it: by itself pasta goes to the background
+                         * and outlives the namespace. Its pid file, a pipe
+                         * here, says when the interface is configured. */
+                        char pidfile[32];
+                        char *const argv[] = { (char *)"pasta", (char *)"--foreground",
+                                               (char *)"--config-net", (char *)"--quiet",
+                                               (char *)"--runas", runas, (char *)"--pid",
+                                               pidfile, pidbuf, NULL };
+
+                        snprintf(pidfile, sizeof(pidfile), "/dev/fd/%d", ready_w);
                         execvp(argv[0], argv);
                 }
                 _exit(errno == ENOENT ? 127 : 126);
         }
-        closep(&ready_w);
-        closep(&exit_r);
+        fd_close(&ready_w);
+        fd_close(&exit_r);
 
-        if (net == LAUNCH_NET_SLIRP4NETNS) {
+        {
                 char c;
                 ssize_t k;
 
+                /* slirp4netns writes to --ready-fd, pasta its pid file, once
+                 * the network is up; end of file means it died first. */
                 l->helper = pid;
                 do
                         k = read(ready_r, &c, 1);
                 while (k < 0 && errno == EINTR);
                 if (k == 1)
                         return 0;
-                /* It ended before the network was up. */
                 while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
                         ;
                 l->helper = 0;
-        } else {
-                /* Started from a terminal pasta forks to the background
-                 * when the interface is configured; otherwise it stays in
-                 * the foreground and we wait for the interface inside. */
-                while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-                        ;
-                if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-                        return 0;
         }
         set_error(ret_err, LAUNCH_STAGE_NETWORK,
                   WIFEXITED(st) && WEXITSTATUS(st) == 127 ? ENOENT : EIO, helper);
         return -ret_err->err;
+}
+
+static int loopback_up(void)
+{
+        _cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        struct ifreq ifr = {};
+
+        if (fd < 0)
+                return -errno;
+        snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+        if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+                return -errno;
+        ifr.ifr_flags |= IFF_UP;
+        if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+                return -errno;
+        return 0;
+}
+
+/* The maker's answer: 0 and the namespace's fd, or an errno (negative when
+ * the namespace was made but loopback would not come up). */
+static void send_net(int sock, int err, int fd)
+{
+        char buf[CMSG_SPACE(sizeof(int))] = {};
+        struct iovec iov = { .iov_base = &err, .iov_len = sizeof(err) };
+        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+        if (fd >= 0) {
+                struct cmsghdr *cm;
+
+                mh.msg_control = buf;
+                mh.msg_controllen = sizeof(buf);
+                cm = CMSG_FIRSTHDR(&mh);
+                cm->cmsg_level = SOL_SOCKET;
+                cm->cmsg_type = SCM_RIGHTS;
+                cm->cmsg_len = CMSG_LEN(sizeof(int));
+                memcpy(CMSG_DATA(cm), &fd, sizeof(fd));
+        }
+        while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 && errno == EINTR)
+                ;
+}
+
+/*
+ * Making a network namespace is the most expensive step of a launch (Linux
+ * registers its sysctls: half a millisecond here, a third of ns run true).
+ * So a short-lived fork of ns run makes it, in pid 1's user namespace,
+ * while pid 1 builds its mounts, and hands it over; pid 1 joins it. ns run
+ * itself stays in the host's namespaces.
+ */
+static int spawn_net_maker(Launch *l, bool join_user, int sock)
+{
+        pid_t pid = fork();
+
+        if (pid < 0)
+                return -errno;
+        if (pid == 0) {
+                int fd, r;
+
+                prctl(PR_SET_PDEATHSIG, SIGKILL);
+                /* setns on a pidfd: Linux 5.8 */
+                r = 0;
+                if (join_user && setns(l->pidfd, ns_info[NS_USER].clone_flag) < 0)
+                        r = errno;
+                else if (unshare(ns_info[NS_NET].clone_flag) < 0)
+                        r = errno;
+                else
+                        r = loopback_up();
+                if (r != 0) {
+                        send_net(sock, r, -1);
+                        send_net(sock, r, -1);
+                        _exit(1);
+                }
+                /* One message for pid 1, one for the payload. */
+                fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+                send_net(sock, fd < 0 ? errno : 0, fd);
+                send_net(sock, fd < 0 ? errno : 0, fd);
+                _exit(0);
+        }
+        l->net_maker = pid;
+        return 0;
+}
+
+/* It has answered (or pid 1 is gone and with it its end of the socket): it
+ * exits at once. */
+static void reap_net_maker(Launch *l)
+{
+        if (l->net_maker <= 0)
+                return;
+        while (waitpid(l->net_maker, NULL, 0) < 0 && errno == EINTR)
+                ;
+        l->net_maker = 0;
 }
 
 static int cgroup_join(Launch *l, const LaunchConfig *c, LaunchError *ret_err)
@@ -254,12 +357,13 @@ static int send_go(Launch *l, LaunchError *ret_err)
 int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
 {
         _cleanup_close_ int status_r = -EBADF, status_w = -EBADF, go_r = -EBADF, go_w = -EBADF,
-                            parent_pidfd = -EBADF;
+                            parent_pidfd = -EBADF, net_r = -EBADF, net_w = -EBADF;
         LaunchChild ch = {
                 .c = c,
                 .status_fd = -1,
                 .go_fd = -1,
                 .parent_pidfd = -1,
+                .net_fd = -1,
                 .uid = geteuid(),
                 .gid = getegid(),
         };
@@ -296,6 +400,12 @@ int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
                 go_r = p[0];
                 go_w = p[1];
         }
+        if (ch.new_ns[NS_NET]) {
+                if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p) < 0)
+                        return -errno;
+                net_w = p[0];
+                net_r = p[1];
+        }
         /* pidfd_open needs Linux 5.3; without it pid 1 skips the check. */
         parent_pidfd = pidfd_open(getpid(), 0);
 
@@ -304,6 +414,7 @@ int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
 
         ch.status_fd = status_w;
         ch.go_fd = go_r;
+        ch.net_fd = net_r;
         ch.parent_pidfd = parent_pidfd;
         ch.cwd = cwd;
 
@@ -335,8 +446,9 @@ int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
                 return r;
         }
         if (pid == 0) {
-                closep(&status_r);
-                closep(&go_w);
+                fd_close(&status_r);
+                fd_close(&go_w);
+                fd_close(&net_w);
                 reaper_main(&ch);
         }
 
@@ -346,11 +458,21 @@ int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
         l->status_fd = TAKE_FD(status_r);
         l->go_fd = TAKE_FD(go_w);
         l->helper_exit_fd = -1;
+        l->net = c->net;
         l->saved_mask = ch.saved_mask;
         l->cwd = TAKE_PTR(cwd);
-        closep(&status_w);
-        closep(&go_r);
+        fd_close(&status_w);
+        fd_close(&go_r);
+        fd_close(&net_r);
 
+        if (net_w >= 0) {
+                r = spawn_net_maker(l, ch.new_ns[NS_USER], net_w);
+                if (r < 0) {
+                        set_error(ret_err, LAUNCH_STAGE_CLONE, -r, NULL);
+                        goto fail;
+                }
+                fd_close(&net_w);
+        }
         if (c->n_cgroup_procs_fds > 0) {
                 r = cgroup_join(l, c, ret_err);
                 if (r >= 0)
@@ -378,12 +500,18 @@ int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
                 if (r < 0)
                         goto fail;
         }
-        closep(&l->go_fd);
+        fd_close(&l->go_fd);
         *ret = l;
         return 0;
 
 fail:
         kill_and_reap(l);
+        reap_net_maker(l);
+        if (l->helper > 0) {
+                kill(l->helper, SIGKILL);
+                while (waitpid(l->helper, NULL, 0) < 0 && errno == EINTR)
+                        ;
+        }
         sigprocmask(SIG_SETMASK, &l->saved_mask, NULL);
         launch_free(l);
         return r;
@@ -436,6 +564,8 @@ int launch_wait(Launch *l, int *ret_status, LaunchError *ret_err)
                 }
                 if (l->helper > 0 && waitpid(l->helper, NULL, WNOHANG) == l->helper)
                         l->helper = 0;
+                if (l->net_maker > 0 && waitpid(l->net_maker, NULL, WNOHANG) == l->net_maker)
+                        l->net_maker = 0;
         }
 
         /* pid 1 is gone: what it said is all in the pipe. */
@@ -455,8 +585,13 @@ int launch_wait(Launch *l, int *ret_status, LaunchError *ret_err)
                         break;
                 }
 
+        reap_net_maker(l);
         if (l->helper > 0) {
-                closep(&l->helper_exit_fd);
+                /* slirp4netns leaves when its exit fd closes, pasta on
+                 * SIGTERM. */
+                fd_close(&l->helper_exit_fd);
+                if (l->net == LAUNCH_NET_PASTA)
+                        kill(l->helper, SIGTERM);
                 while (waitpid(l->helper, NULL, 0) < 0 && errno == EINTR)
                         ;
                 l->helper = 0;
@@ -480,10 +615,10 @@ Launch *launch_free(Launch *l)
 {
         if (!l)
                 return NULL;
-        closep(&l->pidfd);
-        closep(&l->status_fd);
-        closep(&l->go_fd);
-        closep(&l->helper_exit_fd);
+        fd_close(&l->pidfd);
+        fd_close(&l->status_fd);
+        fd_close(&l->go_fd);
+        fd_close(&l->helper_exit_fd);
         free(l->cwd);
         free(l);
         return NULL;

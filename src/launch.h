@@ -54,8 +54,6 @@ typedef struct LaunchConfig {
         int cgroup_fd;          /* a cgroup v2 directory to start in (CLONE_INTO_CGROUP), or -1 */
         const int *cgroup_procs_fds; /* cgroup v1: cgroup.procs files to write pid 1 into */
         size_t n_cgroup_procs_fds;
-        char *title;            /* the argv area of this process, rewritten by pid 1 */
-        size_t title_len;
 } LaunchConfig;
 
 /* Where a launch failed. The command layer names each in its message. */

@@ -44,12 +44,13 @@ int lookup_leader(int proc_fd, pid_t pid, pid_t *ret_leader, unsigned long long 
         char name[16];
         int r;
 
+        /* the stat first: a zombie has no namespace links, and is -ESRCH */
+        r = read_stat(proc_fd, pid, &ppid, &start);
+        if (r < 0)
+                return r;
         present_types(proc_fd, present);
         snprintf(name, sizeof(name), "%d", (int)pid);
         r = scan_read_tuple(proc_fd, name, present, tuple);
-        if (r < 0)
-                return r;
-        r = read_stat(proc_fd, pid, &ppid, &start);
         if (r < 0)
                 return r;
 

@@ -35,6 +35,14 @@ static inline void closep(int *fd)
         }
 }
 
+/* Close an fd before its scope ends, and forget it: closep() alone would
+ * close the same number again at the end, whatever it is by then. */
+static inline void fd_close(int *fd)
+{
+        closep(fd);
+        *fd = -EBADF;
+}
+
 static inline void fclosep(FILE **f)
 {
         if (*f)

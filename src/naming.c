@@ -27,6 +27,7 @@ static const char *const runtime_table[RUNTIME_MAX] = {
         [RUNTIME_UNSHARE] = "unshare",
         [RUNTIME_NETNS] = "netns",
         [RUNTIME_GARDEN] = "garden",
+        [RUNTIME_KERNEL] = "kernel",
 };
 
 const char *runtime_to_string(Runtime r)

@@ -32,13 +32,14 @@ typedef enum Runtime {
         RUNTIME_UNSHARE,
         RUNTIME_NETNS,          /* ip netns exec */
         RUNTIME_GARDEN,
+        RUNTIME_KERNEL,         /* a kernel thread with namespaces of its own (kdevtmpfs) */
         RUNTIME_MAX,
         RUNTIME_INVALID = -1,
 } Runtime;
 
 /* "docker", "podman", "containerd", "cri-o", "kubernetes", "lxc", "nspawn",
  * "runc", "crun", "flatpak", "snap", "firejail", "bwrap", "ns", "unshare",
- * "netns", "garden", "host"; RUNTIME_UNKNOWN is "-". */
+ * "netns", "garden", "kernel", "host"; RUNTIME_UNKNOWN is "-". */
 const char *runtime_to_string(Runtime r);
 Runtime runtime_from_string(const char *s);
 

@@ -172,6 +172,7 @@ typedef struct Flow {
         bool close_to_at_eof;
         bool open;        /* still reading from "from" */
         bool to_nonblock; /* "to" is ours and non-blocking: wait for POLLOUT */
+        bool from_nonblock; /* "from" is ours: the pty or a pipe, not the user's input */
         char *buf;
         size_t len, off;
 } Flow;
@@ -245,8 +246,8 @@ static void flow_write(Flow *f)
  * for processes it left behind that hold the pty or pipes open. */
 static void flow_drain(Flow *f)
 {
-        if (!f->open || f->close_to_at_eof)
-                return; /* the user's input: nothing more to give */
+        if (!f->open || !f->from_nonblock)
+                return; /* the user's input: nothing more to give, and it would block */
         if (f->len > 0)
                 (void)write_all(f->to, f->buf + f->off, f->len - f->off);
         f->len = 0;
@@ -288,8 +289,9 @@ int relay_run(const Relay *r, int *ret_wstatus)
         int status = 0, ret = 0;
 
         for (size_t i = 0; i < n; i++) {
-                int fl = fcntl(r->pairs[i].to, F_GETFL);
+                int fl = fcntl(r->pairs[i].to, F_GETFL), ffl = fcntl(r->pairs[i].from, F_GETFL);
                 flows[i] = (Flow){
+                        .from_nonblock = ffl >= 0 && (ffl & O_NONBLOCK),
                         .from = r->pairs[i].from,
                         .to = r->pairs[i].to,
                         .close_to_at_eof = r->pairs[i].close_to_at_eof,

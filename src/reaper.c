@@ -9,15 +9,17 @@
  * the parent's, so nothing here may use raise(), abort() or pthreads.
  */
 #include <dirent.h>
+#include <limits.h>
 #include <fcntl.h>
-#include <net/if.h>
 #include <poll.h>
 #include <sched.h>
+#include <linux/capability.h>
 #include <sys/capability.h>
 #include <sys/ioctl.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -71,69 +73,248 @@ static void map_ids(const LaunchChild *ch)
                 fail(ch, LAUNCH_STAGE_USERNS_MAP, -r, "/proc/self/gid_map");
 }
 
-static int loopback_up(void)
-{
-        _cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        struct ifreq ifr = {};
 
-        if (fd < 0)
-                return -errno;
-        snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
-        if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
-                return -errno;
-        ifr.ifr_flags |= IFF_UP;
-        if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
-                return -errno;
+/* The bounding set: after exec, root inside gets at most this (and
+ * no_new_privs clamps it to the permitted set). */
+static int drop_bounding(uint64_t keep)
+{
+        int last = (int)cap_max_bits() - 1;
+
+        for (int cap = 0; cap <= last; cap++)
+                if (!(keep & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 &&
+                    errno != EINVAL)
+                        return -errno;
         return 0;
 }
 
 /*
- * Keep only the capabilities asked for, in every set, and raise them as
- * ambient so that they survive exec of a program that is not setuid. The
- * bounding set goes first: after exec, root inside gets at most this.
+ * Keep only the capabilities asked for (keep: in every set, raised as
+ * ambient so that they survive exec of a program that is not setuid) and
+ * those only held for a root payload's exec (held: permitted and
+ * inheritable).
  */
-static int drop_caps(uint64_t keep, bool bounding)
+static int drop_caps(uint64_t keep, uint64_t held)
 {
-        _cleanup_(cap_free) cap_t caps = NULL;
-        int last = (int)cap_max_bits() - 1;
+        struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+        struct __user_cap_data_struct d[2] = {};
+        uint64_t p = keep | held;
 
-        for (int cap = 0; cap <= last && bounding; cap++)
-                if (!(keep & (1ULL << cap)) && cap_drop_bound((cap_value_t)cap) < 0 &&
-                    errno != EINVAL)
-                        return -errno;
-        caps = cap_init();
-        if (!caps)
-                return -errno;
-        for (int cap = 0; cap <= last && cap < 64; cap++) {
-                cap_value_t v = (cap_value_t)cap;
-                if (!(keep & (1ULL << cap)))
-                        continue;
-                if (cap_set_flag(caps, CAP_PERMITTED, 1, &v, CAP_SET) < 0 ||
-                    cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, CAP_SET) < 0 ||
-                    cap_set_flag(caps, CAP_INHERITABLE, 1, &v, CAP_SET) < 0)
-                        return -errno;
-        }
-        if (cap_set_proc(caps) < 0)
+        d[0].effective = (uint32_t)keep;
+        d[1].effective = (uint32_t)(keep >> 32);
+        d[0].permitted = d[0].inheritable = (uint32_t)p;
+        d[1].permitted = d[1].inheritable = (uint32_t)(p >> 32);
+        if (syscall(SYS_capset, &h, d) < 0)
                 return -errno;
         if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
                 return -errno;
-        for (int cap = 0; cap <= last && cap < 64; cap++)
+        for (int cap = 0; cap < 64; cap++)
                 if ((keep & (1ULL << cap)) &&
                     prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
                         return -errno;
         return 0;
 }
 
+/* Can the instance write anywhere on the host? (--vol, --build without
+ * --rootfs, or the host's /dev/shm with --share=ipc). */
+static bool host_writable(const LaunchChild *ch)
+{
+        const LaunchConfig *c = ch->c;
+
+        for (size_t i = 0; i < c->n_mounts; i++)
+                if (c->mounts[i].type == LAUNCH_MOUNT_VOL)
+                        return true;
+        return c->build || !ch->new_ns[NS_IPC] || !ch->new_ns[NS_MNT];
+}
+
+/*
+ * CAP_SETFCAP, held by a payload that is root inside: since Linux 5.12 a
+ * new user namespace may map uid 0 only when its creator had it, so
+ * without it root could not nest ns run. Not when the host's root runs an
+ * instance that can write to the host: a file capability set there would
+ * be valid for the whole host.
+ */
+static uint64_t nesting_caps(const LaunchChild *ch)
+{
+        bool root_inside = ch->c->root || ch->uid == 0;
+
+        if (!root_inside || (ch->uid == 0 && host_writable(ch)))
+                return 0;
+        return 1ULL << CAP_SETFCAP;
+}
+
+/* A script without #!: run by /bin/sh, as shells and execvp do. */
+static int exec_script(const char *path, char *const argv[])
+{
+        size_t n = 0;
+        char **nargv;
+
+        while (argv[n])
+                n++;
+        nargv = xnew(char *, n + 2);
+        nargv[0] = (char *)"/bin/sh";
+        nargv[1] = (char *)path;
+        for (size_t i = 1; i < n; i++)
+                nargv[i + 1] = argv[i];
+        execv(nargv[0], nargv);
+        free(nargv);
+        return ENOEXEC;
+}
+
+/*
+ * execvp as a shell runs a command: ENOENT (127) when no file of that name
+ * is in $PATH, EACCES (126) when one is there but cannot be run. A $PATH
+ * directory that may not be searched counts as not there (glibc's execvp
+ * would say EACCES, 126). Returns the errno.
+ */
+static int exec_search(char *const argv[])
+{
+        const char *file = argv[0], *path = getenv("PATH");
+        char buf[PATH_MAX];
+        int ret = ENOENT;
+
+        if (strchr(file, '/')) {
+                execv(file, argv);
+                return errno == ENOEXEC ? exec_script(file, argv) : errno;
+        }
+        if (!path)
+                path = "/usr/local/bin:/usr/bin:/bin";
+        for (const char *p = path, *e;; p = e + 1) {
+                struct stat st;
+                size_t len;
+
+                e = strchrnul(p, ':');
+                len = (size_t)(e - p);
+                if (len == 0)
+                        snprintf(buf, sizeof(buf), "%s", file); /* "" is the cwd */
+                else if (snprintf(buf, sizeof(buf), "%.*s/%s", (int)len, p, file) >= (int)sizeof(buf))
+                        goto next;
+                execv(buf, argv);
+                switch (errno) {
+                case ENOEXEC:
+                        return exec_script(buf, argv);
+                case EACCES:
+                        /* A file we can see: found, not runnable. */
+                        if (stat(buf, &st) == 0)
+                                ret = EACCES;
+                        break;
+                case ENOENT:
+                case ENOTDIR:
+                case ELOOP:
+                case ENAMETOOLONG:
+                case ESTALE:
+                case ENODEV:
+                case ETIMEDOUT:
+                        break;
+                default:
+                        return errno;
+                }
+        next:
+                if (!*e)
+                        return ret;
+        }
+}
+
+/* One byte from ns run: false at end of file (ns run gave up). */
+static bool go_recv(int fd)
+{
+        char b;
+        ssize_t k;
+
+        do
+                k = read(fd, &b, 1);
+        while (k < 0 && errno == EINTR);
+        return k == 1;
+}
+
+static void go_send(int fd)
+{
+        ssize_t _unused_ k = write(fd, "g", 1);
+}
+
+static void wait_go(const LaunchChild *ch)
+{
+        if (!go_recv(ch->go_fd))
+                _exit(1);
+}
+
+/*
+ * Join the network namespace made for us by ns run's helper (launch.c):
+ * it arrives as an fd over net_fd, or an errno when the helper failed.
+ */
+static int join_net(const LaunchChild *ch, LaunchStage *ret_stage)
+{
+        char buf[CMSG_SPACE(sizeof(int))];
+        int err = 0, fd = -1;
+        struct iovec iov = { .iov_base = &err, .iov_len = sizeof(err) };
+        struct msghdr mh = {
+                .msg_iov = &iov,
+                .msg_iovlen = 1,
+                .msg_control = buf,
+                .msg_controllen = sizeof(buf),
+        };
+        struct cmsghdr *cm;
+        ssize_t k;
+
+        *ret_stage = LAUNCH_STAGE_CLONE;
+        do
+                k = recvmsg(ch->net_fd, &mh, MSG_CMSG_CLOEXEC);
+        while (k < 0 && errno == EINTR);
+        if (k < 0)
+                return -errno;
+        if (k != sizeof(err))
+                return -EIO;
+        if (err) {
+                /* lo is the only step after the namespace itself */
+                if (err < 0) {
+                        *ret_stage = LAUNCH_STAGE_NETWORK;
+                        err = -err;
+                }
+                return -err;
+        }
+        cm = CMSG_FIRSTHDR(&mh);
+        if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+                return -EIO;
+        memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
+        *ret_stage = LAUNCH_STAGE_NETWORK;
+        if (setns(fd, ns_info[NS_NET].clone_flag) < 0) {
+                err = -errno;
+                close(fd);
+                return err;
+        }
+        close(fd);
+        return 0;
+}
+
 /* The payload: a fork of pid 1. Reports an exec failure and exits as a
  * shell would (127 not found, 126 found but not executable). */
-static _noreturn_ void payload_exec(const LaunchChild *ch)
+static _noreturn_ void payload_exec(const LaunchChild *ch, int sync_fd)
 {
         const LaunchConfig *c = ch->c;
         LaunchMsg m = { .type = LAUNCH_MSG_EXEC_FAILED };
         const char *dir = c->workdir ?: ch->cwd;
+        LaunchStage stage;
         int r, err;
 
         sigprocmask(SIG_SETMASK, &ch->saved_mask, NULL);
+
+        /* The bounding set limits exec only: dropped while the network
+         * namespace is still being made. */
+        r = drop_bounding(c->cap_keep | nesting_caps(ch));
+        if (r < 0)
+                fail(ch, LAUNCH_STAGE_SECURITY, -r, "capabilities");
+        /* The network namespace, from its maker: its own copy of the fd. */
+        if (ch->new_ns[NS_NET]) {
+                r = join_net(ch, &stage);
+                if (r < 0)
+                        fail(ch, stage, -r, stage == LAUNCH_STAGE_NETWORK ? "lo" : NULL);
+        }
+        r = drop_caps(c->cap_keep, nesting_caps(ch));
+        if (r < 0)
+                fail(ch, LAUNCH_STAGE_SECURITY, -r, "capabilities");
+        /* Wait for pid 1's mounts (and the network helper). End of file:
+         * pid 1 failed, and said why. */
+        if (!go_recv(sync_fd))
+                _exit(1);
 
         if (dir && chdir(dir) < 0) {
                 if (c->workdir)
@@ -145,16 +326,11 @@ static _noreturn_ void payload_exec(const LaunchChild *ch)
         if (!dir && chdir("/") < 0)
                 fail(ch, LAUNCH_STAGE_WORKDIR, errno, "/");
 
-        r = drop_caps(c->cap_keep, true);
-        if (r < 0)
-                fail(ch, LAUNCH_STAGE_SECURITY, -r, "capabilities");
-
         /* Everything but 0, 1, 2 and the status pipe closes on exec; the
          * pipe tells ns run if exec fails. */
         close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-        execvp(c->argv[0], c->argv);
+        err = exec_search(c->argv);
 
-        err = errno;
         m.error.stage = LAUNCH_STAGE_EXEC;
         m.error.err = err;
         snprintf(m.error.path, sizeof(m.error.path), "%s", c->argv[0]);
@@ -162,28 +338,56 @@ static _noreturn_ void payload_exec(const LaunchChild *ch)
         _exit(err == ENOENT || err == ENOTDIR ? 127 : 126);
 }
 
+/* Where our argv strings are: fields 48 and 49 of /proc/self/stat (Linux
+ * 3.5), after the command name, which may hold anything but ends at the
+ * last ')'. */
+static int argv_area(char **ret, size_t *ret_len)
+{
+        _cleanup_free_ char *buf = NULL;
+        unsigned long start = 0, end = 0;
+        char *p;
+        int r;
+
+        r = read_file_at(AT_FDCWD, "/proc/self/stat", 0, &buf, NULL);
+        if (r < 0)
+                return r;
+        p = strrchr(buf, ')');
+        if (!p)
+                return -EINVAL;
+        /* ") S ppid ...": the state is field 3, arg_start field 48 */
+        for (int field = 2; field < 48; field++) {
+                p = strchr(p + 1, ' ');
+                if (!p)
+                        return -EINVAL;
+        }
+        if (sscanf(p + 1, "%lu %lu", &start, &end) != 2 || end <= start)
+                return -EINVAL;
+        *ret = (char *)start;
+        *ret_len = end - start;
+        return 0;
+}
+
 /*
  * Mark this process for ns ls and ns enter: comm "ns-init" and a command
- * line of "ns-init\0NAME\0", written over our own argv (a copy of ns run's)
- * and padded with NULs. No file is written anywhere.
+ * line of "ns-init\0NAME\0", written over our own argv strings (a copy of
+ * ns run's) and padded with NULs; the name is cut to fit. No file is
+ * written anywhere.
  */
 static void set_title(const LaunchConfig *c)
 {
         static const char marker[] = "ns-init";
-        char name[256];
-        size_t n, len = c->title_len;
+        char name[256], *title;
+        size_t len;
 
         prctl(PR_SET_NAME, marker);
-        if (!c->title || len == 0)
+        if (argv_area(&title, &len) < 0 || len == 0)
                 return;
         /* The name is one of the arguments about to be overwritten. */
         snprintf(name, sizeof(name), "%s", c->name ?: "");
-        memset(c->title, 0, len);
-        n = MIN(sizeof(marker), len - 1);
-        memcpy(c->title, marker, n);
+        memset(title, 0, len);
+        memcpy(title, marker, MIN(sizeof(marker), len - 1));
         if (len > sizeof(marker) + 1)
-                memcpy(c->title + sizeof(marker), name,
-                       MIN(strlen(name), len - sizeof(marker) - 1));
+                memcpy(title + sizeof(marker), name, MIN(strlen(name), len - sizeof(marker) - 1));
 }
 
 /* With --share=pid there is no namespace to tear down: kill our children
@@ -269,59 +473,11 @@ static _noreturn_ void reap_loop(const LaunchChild *ch, pid_t payload)
         }
 }
 
-/* One byte over the sync socket; false at end of file (the other side died). */
-static bool sync_recv(int fd)
-{
-        char b;
-        ssize_t k;
-
-        do
-                k = read(fd, &b, 1);
-        while (k < 0 && errno == EINTR);
-        return k == 1;
-}
-
-static void sync_send(int fd)
-{
-        ssize_t _unused_ k = write(fd, "x", 1);
-}
-
-/*
- * The payload's first steps, run while pid 1 builds the mounts: making a
- * network namespace is the single most expensive step of a launch (Linux
- * registers its sysctls, half a millisecond here), so it is done in
- * parallel, by the payload, and pid 1 joins it afterwards.
- */
-static _noreturn_ void payload_main(const LaunchChild *ch, int sync_fd)
-{
-        int r;
-
-        if (ch->new_ns[NS_NET]) {
-                if (unshare(ns_info[NS_NET].clone_flag) < 0)
-                        fail(ch, LAUNCH_STAGE_CLONE, errno, NULL);
-                r = loopback_up();
-                if (r < 0)
-                        fail(ch, LAUNCH_STAGE_NETWORK, -r, "lo");
-        }
-        sync_send(sync_fd);
-        /* Wait for the file system view (and the network helper). */
-        if (!sync_recv(sync_fd))
-                _exit(1);
-        close(sync_fd);
-        payload_exec(ch);
-}
-
-static void wait_go(const LaunchChild *ch)
-{
-        /* End of file: ns run gave up. */
-        if (!sync_recv(ch->go_fd))
-                _exit(1);
-}
-
 void reaper_main(const LaunchChild *ch)
 {
         const LaunchConfig *c = ch->c;
         LaunchError err = {};
+        LaunchStage stage;
         pid_t payload;
         int sv[2], r;
 
@@ -343,7 +499,7 @@ void reaper_main(const LaunchChild *ch)
         if (c->n_cgroup_procs_fds > 0)
                 wait_go(ch);
 
-        /* no_new_privs and the filter, before the fork: one load for both
+        /* no_new_privs and the filter, before the fork: done once for both
          * processes. Nothing below needs a call the filter denies. */
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 fail(ch, LAUNCH_STAGE_SECURITY, errno, "no_new_privs");
@@ -353,6 +509,13 @@ void reaper_main(const LaunchChild *ch)
         if (!ch->new_ns[NS_PID])
                 prctl(PR_SET_CHILD_SUBREAPER, 1);
 
+        /*
+         * The payload is forked now and readies itself (it joins the
+         * network namespace being made in parallel, drops its
+         * capabilities) while pid 1 builds the mounts, which it shares:
+         * what is mounted here is what it will see (pivot_root moves its
+         * root and cwd along). It execs when told the mounts are done.
+         */
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
                 fail(ch, LAUNCH_STAGE_INTERNAL, errno, NULL);
         payload = fork();
@@ -360,12 +523,10 @@ void reaper_main(const LaunchChild *ch)
                 fail(ch, LAUNCH_STAGE_EXEC, errno, c->argv[0]);
         if (payload == 0) {
                 close(sv[0]);
-                payload_main(ch, sv[1]);
+                payload_exec(ch, sv[1]);
         }
         close(sv[1]);
 
-        /* The payload shares this mount namespace: what is mounted here is
-         * what it will see (pivot_root moves its root and cwd along). */
         if (ch->new_ns[NS_MNT]) {
                 r = launch_fs_setup(ch, &err);
                 if (r < 0)
@@ -376,15 +537,16 @@ void reaper_main(const LaunchChild *ch)
                 if (sethostname(h, strlen(h)) < 0)
                         fail(ch, LAUNCH_STAGE_HOSTNAME, errno, h);
         }
-        if (!sync_recv(sv[0]))
-                /* The payload failed; it said why. Reap it and go. */
-                reap_loop(ch, payload);
+        if (!launch_net_helper(c->net))
+                go_send(sv[0]);
+        /* pid 1 joins the network namespace too: one instance, one set of
+         * namespaces. */
         if (ch->new_ns[NS_NET]) {
-                /* Join the payload's network namespace: one instance, one
-                 * set of namespaces (setns on a pidfd: Linux 5.8). */
-                _cleanup_close_ int pidfd = pidfd_open(payload, 0);
-                if (pidfd < 0 || setns(pidfd, ns_info[NS_NET].clone_flag) < 0)
-                        fail(ch, LAUNCH_STAGE_NETWORK, errno, "setns");
+                r = join_net(ch, &stage);
+                if (r < 0)
+                        /* the payload got the same answer, and said why */
+                        reap_loop(ch, payload);
+                close(ch->net_fd);
         }
         if (launch_net_helper(c->net)) {
                 LaunchMsg ready = { .type = LAUNCH_MSG_READY };
@@ -392,8 +554,8 @@ void reaper_main(const LaunchChild *ch)
                 /* slirp4netns or pasta joins us now; wait until it is up. */
                 launch_send(ch->status_fd, &ready);
                 wait_go(ch);
+                go_send(sv[0]);
         }
-        sync_send(sv[0]);
         close(sv[0]);
         if (ch->go_fd >= 0)
                 close(ch->go_fd);
@@ -402,7 +564,7 @@ void reaper_main(const LaunchChild *ch)
          * so that ns ls and ns enter, as the same user, can read its
          * namespaces: with no capabilities, the filter and no fd but the
          * status pipe, a payload that ptraces it gains nothing. */
-        (void)drop_caps(0, false);
+        (void)drop_caps(0, 0);
         set_title(c);
         /* Hold nothing of the caller's: not its terminal, not its pipes. */
         for (int fd = 0; fd < 3; fd++)

@@ -118,7 +118,7 @@ ls_cols='ID|NAME|RUNTIME|PID|NPROCS|USER|NS|COMMAND|RUNTIME_ID|PPID|UID|PARENT|P
 ps_cols='PID|NSPID|USER|STATE|CPU|RSS|COMMAND|PPID|UID|THREADS|COMM|TIME'
 ls_opts='-a|--all|-J|--json|-r|--raw|-n|--noheadings|-o|--output|--output-all|-H|--list-columns|-T|--tree|--runtime|-h|--help'
 ps_opts='-J|--json|-r|--raw|-n|--noheadings|-o|--output|--output-all|-H|--list-columns|-h|--help'
-runtimes='docker|podman|containerd|cri-o|kubernetes|lxc|nspawn|runc|crun|flatpak|snap|firejail|bwrap|ns|unshare|netns|garden|host|-'
+runtimes='docker|podman|containerd|cri-o|kubernetes|lxc|nspawn|runc|crun|flatpak|snap|firejail|bwrap|ns|unshare|netns|garden|kernel|host|-'
 
 # A stub ns first in PATH: `ns ls -n -o ID,NAME` prints fixed lines (a name
 # with a blank, an instance without a name, one named "-", trailing blanks).
@@ -155,12 +155,22 @@ fi
 PATH=$tmp/bin:$PATH
 
 # commands and global options
-expect "commands" 'ls|ps|help' ns ''
+expect "commands" 'ls|ps|run|help' ns ''
 expect "command prefix" 'ls' ns l
 expect "global options" '-h|--help|-V|--version' ns -
-expect "help <command>" 'ls|ps' ns help ''
+expect "help <command>" 'ls|ps|run' ns help ''
 expect "help takes one command" '' ns help ls ''
 expect "nothing after an unknown command" '' ns bogus ''
+
+# ns run: options, their values, then a command as for sudo
+run_opts='--rootfs|--map|--vol|--tmpfs|--build|-r|--root|-n|--name|--hostname|-w|--workdir|--net|--share|--cap-add|--memory|--pids|--cpus|-h|--help'
+expect "run options" "$run_opts" ns run -
+expect "run --net values" 'none|host|pasta|slirp4netns' ns run --net ''
+expect "run --net=, '=' breaking words" 'host' ns run --net = h
+expect "run --share, a comma list" 'pid,uts|pid,user' ns run --share pid,u
+expect_has "run: the command is a command" 'true' ns run -r tru
+expect_has "run: after --map SRC DST, the command" 'true' ns run --map /etc /mnt tru
+expect "run: no options after the command" '' ns run true --bogus-no-such-file
 
 # options of each command
 expect "ls options" "$ls_opts" ns ls -
@@ -219,7 +229,7 @@ else
         # "Commands:" section of ns --help: " ls   summary"
         same_set "ns --help lists the completed commands" \
                 "$("$NS" --help | awk '/^Commands:/ { on = 1; next } on && NF == 0 { on = 0 } on { print $1 }')" \
-                "$(lines 'ls|ps|help')"
+                "$(lines 'ls|ps|run|help')"
         for cmd in ls ps; do
                 comp ns "$cmd" -
                 same_set "ns $cmd --help lists the completed options" \
@@ -304,14 +314,17 @@ if command -v fish >/dev/null; then
                 fish --no-config -c "source '$srcdir/completions/ns.fish'; complete -C'$1'" 2>&1 |
                         cut -f1 | LC_ALL=C sort -u
         }
-        for t in "ns |$(lines 'ls|ps|help')" \
+        for t in "ns |$(lines 'ls|ps|run|help')" \
                 "ns ps |$(lines '3f9a1c07d2e4|db|8b21e6f0a913|proxy|5e0b7d4a9c21|my box|a7d1f03c6e92|3f00aa11bb22')" \
                 "ns ps db |" \
                 "ns ls --runtime cr|$(lines 'cri-o|crun')" \
                 "ns ps -o PID,NS|PID,NSPID" \
                 "ns ps -o +T|$(lines '+THREADS|+TIME')" \
                 "ns ls -o ID,NAME,PI|$(lines 'ID,NAME,PID|ID,NAME,PIDNS')" \
-                "ns help |$(lines 'ls|ps')"; do
+                "ns help |$(lines 'ls|ps|run')" \
+                "ns run --net |$(lines 'none|host|pasta|slirp4netns')" \
+                "ns run --pi|--pids" \
+                "ns run --map /etc /mnt truncat|truncate"; do
                 line=${t%%|*}
                 want=${t#*|}
                 got=$(fish_complete "$line")

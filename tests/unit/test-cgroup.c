@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* cgroup.c: /proc/PID/cgroup and mountinfo parsing, on fixture strings and trees. */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "cgroup.h"
+#include "macro.h"
+#include "util.h"
+
+static char *fixture(const char *name)
+{
+        const char *dir = getenv("NS_FIXTURES");
+        _cleanup_free_ char *path = NULL;
+        char *buf = NULL;
+
+        cr_assert_not_null(dir, "NS_FIXTURES is not set");
+        path = xasprintf("%s/%s", dir, name);
+        cr_assert_eq(read_file_at(AT_FDCWD, path, 0, &buf, NULL), 0, "cannot read %s", path);
+        return buf;
+}
+
+static const CgroupPath *find(const Cgroups *cg, const char *controllers)
+{
+        for (size_t i = 0; i < cg->n; i++)
+                if (streq(cg->items[i].controllers, controllers))
+                        return &cg->items[i];
+        return NULL;
+}
+
+Test(cgroup, parse_v2)
+{
+        Cgroups cg;
+
+        cr_assert_eq(cgroup_parse("0::/user.slice/user-1000.slice/session-3.scope\n", &cg), 0);
+        cr_assert_eq(cg.n, 1);
+        cr_assert_eq(cg.items[0].hierarchy, 0);
+        cr_assert_str_eq(cg.items[0].controllers, "");
+        cr_assert(cgroup_is_v2(&cg.items[0]));
+        cr_assert_str_eq(cg.items[0].path, "/user.slice/user-1000.slice/session-3.scope");
+        cgroups_done(&cg);
+}
+
+Test(cgroup, parse_v1_real_docker)
+{
+        _cleanup_free_ char *text = fixture("runtimes/docker-v1-cgroupfs/cgroup");
+        const CgroupPath *p;
+        Cgroups cg;
+
+        cr_assert_eq(cgroup_parse(text, &cg), 0);
+        cr_assert_eq(cg.n, 13);
+        p = find(&cg, "cpu,cpuacct");
+        cr_assert_not_null(p);
+        cr_assert_eq(p->hierarchy, 2);
+        cr_assert_str_eq(p->path, "/docker/2403ccfe427f1dc7b6120dccb9ac58c2f8456950380d587a9f33ea7f00dd303d");
+        p = find(&cg, "name=systemd");
+        cr_assert_not_null(p);
+        p = find(&cg, "");
+        cr_assert_not_null(p);
+        cr_assert_str_eq(p->path, "/system.slice/containerd.service");
+        cgroups_done(&cg);
+}
+
+Test(cgroup, parse_path_with_colons)
+{
+        /* containerd with the systemd driver misconfigured: the path holds colons */
+        Cgroups cg;
+
+        cr_assert_eq(cgroup_parse("1:name=systemd:/kubepods-besteffort-pod1.slice:cri-containerd:d3d8\n", &cg), 0);
+        cr_assert_eq(cg.n, 1);
+        cr_assert_str_eq(cg.items[0].controllers, "name=systemd");
+        cr_assert_str_eq(cg.items[0].path, "/kubepods-besteffort-pod1.slice:cri-containerd:d3d8");
+        cgroups_done(&cg);
+}
+
+Test(cgroup, parse_rejects_garbage)
+{
+        Cgroups cg;
+
+        cr_assert_eq(cgroup_parse("", &cg), -EINVAL);
+        cr_assert_eq(cgroup_parse("not a cgroup file\nx:y\n", &cg), -EINVAL);
+        /* one good line among bad ones is kept */
+        cr_assert_eq(cgroup_parse("garbage\n0::/a\nq:memory:/b\n", &cg), 0);
+        cr_assert_eq(cg.n, 1);
+        cgroups_done(&cg);
+}
+
+Test(cgroup, locate_hybrid)
+{
+        _cleanup_free_ char *mi = fixture("cgroup/mountinfo.hybrid");
+        Cgroups cg;
+
+        cr_assert_eq(cgroup_parse("9:name=systemd:/\n6:freezer:/nstest\n4:memory:/process_api/x\n"
+                                  "2:cpuacct:/a\n1:cpu:/b\n0::/\n",
+                                  &cg),
+                     0);
+        cgroup_locate(&cg, mi);
+        cr_assert_str_eq(find(&cg, "name=systemd")->dir, "sys/fs/cgroup/systemd");
+        cr_assert_str_eq(find(&cg, "freezer")->dir, "sys/fs/cgroup/freezer/nstest");
+        cr_assert_str_eq(find(&cg, "memory")->dir, "sys/fs/cgroup/memory/process_api/x");
+        /* "cpu" must not match the mount whose option is "cpuacct" */
+        cr_assert_str_eq(find(&cg, "cpuacct")->dir, "sys/fs/cgroup/cpuacct/a");
+        cr_assert_str_eq(find(&cg, "cpu")->dir, "sys/fs/cgroup/cpu/b");
+        cr_assert_str_eq(find(&cg, "")->dir, "sys/fs/cgroup/unified");
+        cgroups_done(&cg);
+}
+
+Test(cgroup, locate_v2)
+{
+        _cleanup_free_ char *mi = fixture("cgroup/mountinfo.v2");
+        Cgroups cg;
+
+        cr_assert_eq(cgroup_parse("0::/system.slice/docker-abc.scope\n", &cg), 0);
+        cgroup_locate(&cg, mi);
+        cr_assert(cg.items[0].mounted);
+        cr_assert_str_eq(cg.items[0].dir, "sys/fs/cgroup/system.slice/docker-abc.scope");
+        cgroups_done(&cg);
+}
+
+Test(cgroup, locate_comounted_v1)
+{
+        _cleanup_free_ char *mi = fixture("cgroup/mountinfo.v1-comounted");
+        _cleanup_free_ char *text = fixture("runtimes/docker-v1-cgroupfs/cgroup");
+        Cgroups cg;
+
+        cr_assert_eq(cgroup_parse(text, &cg), 0);
+        cgroup_locate(&cg, mi);
+        cr_assert_str_eq(find(&cg, "cpu,cpuacct")->dir,
+                         "sys/fs/cgroup/cpu,cpuacct/docker/"
+                         "2403ccfe427f1dc7b6120dccb9ac58c2f8456950380d587a9f33ea7f00dd303d");
+        cr_assert_str_eq(find(&cg, "net_cls,net_prio")->dir,
+                         "sys/fs/cgroup/net_cls,net_prio/docker/"
+                         "2403ccfe427f1dc7b6120dccb9ac58c2f8456950380d587a9f33ea7f00dd303d");
+        cr_assert_str_eq(find(&cg, "name=systemd")->dir,
+                         "sys/fs/cgroup/systemd/docker/"
+                         "2403ccfe427f1dc7b6120dccb9ac58c2f8456950380d587a9f33ea7f00dd303d");
+        /* rdma, hugetlb, perf_event... are not mounted there: no directory, not "mounted" */
+        cr_assert_null(find(&cg, "rdma")->dir);
+        cr_assert(!find(&cg, "rdma")->mounted);
+        /* no cgroup2 mount at all */
+        cr_assert_null(find(&cg, "")->dir);
+        cgroups_done(&cg);
+}
+
+Test(cgroup, locate_outside_namespace)
+{
+        _cleanup_free_ char *mi = fixture("cgroup/mountinfo.cgroupns");
+        Cgroups cg;
+
+        /* seen from another cgroup namespace: the path starts with "/.." */
+        cr_assert_eq(cgroup_parse("0::/../docker-1f1d.scope\n", &cg), 0);
+        cgroup_locate(&cg, mi);
+        cr_assert(cg.items[0].mounted);
+        cr_assert_null(cg.items[0].dir);
+        cgroups_done(&cg);
+
+        /* below a mount whose root is not "/", with an escaped mount point */
+        cr_assert_eq(cgroup_parse("0::/sub/leaf\n", &cg), 0);
+        cgroup_locate(&cg, mi);
+        cr_assert_str_eq(cg.items[0].dir, "mnt/with space/leaf");
+        cgroups_done(&cg);
+
+        /* "/subway" is not below "/sub" */
+        cr_assert_eq(cgroup_parse("0::/subway\n", &cg), 0);
+        cgroup_locate(&cg, mi);
+        cr_assert_null(cg.items[0].dir);
+        cgroups_done(&cg);
+}
+
+Test(cgroup, find_hierarchy)
+{
+        Cgroups a, b;
+
+        cr_assert_eq(cgroup_parse("4:memory:/x\n0::/y\n", &a), 0);
+        cr_assert_eq(cgroup_parse("0::/z\n4:memory:/\n3:pids:/\n", &b), 0);
+        cr_assert_str_eq(cgroup_find_hierarchy(&b, &a.items[0])->path, "/");
+        cr_assert_str_eq(cgroup_find_hierarchy(&b, &a.items[1])->path, "/z");
+        cr_assert_null(cgroup_find_hierarchy(&a, &b.items[2]));
+        cgroups_done(&a);
+        cgroups_done(&b);
+}
+
+/* A fixture tree: root/sys/fs/cgroup/{unified,freezer}/... */
+static char root[] = "/tmp/ns-test-cgroup-XXXXXX";
+
+static void mkfile(const char *rel, const char *content)
+{
+        _cleanup_free_ char *path = xasprintf("%s/%s", root, rel);
+        FILE *f = fopen(path, "we");
+
+        cr_assert_not_null(f, "%s", path);
+        fputs(content, f);
+        fclose(f);
+}
+
+static void mkdirs(const char *rel)
+{
+        _cleanup_free_ char *cmd = xasprintf("mkdir -p '%s/%s'", root, rel);
+        cr_assert_eq(system(cmd), 0);
+}
+
+static void tree_setup(void)
+{
+        cr_assert_not_null(mkdtemp(root));
+        mkdirs("sys/fs/cgroup/unified/thawed");
+        mkdirs("sys/fs/cgroup/unified/frozen/child");
+        mkdirs("sys/fs/cgroup/freezer/ice");
+        mkdirs("sys/fs/cgroup/freezer/warm");
+        mkfile("sys/fs/cgroup/unified/thawed/cgroup.events", "populated 1\nfrozen 0\n");
+        mkfile("sys/fs/cgroup/unified/frozen/cgroup.events", "populated 1\nfrozen 1\n");
+        /* a child of a frozen cgroup reports the effective state */
+        mkfile("sys/fs/cgroup/unified/frozen/child/cgroup.events", "populated 1\nfrozen 1\n");
+        mkfile("sys/fs/cgroup/unified/frozen/cgroup.procs", "");
+        mkfile("sys/fs/cgroup/freezer/ice/freezer.state", "FROZEN\n");
+        mkfile("sys/fs/cgroup/freezer/warm/freezer.state", "THAWED\n");
+}
+
+static void tree_teardown(void)
+{
+        _cleanup_free_ char *cmd = xasprintf("rm -rf '%s'", root);
+        cr_assert_eq(system(cmd), 0);
+}
+
+static int frozen_of(const char *proc_cgroup)
+{
+        _cleanup_free_ char *mi = fixture("cgroup/mountinfo.hybrid");
+        _cleanup_close_ int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        Cgroups cg;
+        int r = 0;
+
+        cr_assert_geq(fd, 0);
+        cr_assert_eq(cgroup_parse(proc_cgroup, &cg), 0);
+        cgroup_locate(&cg, mi);
+        for (size_t i = 0; i < cg.n; i++) {
+                int k = cgroup_path_frozen(fd, &cg.items[i]);
+                cr_assert_geq(k, 0, "%s: %s", cg.items[i].path, strerror(-k));
+                r |= k;
+        }
+        cr_assert_eq(r, cgroup_frozen(fd, &cg) != NULL);
+        cgroups_done(&cg);
+        return r;
+}
+
+Test(cgroup, frozen_v2, .init = tree_setup, .fini = tree_teardown)
+{
+        cr_assert_eq(frozen_of("0::/thawed\n"), 0);
+        cr_assert_eq(frozen_of("0::/frozen\n"), 1);
+        cr_assert_eq(frozen_of("0::/frozen/child\n"), 1);
+        /* the root cgroup has no cgroup.events and cannot be frozen */
+        cr_assert_eq(frozen_of("0::/\n"), 0);
+}
+
+Test(cgroup, frozen_v1, .init = tree_setup, .fini = tree_teardown)
+{
+        cr_assert_eq(frozen_of("6:freezer:/warm\n0::/thawed\n"), 0);
+        cr_assert_eq(frozen_of("6:freezer:/ice\n0::/thawed\n"), 1);
+        /* only the freezer hierarchy freezes */
+        cr_assert_eq(frozen_of("4:memory:/ice\n"), 0);
+}
+
+Test(cgroup, open_and_join_file, .init = tree_setup, .fini = tree_teardown)
+{
+        _cleanup_free_ char *mi = fixture("cgroup/mountinfo.hybrid");
+        _cleanup_close_ int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), procs = -EBADF,
+                            dir = -EBADF;
+        _cleanup_free_ char *written = NULL, *path = NULL;
+        Cgroups cg;
+
+        cr_assert_eq(cgroup_parse("0::/frozen\n", &cg), 0);
+        cgroup_locate(&cg, mi);
+        procs = cgroup_open_file(fd, &cg.items[0], "cgroup.procs", O_WRONLY);
+        cr_assert_geq(procs, 0);
+        /* on a plain file the write goes through: "0" means the writer */
+        cr_assert_eq(cgroup_join_fd(procs), 0);
+        path = xasprintf("%s/sys/fs/cgroup/unified/frozen/cgroup.procs", root);
+        cr_assert_eq(read_file_at(AT_FDCWD, path, 0, &written, NULL), 0);
+        cr_assert_str_eq(written, "0");
+        dir = cgroup_open_dir(fd, &cg.items[0]);
+        cr_assert_geq(dir, 0);
+        cgroups_done(&cg);
+
+        cr_assert_eq(cgroup_parse("0::/../elsewhere\n", &cg), 0);
+        cgroup_locate(&cg, mi);
+        cr_assert_eq(cgroup_open_file(fd, &cg.items[0], "cgroup.procs", O_WRONLY), -ENOENT);
+        cr_assert_eq(cgroup_open_dir(fd, &cg.items[0]), -ENOENT);
+        cgroups_done(&cg);
+}
+
+Test(cgroup, load_from_file, .init = tree_setup, .fini = tree_teardown)
+{
+        _cleanup_free_ char *mi = fixture("cgroup/mountinfo.hybrid");
+        _cleanup_close_ int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        Cgroups cg;
+
+        mkfile("cgroup", "6:freezer:/ice\n0::/thawed\n");
+        cr_assert_eq(cgroup_load(fd, "cgroup", mi, &cg), 0);
+        cr_assert_eq(cg.n, 2);
+        cr_assert_str_eq(cg.items[0].dir, "sys/fs/cgroup/freezer/ice");
+        cr_assert_not_null(cgroup_frozen(fd, &cg));
+        cr_assert_str_eq(cgroup_frozen(fd, &cg)->controllers, "freezer");
+        cgroups_done(&cg);
+        cr_assert_eq(cgroup_load(fd, "no-such-file", mi, &cg), -ENOENT);
+}
