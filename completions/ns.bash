@@ -9,7 +9,7 @@
 # Self-contained: it needs bash 4.2 or later, not the bash-completion
 # package's helpers.
 
-_ns_commands='ls ps run help'
+_ns_commands='ls ps enter run help'
 _ns_runtimes='docker podman containerd cri-o kubernetes lxc nspawn runc crun flatpak snap firejail bwrap ns unshare netns garden kernel host -'
 
 # The columns of a command, the default ones first, as one word a line.
@@ -195,6 +195,61 @@ _ns_complete_run()
         return 0
 }
 
+# ns enter [options] <id> [command [argument...]]: options (stopping at the
+# id, as ns does), the instance IDs and names, then a command.
+_ns_enter_opts='-u --user -w --workdir -e --env --keep --tools --at -f --force -h --help'
+
+_ns_complete_enter()
+{
+        local ns=$1 cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]} word
+        local -i i start=0 idpos=0
+
+        for ((i = 1; i < COMP_CWORD; i++)); do
+                [[ ${COMP_WORDS[i]} == enter ]] && { start=$((i + 1)); break; }
+        done
+        # find the id: the first word that is not an option or its value
+        for ((i = start; i < COMP_CWORD; i++)); do
+                word=${COMP_WORDS[i]}
+                case $word in
+                -u | --user | -w | --workdir | -e | --env | --keep | --at) i+=1 ;;
+                -*) ;;
+                *) idpos=$i; break ;;
+                esac
+        done
+        if ((idpos > 0)); then
+                # the command and its arguments
+                if ((COMP_CWORD == idpos + 1)); then
+                        mapfile -t COMPREPLY < <(compgen -c -- "$cur")
+                else
+                        mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+                fi
+                return 0
+        fi
+        case $prev in
+        --keep)
+                local head='' last=$cur k
+                [[ $cur == *,* ]] && head=${cur%,*}, last=${cur##*,}
+                for k in caps cgroup creds lsm env; do
+                        [[ ,$head != *,$k,* && $k == "$last"* ]] && COMPREPLY+=("$head$k")
+                done
+                compopt -o nospace 2>/dev/null
+                return 0
+                ;;
+        -w | --workdir | --at)
+                mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+                return 0
+                ;;
+        -u | --user | -e | --env)
+                return 0
+                ;;
+        esac
+        if [[ $cur == -* ]]; then
+                mapfile -t COMPREPLY < <(compgen -W "$_ns_enter_opts" -- "$cur")
+                return 0
+        fi
+        _ns_complete_instances "$ns" "$cur"
+}
+
 _ns()
 {
         local cur=${COMP_WORDS[COMP_CWORD]} prev='' prev2=''
@@ -255,12 +310,16 @@ _ns()
 
         case $cmd in
         help)
-                ((npos == 0)) && mapfile -t COMPREPLY < <(compgen -W 'ls ps run' -- "$cur")
+                ((npos == 0)) && mapfile -t COMPREPLY < <(compgen -W 'ls ps enter run' -- "$cur")
                 return 0
                 ;;
         ls | ps) ;;
         run)
                 _ns_complete_run
+                return 0
+                ;;
+        enter)
+                _ns_complete_enter "$ns"
                 return 0
                 ;;
         *)

@@ -182,11 +182,12 @@ complete -c ns -n 'not __ns_command' -s h -l help -d 'Display help'
 complete -c ns -n 'not __ns_command' -s V -l version -d 'Display version'
 complete -c ns -n 'not __ns_command' -a ls -d 'List every instance on the host'
 complete -c ns -n 'not __ns_command' -a ps -d 'List the processes of one instance'
+complete -c ns -n 'not __ns_command' -a enter -d 'Run a shell or command inside an instance'
 complete -c ns -n 'not __ns_command' -a run -d 'Start a fresh stateless sandbox'
 complete -c ns -n 'not __ns_command' -a help -d 'Show the help of a command'
 
 # ns help <command>
-complete -c ns -n '__ns_is help; and test (__ns_nargs) -eq 0' -a 'ls ps run'
+complete -c ns -n '__ns_is help; and test (__ns_nargs) -eq 0' -a 'ls ps enter run'
 
 # the table options of ls and ps
 for cmd in ls ps
@@ -274,3 +275,40 @@ complete -c ns -n '__ns_is run; and __ns_run_is opts' -a '(__fish_complete_comma
 complete -c ns -n '__ns_is run; and __ns_run_is value' -F
 complete -c ns -n '__ns_is run; and __ns_run_is cmd-next' -a '(__fish_complete_command)'
 complete -c ns -n '__ns_is run; and __ns_run_is args' -F
+
+# ns enter [options] <id> [command [argument...]]: options stop at the id.
+function __ns_enter_state
+    set -l tokens (commandline -opc)
+    set -l i (contains -i -- enter $tokens)
+    set -l n (count $tokens)
+    set -l j (math $i + 1)
+    while test $j -le $n
+        switch $tokens[$j]
+            case -u --user -w --workdir -e --env --keep --at
+                set j (math $j + 1)
+            case '-*'
+            case '*'
+                if test $j -eq $n
+                    echo cmd-next
+                else
+                    echo args
+                end
+                return
+        end
+        set j (math $j + 1)
+    end
+    echo opts
+end
+
+set -l enter_opts '__ns_is enter; and test (__ns_enter_state) = opts'
+complete -c ns -n $enter_opts -s u -l user -x -d 'Run as this user of the instance'
+complete -c ns -n $enter_opts -s w -l workdir -x -d 'Working directory inside'
+complete -c ns -n $enter_opts -s e -l env -x -d 'Set a variable: VAR[=VALUE]'
+complete -c ns -n $enter_opts -l keep -x -a 'caps cgroup creds lsm env' -d "Keep ns' own"
+complete -c ns -n $enter_opts -l tools -d 'Host tools against the instance'
+complete -c ns -n $enter_opts -l at -x -a '(__fish_complete_directories)' -d 'Where --tools mounts its root'
+complete -c ns -n $enter_opts -s f -l force -d 'Enter a frozen instance'
+complete -c ns -n $enter_opts -s h -l help -d 'Display help'
+complete -c ns -n $enter_opts -a '(__ns_instances)'
+complete -c ns -n '__ns_is enter; and test (__ns_enter_state) = cmd-next' -a '(__fish_complete_command)'
+complete -c ns -n '__ns_is enter; and test (__ns_enter_state) = args' -F

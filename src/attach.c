@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <sys/capability.h>
 #include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -13,7 +14,6 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <sys/capability.h>
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/lsan_interface.h>
@@ -42,18 +42,18 @@ extern char **environ;
 
 struct Attach {
         const AttachOptions *opts;
-        unsigned keep;   /* opts->keep, and what --tools implies */
+        unsigned keep; /* opts->keep, and what --tools implies */
         pid_t pid;
-        int pidfd;       /* -1 before Linux 5.3 */
-        int proc_fd;     /* the host's /proc */
-        int pid_dir_fd;  /* the host's /proc/PID */
+        int pidfd;      /* -1 before Linux 5.3 */
+        int proc_fd;    /* the host's /proc */
+        int pid_dir_fd; /* the host's /proc/PID */
         int host_root_fd;
-        int root_fd;     /* the leader's root, O_PATH */
-        int cwd_fd;      /* the leader's working directory, O_PATH */
-        int mask;        /* CLONE_NEW* of the namespaces to join */
+        int root_fd; /* the leader's root, O_PATH */
+        int cwd_fd;  /* the leader's working directory, O_PATH */
+        int mask;    /* CLONE_NEW* of the namespaces to join */
 
-        ProcCreds target;     /* as the host sees it */
-        ProcCreds self;       /* ours, as the host sees it */
+        ProcCreds target; /* as the host sees it */
+        ProcCreds self;   /* ours, as the host sees it */
         bool groups_differ;
         /* The leader's ids as its own user namespace sees them. */
         uid_t want_uid[4];
@@ -68,8 +68,8 @@ struct Attach {
         char *lsm_label;
 
         Cgroups cgroups;
-        int *cg_fds;         /* cgroup.procs of each hierarchy to join */
-        char **cg_paths;     /* for the error messages */
+        int *cg_fds;     /* cgroup.procs of each hierarchy to join */
+        char **cg_paths; /* for the error messages */
         size_t n_cg;
         char *frozen;
 };
@@ -170,7 +170,8 @@ int attach_parse_status(const char *status, ProcCreds *ret)
                                 goto bad;
                         seen |= 2;
                 } else if (streq(l, "Groups")) {
-                        for (char *p = v, *save = NULL, *tok; (tok = strtok_r(p, " \t", &save)); p = NULL) {
+                        for (char *p = v, *save = NULL, *tok; (tok = strtok_r(p, " \t", &save));
+                             p = NULL) {
                                 unsigned g;
                                 if (parse_id(tok, &g) < 0)
                                         goto bad;
@@ -286,7 +287,8 @@ static void env_put(char ***env, size_t *n, char *assignment)
         (*env)[*n] = NULL;
 }
 
-char **attach_build_env(const char *base, size_t base_len, char *const *set, char *const *lookup_env)
+char **attach_build_env(const char *base, size_t base_len, char *const *set,
+                        char *const *lookup_env)
 {
         char **env = xnew(char *, 1);
         size_t n = 0;
@@ -354,7 +356,8 @@ static int self_creds(ProcCreds *ret)
         ProcCreds c = {};
         int n;
 
-        if (getresuid(&c.uid[0], &c.uid[1], &c.uid[2]) < 0 || getresgid(&c.gid[0], &c.gid[1], &c.gid[2]) < 0)
+        if (getresuid(&c.uid[0], &c.uid[1], &c.uid[2]) < 0 ||
+            getresgid(&c.gid[0], &c.gid[1], &c.gid[2]) < 0)
                 return -errno;
         c.uid[3] = (uid_t)setfsuid((uid_t)-1);
         c.gid[3] = (gid_t)setfsgid((gid_t)-1);
@@ -403,7 +406,8 @@ static int translate_ids(Attach *a, AttachError *err)
                 memcpy(a->want_gid, a->target.gid, sizeof(a->want_gid));
                 a->want_groups = xnew(gid_t, a->target.n_groups + 1);
                 if (a->target.n_groups > 0)
-                        memcpy(a->want_groups, a->target.groups, a->target.n_groups * sizeof(gid_t));
+                        memcpy(a->want_groups, a->target.groups,
+                               a->target.n_groups * sizeof(gid_t));
                 a->n_want_groups = a->target.n_groups;
                 return 0;
         }
@@ -415,10 +419,12 @@ static int translate_ids(Attach *a, AttachError *err)
         for (int i = 0; i < 4; i++) {
                 uint32_t v;
                 if (attach_map_id(uid_map, a->target.uid[i], &v) < 0)
-                        return fail(err, ATTACH_STEP_CREDS, EOVERFLOW, "uid %u", (unsigned)a->target.uid[i]);
+                        return fail(err, ATTACH_STEP_CREDS, EOVERFLOW, "uid %u",
+                                    (unsigned)a->target.uid[i]);
                 a->want_uid[i] = v;
                 if (attach_map_id(gid_map, a->target.gid[i], &v) < 0)
-                        return fail(err, ATTACH_STEP_CREDS, EOVERFLOW, "gid %u", (unsigned)a->target.gid[i]);
+                        return fail(err, ATTACH_STEP_CREDS, EOVERFLOW, "gid %u",
+                                    (unsigned)a->target.gid[i]);
                 a->want_gid[i] = v;
         }
         /* A supplementary group the namespace does not map cannot be given
@@ -599,7 +605,8 @@ int attach_open(int proc_fd, pid_t pid, unsigned long long starttime, const Atta
         }
 
         if (!(a->keep & ATTACH_KEEP_ENV)) {
-                r = read_file_at(a->pid_dir_fd, "environ", ENVIRON_MAX, &a->environ, &a->environ_len);
+                r = read_file_at(a->pid_dir_fd, "environ", ENVIRON_MAX, &a->environ,
+                                 &a->environ_len);
                 if (r < 0) {
                         r = fail(err, ATTACH_STEP_READ, r, "environ");
                         goto fail;
@@ -689,11 +696,11 @@ int attach_ns_mask(const Attach *a)
 /* ---------------------------------------------------------- messages */
 
 enum {
-        MSG_ERROR,     /* child -> parent: an AttachError, then it exits */
-        MSG_PTY,       /* child -> parent: the pty master (SCM_RIGHTS) */
-        MSG_NEED_PTY,  /* child -> parent: no usable devpts inside, give me a slave */
-        MSG_SLAVE,     /* parent -> child: a pty slave from the host's devpts */
-        MSG_TREE,      /* tools helper -> parent: the container's root as a detached mount */
+        MSG_ERROR,    /* child -> parent: an AttachError, then it exits */
+        MSG_PTY,      /* child -> parent: the pty master (SCM_RIGHTS) */
+        MSG_NEED_PTY, /* child -> parent: no usable devpts inside, give me a slave */
+        MSG_SLAVE,    /* parent -> child: a pty slave from the host's devpts */
+        MSG_TREE,     /* tools helper -> parent: the container's root as a detached mount */
 };
 
 typedef struct Msg {
@@ -844,7 +851,8 @@ static int tools_clone_root(const Attach *a, int *ret_tree, AttachError *err)
 
         if (mask == 0) {
                 fd = (int)syscall(SYS_open_tree, a->root_fd, "",
-                                  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+                                  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
+                                          AT_RECURSIVE);
                 if (fd < 0)
                         return fail(err, ATTACH_STEP_TOOLS, errno, "/");
                 *ret_tree = fd;
@@ -870,7 +878,8 @@ static int tools_clone_root(const Attach *a, int *ret_tree, AttachError *err)
                         _exit(1);
                 }
                 fd = (int)syscall(SYS_open_tree, a->root_fd, "",
-                                  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+                                  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
+                                          AT_RECURSIVE);
                 if (fd < 0) {
                         m.type = MSG_ERROR;
                         fail(&m.err, ATTACH_STEP_TOOLS, errno, "/");
@@ -906,13 +915,13 @@ typedef struct Child {
         Attach *a;
         const AttachStdio *io;
         int sock;
-        int tree_fd;      /* --tools */
-        int host_dev_fd;  /* the host's /dev, for a pty when the container has no devpts */
-        bool groups_set;  /* the parent gave us the leader's groups already */
+        int tree_fd;     /* --tools */
+        int host_dev_fd; /* the host's /dev, for a pty when the container has no devpts */
+        bool groups_set; /* the parent gave us the leader's groups already */
 } Child;
 
-_noreturn_ _printf_(4, 5) static void child_fail(Child *c, AttachStep step, int r,
-                                                 const char *fmt, ...)
+_noreturn_ _printf_(4, 5) static void child_fail(Child *c, AttachStep step, int r, const char *fmt,
+                                                 ...)
 {
         Msg m = { .type = MSG_ERROR };
         va_list ap;
@@ -943,7 +952,8 @@ static void child_tools_mounts(Child *c)
                  * below it is never written to the host's /run. */
                 if (mkdir("/run/ns", 0755) < 0 && errno != EEXIST)
                         child_fail(c, ATTACH_STEP_TOOLS, errno, "/run/ns");
-                if (mount("tmpfs", "/run/ns", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") < 0)
+                if (mount("tmpfs", "/run/ns", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                          "mode=0755") < 0)
                         child_fail(c, ATTACH_STEP_TOOLS, errno, "/run/ns");
                 if (mkdir(at, 0755) < 0 && errno != EEXIST)
                         child_fail(c, ATTACH_STEP_TOOLS, errno, "%s", at);
@@ -1064,14 +1074,14 @@ static void child_caps(Child *c, bool root)
 }
 
 typedef struct ChildUser {
-        PasswdEntry pw;     /* from the container's etc/passwd; name NULL when none */
+        PasswdEntry pw; /* from the container's etc/passwd; name NULL when none */
         uid_t uid[4];
         gid_t gid[4];
         gid_t *groups;
         size_t n_groups;
-        bool set_ids;       /* change the ids */
+        bool set_ids; /* change the ids */
         bool set_groups;
-        bool from_spec;     /* -u */
+        bool from_spec; /* -u */
 } ChildUser;
 
 static void child_find_user(Child *c, ChildUser *u)
@@ -1090,7 +1100,8 @@ static void child_find_user(Child *c, ChildUser *u)
                         child_fail(c, ATTACH_STEP_USER, EINVAL, "%s", a->opts->user);
                 bool numeric = parse_id(uname, &id) >= 0;
 
-                if (passwd_find(passwd ?: "", numeric ? NULL : uname, numeric ? id : 0, &u->pw) < 0) {
+                if (passwd_find(passwd ?: "", numeric ? NULL : uname, numeric ? id : 0, &u->pw) <
+                    0) {
                         if (!numeric)
                                 child_fail(c, ATTACH_STEP_USER, ENOENT, "%s", uname);
                         /* a bare uid that has no entry, as docker allows: group 0 */
@@ -1169,7 +1180,7 @@ static void child_creds(Child *c, ChildUser *u)
 static bool shell_usable(const char *sh)
 {
         static const char *const refuse[] = { "/sbin/nologin", "/usr/sbin/nologin", "/bin/false",
-                                               "/usr/bin/false" };
+                                              "/usr/bin/false" };
 
         if (!sh || sh[0] != '/')
                 return false;
@@ -1237,7 +1248,9 @@ static void child_close_fds(Child *c)
         if (syscall(SYS_close_range, 4U, ~0U, 0) < 0) {
                 /* close_range needs Linux 5.9 */
                 struct rlimit rl;
-                int max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 1 << 20 ? (int)rl.rlim_cur : 1 << 16;
+                int max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 1 << 20
+                                  ? (int)rl.rlim_cur
+                                  : 1 << 16;
                 for (int fd = 4; fd < max; fd++)
                         close(fd);
         }
@@ -1422,7 +1435,7 @@ int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, in
         /* Step 4: from here on nothing in the container may ptrace this
          * process or open its /proc files (CVE-2016-9962); the child
          * inherits it, until its exec. */
-        if (0)
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
                 return fail(err, ATTACH_STEP_OPEN, errno, NULL);
 
         if (a->opts->tools) {
@@ -1495,8 +1508,10 @@ int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, in
                 }
                 if (sigfd >= 0 && (p[1].revents & POLLIN)) {
                         struct signalfd_siginfo si;
-                        if (read(sigfd, &si, sizeof(si)) == sizeof(si) && is_stop_signal((int)si.ssi_signo)) {
-                                r = fail(err, ATTACH_STEP_INTERRUPTED, EINTR, "%s", strsignal((int)si.ssi_signo));
+                        if (read(sigfd, &si, sizeof(si)) == sizeof(si) &&
+                            is_stop_signal((int)si.ssi_signo)) {
+                                r = fail(err, ATTACH_STEP_INTERRUPTED, EINTR, "%s",
+                                         strsignal((int)si.ssi_signo));
                                 goto kill_child;
                         }
                         /* SIGCHLD and the like: the caller polls waitpid() itself */

@@ -34,21 +34,22 @@ typedef enum AttachKeep {
 
 /* "caps,cgroup,creds,lsm,env" into AttachKeep flags; on an unknown word,
  * -EINVAL with *ret_bad pointing at it (length *ret_bad_len). */
-int attach_keep_from_string(const char *s, unsigned *ret, const char **ret_bad, size_t *ret_bad_len);
+int attach_keep_from_string(const char *s, unsigned *ret, const char **ret_bad,
+                            size_t *ret_bad_len);
 
 typedef enum AttachStep {
-        ATTACH_STEP_OPEN,        /* pidfd_open, /proc/PID */
-        ATTACH_STEP_VERIFY,      /* the pid is still the process that was resolved */
-        ATTACH_STEP_READ,        /* the leader's status, environ, limits, links */
-        ATTACH_STEP_NAMESPACES,  /* setns; detail: the namespace */
-        ATTACH_STEP_TOOLS,       /* --tools: the private mount namespace; detail: a path */
+        ATTACH_STEP_OPEN,       /* pidfd_open, /proc/PID */
+        ATTACH_STEP_VERIFY,     /* the pid is still the process that was resolved */
+        ATTACH_STEP_READ,       /* the leader's status, environ, limits, links */
+        ATTACH_STEP_NAMESPACES, /* setns; detail: the namespace */
+        ATTACH_STEP_TOOLS,      /* --tools: the private mount namespace; detail: a path */
         ATTACH_STEP_FORK,
-        ATTACH_STEP_CGROUP,      /* detail: the cgroup */
+        ATTACH_STEP_CGROUP, /* detail: the cgroup */
         ATTACH_STEP_ROOT,
-        ATTACH_STEP_CWD,         /* detail: the directory */
-        ATTACH_STEP_USER,        /* detail: the user or group */
+        ATTACH_STEP_CWD,  /* detail: the directory */
+        ATTACH_STEP_USER, /* detail: the user or group */
         ATTACH_STEP_RLIMITS,
-        ATTACH_STEP_LSM,         /* detail: the label */
+        ATTACH_STEP_LSM, /* detail: the label */
         ATTACH_STEP_CREDS,
         ATTACH_STEP_CAPS,
         ATTACH_STEP_PTY,
@@ -61,28 +62,28 @@ typedef enum AttachStep {
 
 typedef struct AttachError {
         AttachStep step;
-        int error;         /* a positive errno */
-        char detail[256];  /* what the step was about, "" when nothing */
+        int error;        /* a positive errno */
+        char detail[256]; /* what the step was about, "" when nothing */
 } AttachError;
 
 typedef struct AttachOptions {
-        unsigned keep;         /* AttachKeep */
-        const char *user;      /* -u USER[:GROUP], or NULL for the leader's */
-        const char *workdir;   /* -w, or NULL for the leader's */
-        char *const *setenv;   /* -e VAR=VAL or VAR, NULL-terminated, or NULL */
-        char *const *argv;     /* the command, or NULL for the user's shell */
-        bool tools;            /* every namespace but mnt, container root at tools_at */
-        const char *tools_at;  /* NULL: /run/ns/root */
+        unsigned keep;        /* AttachKeep */
+        const char *user;     /* -u USER[:GROUP], or NULL for the leader's */
+        const char *workdir;  /* -w, or NULL for the leader's */
+        char *const *setenv;  /* -e VAR=VAL or VAR, NULL-terminated, or NULL */
+        char *const *argv;    /* the command, or NULL for the user's shell */
+        bool tools;           /* every namespace but mnt, container root at tools_at */
+        const char *tools_at; /* NULL: /run/ns/root */
 } AttachOptions;
 
 #define ATTACH_TOOLS_AT_DEFAULT "/run/ns/root"
 
 typedef struct AttachStdio {
-        bool pty;                       /* a new pty inside the instance; else fd[] */
-        int fd[3];                      /* no pty: the command's stdin, stdout, stderr */
-        const struct termios *termios;  /* pty: its initial modes, or NULL */
-        const struct winsize *winsize;  /* pty: its initial size, or NULL */
-        const char *term;               /* TERM to set, or NULL */
+        bool pty;                      /* a new pty inside the instance; else fd[] */
+        int fd[3];                     /* no pty: the command's stdin, stdout, stderr */
+        const struct termios *termios; /* pty: its initial modes, or NULL */
+        const struct winsize *winsize; /* pty: its initial size, or NULL */
+        const char *term;              /* TERM to set, or NULL */
 } AttachStdio;
 
 typedef struct Attach Attach;
@@ -123,9 +124,9 @@ int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, in
 /* ---- the pure parts, for the tests ---- */
 
 typedef struct ProcCreds {
-        uid_t uid[4];          /* real, effective, saved, fs */
+        uid_t uid[4]; /* real, effective, saved, fs */
         gid_t gid[4];
-        gid_t *groups;         /* malloc'd */
+        gid_t *groups; /* malloc'd */
         size_t n_groups;
         uint64_t cap_inh, cap_prm, cap_eff, cap_bnd, cap_amb;
         bool no_new_privs;
@@ -157,5 +158,6 @@ char *attach_lsm_exec_label(const char *current);
  * when it is there). Returns a malloc'd NULL-terminated vector whose
  * strings are malloc'd too.
  */
-char **attach_build_env(const char *base, size_t base_len, char *const *set, char *const *lookup_env);
+char **attach_build_env(const char *base, size_t base_len, char *const *set,
+                        char *const *lookup_env);
 void strv_free(char **v);

@@ -165,8 +165,8 @@ static char *find_mount(const char *mountinfo, bool v2, const char *controller, 
                                 *ret_root = unescape(f[3], flen[3]);
                                 return unescape(f[4], flen[4]);
                         }
-                        if (!v2 && fe - fstype == 6 && startswith(fstype, "cgroup ") && opts < eol &&
-                            list_has(opts, (size_t)(eol - opts), ",", controller)) {
+                        if (!v2 && fe - fstype == 6 && startswith(fstype, "cgroup ") &&
+                            opts < eol && list_has(opts, (size_t)(eol - opts), ",", controller)) {
                                 *ret_root = unescape(f[3], flen[3]);
                                 return unescape(f[4], flen[4]);
                         }
@@ -185,9 +185,10 @@ static char *own_path(const char *self_cgroup, const char *controller)
                 const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(eol - c1 - 1)) : NULL;
 
                 if (c2) {
-                        bool match = controller[0]
-                                             ? list_has(c1 + 1, (size_t)(c2 - c1 - 1), ",", controller)
-                                             : (c2 == c1 + 1 && c1 - line == 1 && line[0] == '0');
+                        bool match =
+                                controller[0]
+                                        ? list_has(c1 + 1, (size_t)(c2 - c1 - 1), ",", controller)
+                                        : (c2 == c1 + 1 && c1 - line == 1 && line[0] == '0');
                         if (match)
                                 return xstrndup(c2 + 1, (size_t)(eol - c2 - 1));
                 }
@@ -223,7 +224,7 @@ static char *dirname_of(const char *path)
 }
 
 int cglimits_plan(const LimitsConfig *c, const char *self_cgroup, const char *mountinfo,
-                const char *v2_root_controllers, LimitsPlan *ret)
+                  const char *v2_root_controllers, LimitsPlan *ret)
 {
         LimitsPlan p = {};
         bool v2 = v2_root_controllers && *v2_root_controllers;
@@ -503,7 +504,7 @@ int cglimits_create(const LimitsConfig *c, Limits **ret, char **ret_path)
                         goto fail;
                 }
                 r = cglimits_write(leaf_fd, plan.v2, c,
-                                 plan.v2 ? LIMITS_CONTROLLER_INVALID : (LimitsController)k);
+                                   plan.v2 ? LIMITS_CONTROLLER_INVALID : (LimitsController)k);
                 if (r < 0) {
                         *ret_path = xstrdup(l->leaf[first[k]]);
                         goto fail;

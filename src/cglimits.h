@@ -49,7 +49,7 @@ void cglimits_plan_done(LimitsPlan *p);
  * 0, or -EOPNOTSUPP when a wanted controller is in no hierarchy.
  */
 int cglimits_plan(const LimitsConfig *c, const char *self_cgroup, const char *mountinfo,
-                const char *v2_root_controllers, LimitsPlan *ret);
+                  const char *v2_root_controllers, LimitsPlan *ret);
 
 /*
  * v2: make sure the parent (a directory fd) passes the wanted controllers

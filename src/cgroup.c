@@ -68,7 +68,8 @@ static char *mountinfo_unescape(const char *s, size_t n)
         for (size_t i = 0; i < n; i++) {
                 if (s[i] == '\\' && i + 3 < n && s[i + 1] >= '0' && s[i + 1] <= '3' &&
                     s[i + 2] >= '0' && s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
-                        *o++ = (char)((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+                        *o++ = (char)((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 +
+                                      (s[i + 3] - '0'));
                         i += 3;
                 } else
                         *o++ = s[i];
@@ -172,7 +173,7 @@ static bool mountinfo_fields(const char *line, const char *end, const char *f[4]
         }
         f[0] = field[3], flen[0] = len[3]; /* root */
         f[1] = field[4], flen[1] = len[4]; /* mount point */
-        for (k = 2; k < 4; k++) {         /* fstype, source */
+        for (k = 2; k < 4; k++) {          /* fstype, source */
                 const char *s;
                 if (p >= end)
                         return false;

@@ -84,9 +84,10 @@ static int resolve_leader(int proc_fd, const char *id, pid_t *ret_leader,
                 return -1;
         idx = instances_resolve(is, id, &cand, &n_cand);
         if (idx == -ENOTUNIQ) {
-                log_error("cannot enter '%s': it matches %zu instances (give more of the ID, or the "
-                          "full name):",
-                          id, n_cand);
+                log_error(
+                        "cannot enter '%s': it matches %zu instances (give more of the ID, or the "
+                        "full name):",
+                        id, n_cand);
                 for (size_t k = 0; k < n_cand; k++)
                         print_candidate(is, cand[k]);
                 r = -1;
@@ -94,7 +95,8 @@ static int resolve_leader(int proc_fd, const char *id, pid_t *ret_leader,
                 log_error("cannot enter '%s': process %s has exited (see 'ns ls')", id, id);
                 r = -1;
         } else if (idx < 0 && (pid_error == -EACCES || pid_error == -EPERM)) {
-                log_error("cannot enter '%s': may not read the namespaces of pid %s (try as root)", id, id);
+                log_error("cannot enter '%s': may not read the namespaces of pid %s (try as root)",
+                          id, id);
                 r = -1;
         } else if (idx < 0) {
                 log_error("cannot enter '%s': no such instance (see 'ns ls')", id);
@@ -130,22 +132,24 @@ static int report(const char *id, pid_t leader, const AttachError *e)
         case ATTACH_STEP_OPEN:
         case ATTACH_STEP_VERIFY:
                 if (e->error == ESRCH) {
-                        log_error("cannot enter '%s': the instance is gone (its leader, pid %d, exited; "
-                                  "see 'ns ls')",
-                                  id, (int)leader);
+                        log_error(
+                                "cannot enter '%s': the instance is gone (its leader, pid %d, exited; "
+                                "see 'ns ls')",
+                                id, (int)leader);
                         return 1;
                 }
                 break;
         case ATTACH_STEP_READ:
                 if (perm) {
-                        log_error("cannot enter '%s': may not read /proc/%d/%s%s", id, (int)leader, d,
-                                  root ? "" : " (try as root)");
+                        log_error("cannot enter '%s': may not read /proc/%d/%s%s", id, (int)leader,
+                                  d, root ? "" : " (try as root)");
                         return 1;
                 }
                 if (e->error == ESRCH || e->error == ENOENT) {
-                        log_error("cannot enter '%s': the instance is gone (its leader, pid %d, exited; "
-                                  "see 'ns ls')",
-                                  id, (int)leader);
+                        log_error(
+                                "cannot enter '%s': the instance is gone (its leader, pid %d, exited; "
+                                "see 'ns ls')",
+                                id, (int)leader);
                         return 1;
                 }
                 break;
@@ -156,23 +160,26 @@ static int report(const char *id, pid_t leader, const AttachError *e)
                         return 1;
                 }
                 if (e->error == EINVAL || e->error == ENOSYS) {
-                        log_error("cannot enter '%s': this kernel cannot join its %s%snamespace%s "
-                                  "(setns needs Linux 3.8, and more for user, pid and time namespaces)",
-                                  id, d, d[0] ? " " : "", d[0] ? "" : "s");
+                        log_error(
+                                "cannot enter '%s': this kernel cannot join its %s%snamespace%s "
+                                "(setns needs Linux 3.8, and more for user, pid and time namespaces)",
+                                id, d, d[0] ? " " : "", d[0] ? "" : "s");
                         return 1;
                 }
                 break;
         case ATTACH_STEP_CGROUP:
                 if (e->error == ENOENT) {
-                        log_error("cannot enter '%s': its cgroup '%s' is outside of what ns can see "
-                                  "(use --keep=cgroup to stay in yours)",
-                                  id, d);
+                        log_error(
+                                "cannot enter '%s': its cgroup '%s' is outside of what ns can see "
+                                "(use --keep=cgroup to stay in yours)",
+                                id, d);
                         return 1;
                 }
                 if (perm) {
-                        log_error("cannot enter '%s': may not join its cgroup '%s' (%suse --keep=cgroup "
-                                  "to stay in yours)",
-                                  id, d, root ? "" : "try as root, or ");
+                        log_error(
+                                "cannot enter '%s': may not join its cgroup '%s' (%suse --keep=cgroup "
+                                "to stay in yours)",
+                                id, d, root ? "" : "try as root, or ");
                         return 1;
                 }
                 break;
@@ -185,9 +192,10 @@ static int report(const char *id, pid_t leader, const AttachError *e)
                 break;
         case ATTACH_STEP_CWD:
                 if (e->error == EXDEV) {
-                        log_error("cannot enter '%s': its working directory '%s' is outside its root "
-                                  "(give one with -w)",
-                                  id, d);
+                        log_error(
+                                "cannot enter '%s': its working directory '%s' is outside its root "
+                                "(give one with -w)",
+                                id, d);
                         return 1;
                 }
                 if (d[0]) {
@@ -198,13 +206,14 @@ static int report(const char *id, pid_t leader, const AttachError *e)
         case ATTACH_STEP_USER:
                 if (e->error == ENOENT) {
                         bool grp = startswith(d, "group ");
-                        log_error("cannot enter '%s': no %s '%s' in its /etc/%s (give a number)", id,
-                                  grp ? "group" : "user", grp ? d + strlen("group ") : d,
+                        log_error("cannot enter '%s': no %s '%s' in its /etc/%s (give a number)",
+                                  id, grp ? "group" : "user", grp ? d + strlen("group ") : d,
                                   grp ? "group" : "passwd");
                         return 1;
                 }
-                log_error("cannot enter '%s': invalid user '%s' (use USER, UID, USER:GROUP or UID:GID)",
-                          id, d);
+                log_error(
+                        "cannot enter '%s': invalid user '%s' (use USER, UID, USER:GROUP or UID:GID)",
+                        id, d);
                 return 1;
         case ATTACH_STEP_CREDS:
                 if (e->error == EOVERFLOW) {
@@ -217,24 +226,26 @@ static int report(const char *id, pid_t leader, const AttachError *e)
                           d[0] ? d : "credentials", why, root || !perm ? "" : "try as root, or ");
                 return 1;
         case ATTACH_STEP_CAPS:
-                log_error("cannot enter '%s': cannot take its leader's %s: %s (%suse --keep=caps)", id,
-                          d[0] ? d : "capabilities", why, root || !perm ? "" : "try as root, or ");
+                log_error("cannot enter '%s': cannot take its leader's %s: %s (%suse --keep=caps)",
+                          id, d[0] ? d : "capabilities", why,
+                          root || !perm ? "" : "try as root, or ");
                 return 1;
         case ATTACH_STEP_LSM:
-                log_error("cannot enter '%s': cannot take its LSM label '%s': %s (use --keep=lsm)", id, d,
-                          why);
+                log_error("cannot enter '%s': cannot take its LSM label '%s': %s (use --keep=lsm)",
+                          id, d, why);
                 return 1;
         case ATTACH_STEP_RLIMITS:
                 log_error("cannot enter '%s': cannot take its resource limits: %s", id, why);
                 return 1;
         case ATTACH_STEP_PTY:
-                log_error("cannot enter '%s': cannot make a terminal inside it: %s (run it with stdin "
-                          "not a terminal)",
-                          id, why);
+                log_error(
+                        "cannot enter '%s': cannot make a terminal inside it: %s (run it with stdin "
+                        "not a terminal)",
+                        id, why);
                 return 1;
         case ATTACH_STEP_TOOLS:
-                log_error("cannot enter '%s': cannot mount its root at '%s': %s (%suse --at DIR)", id, d,
-                          why, root ? "" : "try as root, or ");
+                log_error("cannot enter '%s': cannot mount its root at '%s': %s (%suse --at DIR)",
+                          id, d, why, root ? "" : "try as root, or ");
                 return 1;
         case ATTACH_STEP_EXEC:
                 log_error("cannot enter '%s': cannot run '%s': %s", id, d, why);
@@ -278,18 +289,20 @@ static int fd_is_open(int fd)
 
 int cmd_enter(int argc, char **argv)
 {
-        enum { OPT_KEEP = 0x100, OPT_TOOLS, OPT_AT };
-        static const struct option options[] = {
-                { "user", required_argument, NULL, 'u' },
-                { "workdir", required_argument, NULL, 'w' },
-                { "env", required_argument, NULL, 'e' },
-                { "keep", required_argument, NULL, OPT_KEEP },
-                { "tools", no_argument, NULL, OPT_TOOLS },
-                { "at", required_argument, NULL, OPT_AT },
-                { "force", no_argument, NULL, 'f' },
-                { "help", no_argument, NULL, 'h' },
-                {}
+        enum {
+                OPT_KEEP = 0x100,
+                OPT_TOOLS,
+                OPT_AT
         };
+        static const struct option options[] = { { "user", required_argument, NULL, 'u' },
+                                                 { "workdir", required_argument, NULL, 'w' },
+                                                 { "env", required_argument, NULL, 'e' },
+                                                 { "keep", required_argument, NULL, OPT_KEEP },
+                                                 { "tools", no_argument, NULL, OPT_TOOLS },
+                                                 { "at", required_argument, NULL, OPT_AT },
+                                                 { "force", no_argument, NULL, 'f' },
+                                                 { "help", no_argument, NULL, 'h' },
+                                                 {} };
         EnterOptions o = {};
         _cleanup_close_ int proc_fd = -EBADF, sigfd = -EBADF, master = -EBADF, devnull = -EBADF;
         AttachStdio io = { .fd = { 0, 1, 2 } };
@@ -316,7 +329,8 @@ int cmd_enter(int argc, char **argv)
                         break;
                 case 'e':
                         if (optarg[0] == '=' || !optarg[0]) {
-                                log_error("invalid variable '%s' for -e (use VAR=VALUE or VAR)", optarg);
+                                log_error("invalid variable '%s' for -e (use VAR=VALUE or VAR)",
+                                          optarg);
                                 strv_free(o.setenv);
                                 return usage_error("enter");
                         }
@@ -329,8 +343,9 @@ int cmd_enter(int argc, char **argv)
                         size_t bad_len;
                         unsigned keep;
                         if (attach_keep_from_string(optarg, &keep, &bad, &bad_len) < 0) {
-                                log_error("unknown --keep item '%.*s' (use caps, cgroup, creds, lsm, env)",
-                                          (int)bad_len, bad);
+                                log_error(
+                                        "unknown --keep item '%.*s' (use caps, cgroup, creds, lsm, env)",
+                                        (int)bad_len, bad);
                                 strv_free(o.setenv);
                                 return usage_error("enter");
                         }
@@ -398,9 +413,10 @@ int cmd_enter(int argc, char **argv)
         /* Step 2. */
         if (attach_frozen(a)) {
                 if (!o.force) {
-                        log_error("cannot enter '%s': its cgroup '%s' is frozen (thaw it, or use --force "
-                                  "to try anyway)",
-                                  o.id, attach_frozen(a));
+                        log_error(
+                                "cannot enter '%s': its cgroup '%s' is frozen (thaw it, or use --force "
+                                "to try anyway)",
+                                o.id, attach_frozen(a));
                         goto finish;
                 }
                 log_warning("the cgroup '%s' of '%s' is frozen: the command runs once it is thawed",
@@ -428,7 +444,8 @@ int cmd_enter(int argc, char **argv)
                         if (!isatty(i))
                                 continue;
                         if (pipe2(pipes[i], O_CLOEXEC) < 0) {
-                                log_error("cannot enter '%s': cannot make a pipe: %s", o.id, strerror(errno));
+                                log_error("cannot enter '%s': cannot make a pipe: %s", o.id,
+                                          strerror(errno));
                                 goto finish;
                         }
                         /* ours is the other end, non-blocking for the relay */
@@ -483,7 +500,8 @@ int cmd_enter(int argc, char **argv)
         if (raw_on)
                 tty_restore(STDIN_FILENO, &saved);
         if (r < 0) {
-                log_error("cannot enter '%s': relaying its terminal failed: %s", o.id, strerror(-r));
+                log_error("cannot enter '%s': relaying its terminal failed: %s", o.id,
+                          strerror(-r));
                 goto finish;
         }
         ret = exit_like(wstatus);

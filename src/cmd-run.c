@@ -9,9 +9,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "cglimits.h"
 #include "commands.h"
 #include "launch.h"
-#include "cglimits.h"
 #include "util.h"
 
 typedef struct RunOptions {
@@ -188,6 +188,11 @@ static void report_error(const RunOptions *o, const LaunchError *e)
                 break;
         case LAUNCH_STAGE_USERNS_MAP:
                 log_error("cannot write '%s': %s", e->path, msg);
+                if (e->err == EPERM && geteuid() == 0 && !o->launch.root)
+                        fputs("Root without CAP_SETFCAP may not map uid 0: inside an instance of "
+                              "the host's root that can write\nto the host (--vol, --build), "
+                              "ns run does not nest. See ns-run(1).\n",
+                              stderr);
                 break;
         case LAUNCH_STAGE_ROOT:
                 log_error("cannot set up the root '%s': %s", e->path, msg);
@@ -455,6 +460,9 @@ int cmd_run(int argc, char **argv)
                 ret = 128 + WTERMSIG(status);
 
 out:
+        if (l && lim)
+                /* the instance must have left the cgroup to remove it */
+                launch_reap(l, NULL);
         launch_free(l);
         if (lim) {
                 (void)cglimits_remove(lim);

@@ -32,8 +32,8 @@ static const struct {
         const char *name;
         const char *target;
 } dev_links[] = {
-        { "ptmx", "pts/ptmx" },     { "fd", "/proc/self/fd" },
-        { "stdin", "/proc/self/fd/0" }, { "stdout", "/proc/self/fd/1" },
+        { "ptmx", "pts/ptmx" },          { "fd", "/proc/self/fd" },
+        { "stdin", "/proc/self/fd/0" },  { "stdout", "/proc/self/fd/1" },
         { "stderr", "/proc/self/fd/2" },
 };
 
@@ -47,9 +47,7 @@ static const char *const masked_sockets[] = {
         "/run/dbus/system_bus_socket",
 };
 static const char *const masked_dirs[] = {
-        "/run/podman",
-        "/run/docker",
-        NULL, /* /run/user/$UID */
+        "/run/podman", "/run/docker", NULL, /* /run/user/$UID */
 };
 
 static int setattr(int dfd, const char *path, unsigned flags, uint64_t set, uint64_t clr,
@@ -270,8 +268,7 @@ static int cover_proc(const char *proc, int *ret_spare, LaunchError *ret_err)
  * namespace mount one only while a fully visible procfs is in the mount
  * namespace: with --rootfs, before the host's root is taken away.
  */
-static int setup_proc(const LaunchChild *ch, const char *root, int *ret_spare,
-                      LaunchError *ret_err)
+static int setup_proc(const LaunchChild *ch, const char *root, int *ret_spare, LaunchError *ret_err)
 {
         _cleanup_free_ char *proc = xasprintf("%s/proc", root);
 
@@ -331,7 +328,8 @@ static int setup_user_mounts(const LaunchConfig *c, int *bind_fds, LaunchError *
 int launch_fs_setup(const LaunchChild *ch, LaunchError *ret_err)
 {
         const LaunchConfig *c = ch->c;
-        _cleanup_close_ int devfd = -EBADF, root_fd = -EBADF, shm_fd = -EBADF, spare_proc_fd = -EBADF;
+        _cleanup_close_ int devfd = -EBADF, root_fd = -EBADF, shm_fd = -EBADF,
+                            spare_proc_fd = -EBADF;
         int node_fds[ELEMENTSOF(dev_nodes)];
         _cleanup_free_ int *bind_fds = NULL;
         uint64_t ro = c->build ? 0 : MOUNT_ATTR_RDONLY;

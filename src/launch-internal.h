@@ -31,13 +31,13 @@ typedef struct LaunchMsg {
 /* Everything pid 1 needs, prepared by the caller before clone3. */
 typedef struct LaunchChild {
         const LaunchConfig *c;
-        int status_fd;     /* write end of the status pipe */
-        int go_fd;         /* read end of the go pipe, or -1 when nothing to wait for */
-        int parent_pidfd;  /* ns run, to catch its death before PR_SET_PDEATHSIG is set */
-        int net_fd;        /* where the network namespace arrives (SCM_RIGHTS), or -1 */
-        uid_t uid;         /* the caller's effective ids */
+        int status_fd;    /* write end of the status pipe */
+        int go_fd;        /* read end of the go pipe, or -1 when nothing to wait for */
+        int parent_pidfd; /* ns run, to catch its death before PR_SET_PDEATHSIG is set */
+        int net_fd;       /* where the network namespace arrives (SCM_RIGHTS), or -1 */
+        uid_t uid;        /* the caller's effective ids */
         gid_t gid;
-        const char *cwd;   /* the caller's working directory, or NULL */
+        const char *cwd; /* the caller's working directory, or NULL */
         bool new_ns[NS_TYPE_MAX];
         sigset_t saved_mask; /* the caller's signal mask, restored in the payload */
 } LaunchChild;

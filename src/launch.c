@@ -10,9 +10,10 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/pidfd.h>
 #include <sys/ioctl.h>
+#include <sys/pidfd.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -30,11 +31,12 @@
 struct Launch {
         pid_t pid;
         int pidfd;
-        int status_fd;  /* read end: pid 1's messages */
-        int go_fd;      /* write end: lets pid 1 start the payload, or -1 */
-        pid_t helper;   /* slirp4netns or pasta, or 0 */
-        LaunchNet net;
-        pid_t net_maker; /* the maker of the network namespace, until reaped */
+        int status_fd;      /* read end: pid 1's messages */
+        int go_fd;          /* write end: lets pid 1 start the payload, or -1 */
+        bool reaped;        /* pid 1 has been waited for */
+        pid_t net_maker;    /* the maker of the network namespace, until reaped */
+        pid_t helper;       /* slirp4netns or pasta, or 0 */
+        LaunchNet net;      /* which of the two */
         int helper_exit_fd; /* slirp4netns --exit-fd, closed to stop it */
         sigset_t saved_mask;
         char *cwd;
@@ -196,10 +198,15 @@ static int spawn_net_helper(Launch *l, LaunchNet net, LaunchError *ret_err)
                  * namespace: it runs as the caller. */
                 snprintf(runas, sizeof(runas), "%u", (unsigned)geteuid());
                 if (net == LAUNCH_NET_SLIRP4NETNS) {
-                        char *const argv[] = { (char *)"slirp4netns", (char *)"--configure",
+                        char *const argv[] = { (char *)"slirp4netns",
+                                               (char *)"--configure",
                                                (char *)"--mtu=65520",
-                                               (char *)"--disable-host-loopback", readyarg,
-                                               exitarg, pidbuf, (char *)"tap0", NULL };
+                                               (char *)"--disable-host-loopback",
+                                               readyarg,
+                                               exitarg,
+                                               pidbuf,
+                                               (char *)"tap0",
+                                               NULL };
                         execvp(argv[0], argv);
                 } else {
                         /* In the foreground, a child of ns run that dies
@@ -207,10 +214,16 @@ static int spawn_net_helper(Launch *l, LaunchNet net, LaunchError *ret_err)
                          * and outlives the namespace. Its pid file, a pipe
                          * here, says when the interface is configured. */
                         char pidfile[32];
-                        char *const argv[] = { (char *)"pasta", (char *)"--foreground",
-                                               (char *)"--config-net", (char *)"--quiet",
-                                               (char *)"--runas", runas, (char *)"--pid",
-                                               pidfile, pidbuf, NULL };
+                        char *const argv[] = { (char *)"pasta",
+                                               (char *)"--foreground",
+                                               (char *)"--config-net",
+                                               (char *)"--quiet",
+                                               (char *)"--runas",
+                                               runas,
+                                               (char *)"--pid",
+                                               pidfile,
+                                               pidbuf,
+                                               NULL };
 
                         snprintf(pidfile, sizeof(pidfile), "/dev/fd/%d", ready_w);
                         execvp(argv[0], argv);
@@ -282,7 +295,7 @@ static void send_net(int sock, int err, int fd)
 
 /*
  * Making a network namespace is the most expensive step of a launch (Linux
- * registers its sysctls: half a millisecond here, a third of ns run true).
+ * registers its sysctls: half a millisecond here, a fifth of ns run true).
  * So a short-lived fork of ns run makes it, in pid 1's user namespace,
  * while pid 1 builds its mounts, and hands it over; pid 1 joins it. ns run
  * itself stays in the host's namespaces.
@@ -383,8 +396,8 @@ int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
                 if (t == NS_NET && c->net == LAUNCH_NET_HOST)
                         continue;
                 ch.new_ns[t] = true;
-                /* The network namespace is made by the payload, in
-                 * parallel with the mounts (see reaper.c). */
+                /* The network namespace is made apart, in parallel with
+                 * pid 1's mounts (spawn_net_maker()). */
                 if (t != NS_NET)
                         args.flags |= (uint64_t)ns_info[t].clone_flag;
         }
@@ -524,52 +537,76 @@ static int wait_status_from_siginfo(const siginfo_t *si)
         return si->si_status & 0x7f;
 }
 
+/* A SIGCHLD: pid 1 or a helper has exited. Returns 1 when it was pid 1. */
+static int reap_children(Launch *l, int *ret_status)
+{
+        siginfo_t w = {};
+
+        if (l->helper > 0 && waitpid(l->helper, NULL, WNOHANG) == l->helper)
+                l->helper = 0;
+        if (l->net_maker > 0 && waitpid(l->net_maker, NULL, WNOHANG) == l->net_maker)
+                l->net_maker = 0;
+        if (l->reaped || waitid(P_PIDFD, (id_t)l->pidfd, &w, WEXITED | WNOHANG) < 0 ||
+            w.si_pid == 0)
+                return 0;
+        l->reaped = true;
+        *ret_status = wait_status_from_siginfo(&w);
+        return 1;
+}
+
 int launch_wait(Launch *l, int *ret_status, LaunchError *ret_err)
 {
+        _cleanup_close_ int sfd = -EBADF;
         sigset_t set;
-        siginfo_t si;
         LaunchMsg m;
         int status = -1, exec_status = -1, r;
-        bool failed = false;
+        bool failed = false, eof = false;
 
         set_error(ret_err, LAUNCH_STAGE_NONE, 0, NULL);
         launch_forward_sigset(&set);
         sigaddset(&set, SIGCHLD);
-        for (;;) {
-                siginfo_t w = {};
-                int sig = sigwaitinfo(&set, &si);
+        sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+        if (sfd < 0)
+                return -errno;
 
-                if (sig < 0) {
+        /*
+         * Until pid 1 says the payload has ended. Not until pid 1 is gone:
+         * its exit tears the namespaces down (every mount, an RCU grace
+         * period) and that is no longer the caller's business, a tenth of
+         * the whole run. launch_reap() waits for it when it matters.
+         */
+        while (exec_status < 0 && !eof) {
+                struct pollfd p[2] = {
+                        { .fd = l->status_fd, .events = POLLIN },
+                        { .fd = sfd, .events = POLLIN },
+                };
+                struct signalfd_siginfo si;
+
+                if (poll(p, 2, -1) < 0) {
                         if (errno == EINTR)
                                 continue;
                         return -errno;
                 }
-                if (sig != SIGCHLD) {
+                while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+                        if (si.ssi_signo == SIGCHLD) {
+                                (void)reap_children(l, &status);
+                                continue;
+                        }
                         /* What the terminal sends (^C, ^\, a hangup, a new
                          * size) goes to the whole foreground process
                          * group, the payload included: passing it on would
                          * deliver it twice. */
-                        if (si.si_code != SI_KERNEL)
-                                (void)pidfd_send_signal(l->pidfd, sig, NULL, 0);
+                        if (si.ssi_code != SI_KERNEL && !l->reaped)
+                                (void)pidfd_send_signal(l->pidfd, (int)si.ssi_signo, NULL, 0);
+                }
+                if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
                         continue;
-                }
-                if (waitid(P_PIDFD, (id_t)l->pidfd, &w, WEXITED | WNOHANG) < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                if (w.si_pid != 0) {
-                        status = wait_status_from_siginfo(&w);
+                r = read_msg(l->status_fd, &m);
+                if (r <= 0) {
+                        /* pid 1 is gone without a word on the payload */
+                        eof = true;
                         break;
                 }
-                if (l->helper > 0 && waitpid(l->helper, NULL, WNOHANG) == l->helper)
-                        l->helper = 0;
-                if (l->net_maker > 0 && waitpid(l->net_maker, NULL, WNOHANG) == l->net_maker)
-                        l->net_maker = 0;
-        }
-
-        /* pid 1 is gone: what it said is all in the pipe. */
-        while ((r = read_msg(l->status_fd, &m)) > 0)
                 switch (m.type) {
                 case LAUNCH_MSG_ERROR:
                         *ret_err = m.error;
@@ -584,6 +621,7 @@ int launch_wait(Launch *l, int *ret_status, LaunchError *ret_err)
                 default:
                         break;
                 }
+        }
 
         reap_net_maker(l);
         if (l->helper > 0) {
@@ -596,14 +634,30 @@ int launch_wait(Launch *l, int *ret_status, LaunchError *ret_err)
                         ;
                 l->helper = 0;
         }
+        if (eof)
+                /* Killed (SIGKILL from outside, the OOM killer) or failed:
+                 * its own status is all there is. */
+                launch_reap(l, &status);
         sigprocmask(SIG_SETMASK, &l->saved_mask, NULL);
 
         if (failed)
                 return -(ret_err->err ?: EIO);
-        /* Without a word from pid 1 it was killed (SIGKILL from outside,
-         * the OOM killer): its own status is all there is. */
         *ret_status = exec_status >= 0 ? exec_status : status;
         return 0;
+}
+
+void launch_reap(Launch *l, int *ret_status)
+{
+        siginfo_t w = {};
+
+        if (l->reaped)
+                return;
+        while (waitid(P_PIDFD, (id_t)l->pidfd, &w, WEXITED) < 0)
+                if (errno != EINTR)
+                        return;
+        l->reaped = true;
+        if (ret_status)
+                *ret_status = wait_status_from_siginfo(&w);
 }
 
 pid_t launch_pid(const Launch *l)

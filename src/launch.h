@@ -39,19 +39,19 @@ typedef enum LaunchNet {
 } LaunchNet;
 
 typedef struct LaunchConfig {
-        char *const *argv;      /* the payload; argv[0] is looked up in $PATH inside */
-        const char *rootfs;     /* NULL: the host's / */
-        const char *workdir;    /* NULL: the current directory when it exists inside, else / */
-        const char *name;       /* --name: shown by ns ls through pid 1's command line */
-        const char *hostname;   /* NULL: the name, else the host's */
-        bool build;             /* the root is writable */
-        bool root;              /* map the invoking user to 0 instead of to itself */
-        unsigned share;         /* bit (1 << NsType): keep the caller's namespace */
+        char *const *argv;    /* the payload; argv[0] is looked up in $PATH inside */
+        const char *rootfs;   /* NULL: the host's / */
+        const char *workdir;  /* NULL: the current directory when it exists inside, else / */
+        const char *name;     /* --name: shown by ns ls through pid 1's command line */
+        const char *hostname; /* NULL: the name, else the host's */
+        bool build;           /* the root is writable */
+        bool root;            /* map the invoking user to 0 instead of to itself */
+        unsigned share;       /* bit (1 << NsType): keep the caller's namespace */
         LaunchNet net;
         const LaunchMount *mounts;
         size_t n_mounts;
-        uint64_t cap_keep;      /* bit per capability the payload keeps (--cap-add) */
-        int cgroup_fd;          /* a cgroup v2 directory to start in (CLONE_INTO_CGROUP), or -1 */
+        uint64_t cap_keep; /* bit per capability the payload keeps (--cap-add) */
+        int cgroup_fd;     /* a cgroup v2 directory to start in (CLONE_INTO_CGROUP), or -1 */
         const int *cgroup_procs_fds; /* cgroup v1: cgroup.procs files to write pid 1 into */
         size_t n_cgroup_procs_fds;
 } LaunchConfig;
@@ -59,27 +59,27 @@ typedef struct LaunchConfig {
 /* Where a launch failed. The command layer names each in its message. */
 typedef enum LaunchStage {
         LAUNCH_STAGE_NONE,
-        LAUNCH_STAGE_CLONE,       /* clone3: the namespaces could not be made */
-        LAUNCH_STAGE_USERNS_MAP,  /* writing uid_map / gid_map / setgroups (path) */
-        LAUNCH_STAGE_ROOT,        /* making the root read-only, or switching to --rootfs (path) */
-        LAUNCH_STAGE_MOUNT,       /* a mount of the instance's own: /proc, /dev, /tmp, a mask (path) */
+        LAUNCH_STAGE_CLONE,      /* clone3: the namespaces could not be made */
+        LAUNCH_STAGE_USERNS_MAP, /* writing uid_map / gid_map / setgroups (path) */
+        LAUNCH_STAGE_ROOT,       /* making the root read-only, or switching to --rootfs (path) */
+        LAUNCH_STAGE_MOUNT, /* a mount of the instance's own: /proc, /dev, /tmp, a mask (path) */
         LAUNCH_STAGE_BIND_SOURCE, /* --map/--vol source (path) */
         LAUNCH_STAGE_BIND_TARGET, /* --map/--vol/--tmpfs target (path) */
         LAUNCH_STAGE_NETWORK,     /* loopback, or the pasta/slirp4netns helper (path) */
         LAUNCH_STAGE_HOSTNAME,
-        LAUNCH_STAGE_CGROUP,      /* joining the limits' cgroup */
-        LAUNCH_STAGE_SECURITY,    /* no_new_privs, capabilities, seccomp (path: which) */
-        LAUNCH_STAGE_WORKDIR,     /* the working directory (path) */
-        LAUNCH_STAGE_EXEC,        /* the payload itself (path: argv[0]) */
-        LAUNCH_STAGE_INTERNAL,    /* pid 1 lost track of the payload */
+        LAUNCH_STAGE_CGROUP,   /* joining the limits' cgroup */
+        LAUNCH_STAGE_SECURITY, /* no_new_privs, capabilities, seccomp (path: which) */
+        LAUNCH_STAGE_WORKDIR,  /* the working directory (path) */
+        LAUNCH_STAGE_EXEC,     /* the payload itself (path: argv[0]) */
+        LAUNCH_STAGE_INTERNAL, /* pid 1 lost track of the payload */
         LAUNCH_STAGE_MAX,
         LAUNCH_STAGE_INVALID = -1,
 } LaunchStage;
 
 typedef struct LaunchError {
         LaunchStage stage;
-        int err;         /* a positive errno */
-        char path[512];  /* the path or helper concerned, "" when none */
+        int err;        /* a positive errno */
+        char path[512]; /* the path or helper concerned, "" when none */
 } LaunchError;
 
 typedef struct Launch Launch;
@@ -93,14 +93,22 @@ typedef struct Launch Launch;
 int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err);
 
 /*
- * Forward the signals sent to this process to the instance and wait for it
- * to end. Returns 0 and the payload's wait status (as from waitpid) in
- * *ret_status, or -errno and *ret_err when the set-up inside failed (then
- * the payload never ran) or the payload could not be executed (then
- * *ret_status holds 126 or 127 as a shell would, and the return is 0 with
- * ret_err->stage == LAUNCH_STAGE_EXEC).
+ * Forward the signals sent to this process to the instance and wait for
+ * the payload to end. Returns 0 and the payload's wait status (as from
+ * waitpid) in *ret_status, or -errno and *ret_err when the set-up inside
+ * failed (then the payload never ran). When the payload could not be
+ * executed, the return is 0, *ret_status holds exit status 126 or 127 as a
+ * shell would give, and ret_err->stage is LAUNCH_STAGE_EXEC.
  */
 int launch_wait(Launch *l, int *ret_status, LaunchError *ret_err);
+
+/*
+ * Wait until pid 1 has exited, when launch_wait() returned before it had
+ * (it returns as soon as the payload's status is known, while Linux tears
+ * the instance down). Needed before removing the instance's cgroup.
+ * *ret_status (may be NULL) gets pid 1's own wait status.
+ */
+void launch_reap(Launch *l, int *ret_status);
 
 /* pid 1's host pid. */
 pid_t launch_pid(const Launch *l);

@@ -35,35 +35,71 @@ static int read_stat(int proc_fd, pid_t pid, pid_t *ret_ppid, unsigned long long
         return state == 'Z' || state == 'X' ? -ESRCH : 0;
 }
 
+/* The namespace link of one type of a pid, as an inode number (0: none). */
+static NsIno read_link(int proc_fd, pid_t pid, NsType t)
+{
+        char path[48], link[64];
+        NsIno ino = 0;
+        ssize_t k;
+
+        snprintf(path, sizeof(path), "%d/%s", (int)pid, ns_info[t].proc);
+        k = readlinkat(proc_fd, path, link, sizeof(link));
+        if (k < 0 || ns_parse_link(link, (size_t)k, &ino) < 0)
+                return 0;
+        return ino;
+}
+
+/* Whether pid has the tuple: the types most likely to differ first, so
+ * that a parent outside the instance costs one readlink. */
+static bool has_tuple(int proc_fd, pid_t pid, const NsIno tuple[NS_TYPE_MAX])
+{
+        static const NsType order[NS_TYPE_MAX] = { NS_PID, NS_MNT, NS_USER,   NS_NET,
+                                                   NS_UTS, NS_IPC, NS_CGROUP, NS_TIME };
+
+        for (int i = 0; i < NS_TYPE_MAX; i++)
+                if (tuple[order[i]] != 0 && read_link(proc_fd, pid, order[i]) != tuple[order[i]])
+                        return false;
+        return true;
+}
+
 int lookup_leader(int proc_fd, pid_t pid, pid_t *ret_leader, unsigned long long *ret_starttime)
 {
-        bool present[NS_TYPE_MAX];
-        NsIno tuple[NS_TYPE_MAX];
+        NsIno tuple[NS_TYPE_MAX] = {};
         unsigned long long start;
         pid_t ppid;
-        char name[16];
         int r;
 
         /* the stat first: a zombie has no namespace links, and is -ESRCH */
         r = read_stat(proc_fd, pid, &ppid, &start);
         if (r < 0)
                 return r;
-        present_types(proc_fd, present);
-        snprintf(name, sizeof(name), "%d", (int)pid);
-        r = scan_read_tuple(proc_fd, name, present, tuple);
-        if (r < 0)
-                return r;
+        for (int t = 0; t < NS_TYPE_MAX; t++) {
+                char path[48], link[64];
+                ssize_t k;
+
+                snprintf(path, sizeof(path), "%d/%s", (int)pid, ns_info[t].proc);
+                k = readlinkat(proc_fd, path, link, sizeof(link));
+                if (k < 0 && errno == ENOENT) {
+                        /* a type this kernel lacks (time before Linux 5.6), or it
+                         * just exited: tell them apart by our own link */
+                        snprintf(path, sizeof(path), "self/%s", ns_info[t].proc);
+                        if (readlinkat(proc_fd, path, link, sizeof(link)) >= 0)
+                                return -ESRCH;
+                        continue;
+                }
+                if (k < 0)
+                        return -errno;
+                if (ns_parse_link(link, (size_t)k, &tuple[t]) < 0)
+                        return -EIO;
+        }
 
         /* Up while the parent is in the same instance; 4096 is more than
          * any real chain and stops a loop on a pid reused mid-walk. */
         for (int depth = 0; depth < 4096 && ppid > 0; depth++) {
-                NsIno ptuple[NS_TYPE_MAX];
                 unsigned long long pstart;
                 pid_t pppid;
 
-                snprintf(name, sizeof(name), "%d", (int)ppid);
-                if (scan_read_tuple(proc_fd, name, present, ptuple) < 0 ||
-                    memcmp(ptuple, tuple, sizeof(tuple)) != 0)
+                if (!has_tuple(proc_fd, ppid, tuple))
                         break;
                 if (read_stat(proc_fd, ppid, &pppid, &pstart) < 0 || pstart > start)
                         break; /* gone, or a newer process that reused the pid */

@@ -112,7 +112,8 @@ static const int crash_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
 int tty_raw(int fd, struct termios *ret_saved)
 {
         struct termios t, raw;
-        struct sigaction sa = { .sa_handler = crash_handler, .sa_flags = SA_RESETHAND | SA_NODEFER };
+        struct sigaction sa = { .sa_handler = crash_handler,
+                                .sa_flags = SA_RESETHAND | SA_NODEFER };
 
         if (tcgetattr(fd, &t) < 0)
                 return -errno;
@@ -170,8 +171,8 @@ int relay_signals_block(int *ret_sigfd)
 typedef struct Flow {
         int from, to;
         bool close_to_at_eof;
-        bool open;        /* still reading from "from" */
-        bool to_nonblock; /* "to" is ours and non-blocking: wait for POLLOUT */
+        bool open;          /* still reading from "from" */
+        bool to_nonblock;   /* "to" is ours and non-blocking: wait for POLLOUT */
         bool from_nonblock; /* "from" is ours: the pty or a pipe, not the user's input */
         char *buf;
         size_t len, off;
@@ -354,7 +355,8 @@ int relay_run(const Relay *r, int *ret_wstatus)
                                 } else if (sig == SIGWINCH)
                                         sync_winsize(r);
                                 else if (sig == SIGCONT) {
-                                        /* back from a stop: the shell may have reset the terminal */
+                                        /* back from a stop: the shell may have reset the terminal
+                                         */
                                         if (r->tty >= 0 && r->raw)
                                                 (void)tcsetattr(r->tty, TCSANOW, r->raw);
                                         sync_winsize(r);

@@ -60,10 +60,10 @@ typedef struct RelayPair {
 } RelayPair;
 
 typedef struct Relay {
-        pid_t child;          /* the command: a session and process-group leader */
-        int sigfd;            /* from relay_signals_block() */
-        int master;           /* the pty master, or -1 */
-        int tty;              /* the user's terminal in raw mode, or -1 */
+        pid_t child;               /* the command: a session and process-group leader */
+        int sigfd;                 /* from relay_signals_block() */
+        int master;                /* the pty master, or -1 */
+        int tty;                   /* the user's terminal in raw mode, or -1 */
         const struct termios *raw; /* its raw modes, to put back after SIGCONT */
         RelayPair pairs[3];
         size_t n_pairs;

@@ -3,19 +3,18 @@
  * pid 1 of an ns run instance: maps its ids, builds the file system view,
  * starts the payload with no_new_privs, no capabilities beyond --cap-add and
  * the seccomp filter, then reaps. It forwards signals to the payload and,
- * when the payload ends, kills what is left and reports the status.
+ * when the payload ends, reports its status and exits: Linux then kills
+ * whatever is left in the pid namespace.
  *
  * This runs in a child made by a raw clone3: glibc's cached thread id is
  * the parent's, so nothing here may use raise(), abort() or pthreads.
  */
-#include <dirent.h>
-#include <limits.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/capability.h>
 #include <poll.h>
 #include <sched.h>
-#include <linux/capability.h>
 #include <sys/capability.h>
-#include <sys/ioctl.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -72,7 +71,6 @@ static void map_ids(const LaunchChild *ch)
         if (r < 0)
                 fail(ch, LAUNCH_STAGE_USERNS_MAP, -r, "/proc/self/gid_map");
 }
-
 
 /* The bounding set: after exec, root inside gets at most this (and
  * no_new_privs clamps it to the permitted set). */
@@ -186,7 +184,8 @@ static int exec_search(char *const argv[])
                 len = (size_t)(e - p);
                 if (len == 0)
                         snprintf(buf, sizeof(buf), "%s", file); /* "" is the cwd */
-                else if (snprintf(buf, sizeof(buf), "%.*s/%s", (int)len, p, file) >= (int)sizeof(buf))
+                else if (snprintf(buf, sizeof(buf), "%.*s/%s", (int)len, p, file) >=
+                         (int)sizeof(buf))
                         goto next;
                 execv(buf, argv);
                 switch (errno) {
@@ -208,7 +207,7 @@ static int exec_search(char *const argv[])
                 default:
                         return errno;
                 }
-        next:
+next:
                 if (!*e)
                         return ret;
         }
@@ -460,10 +459,8 @@ static _noreturn_ void reap_loop(const LaunchChild *ch, pid_t payload)
                                 done = true;
                                 /* What the payload left behind goes with
                                  * it. In our own pid namespace the kernel
-                                 * does that as pid 1 exits, and ns run
-                                 * hears of the exit only once all are
-                                 * gone (kill(-1) would walk every task of
-                                 * the host). */
+                                 * kills it as pid 1 exits (kill(-1) would
+                                 * walk every task of the host). */
                                 if (new_pid)
                                         exit_with(ch, status);
                         }

@@ -32,9 +32,10 @@ static const struct {
         const char *name;
         int err;
 } denied[] = {
-        { "add_key", ENOSYS }, { "keyctl", ENOSYS },      { "request_key", ENOSYS },
-        { "syslog", EPERM },   { "acct", EPERM },         { "uselib", ENOSYS },
-        { "kexec_load", EPERM }, { "kexec_file_load", EPERM },
+        { "add_key", ENOSYS },     { "keyctl", ENOSYS },
+        { "request_key", ENOSYS }, { "syslog", EPERM },
+        { "acct", EPERM },         { "uselib", ENOSYS },
+        { "kexec_load", EPERM },   { "kexec_file_load", EPERM },
 };
 
 static const unsigned long denied_ioctls[] = { TIOCSTI, TIOCLINUX };

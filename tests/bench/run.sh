@@ -101,10 +101,11 @@ unshare -m --propagation private bash -c '
         [[ $(uname -m) == aarch64 ]] && nr=40
         perl -e '"'"'
                 my ($base, $n, $nr) = @ARGV;
+                my ($src, $type) = ("none", "tmpfs");
                 for my $i (1 .. $n) {
                         my $p = "$base/$i";
                         mkdir $p or die "mkdir $p: $!";
-                        syscall($nr, "none", $p, "tmpfs", 0, 0) == 0 or die "mount $p: $!";
+                        syscall($nr, $src, $p, $type, 0, 0) == 0 or die "mount $p: $!";
                 }
         '"'"' "$base" "$MOUNTS" "$nr"
         echo "with $(awk "END { print NR }" /proc/self/mountinfo) mounts:"

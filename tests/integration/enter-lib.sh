@@ -74,10 +74,12 @@ same_as_leader() {
         fi
 }
 
-# The namespaces of two processes are the same.
+# same_namespaces A B [SKIP]: the namespaces of two processes are the
+# same (but the type SKIP).
 same_namespaces() {
-        local a=$1 b=$2 t
+        local a=$1 b=$2 skip=${3:-} t
         for t in "${NS_TYPES[@]}"; do
+                [[ $t == "$skip" ]] && continue
                 [[ $(readlink "/proc/$a/ns/$t") == "$(readlink "/proc/$b/ns/$t")" ]] || return 1
         done
 }
@@ -87,4 +89,29 @@ stop_entered() {
         kill -TERM "$ENTER_PID" 2>/dev/null
         wait "$ENTER_PID" 2>/dev/null
         return 0
+}
+
+# in_test_cg CMD...: run CMD in the test's cgroup, where spawn puts the
+# instances: an unprivileged ns has no cgroup of root's to join then.
+in_test_cg() {
+        if [[ -n $T_CG ]]; then
+                sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"' _ "$T_CG" "$@"
+        else
+                "$@"
+        fi
+}
+
+# nsenter_flags PID: nsenter's options for the namespaces of PID that are
+# not ours (nsenter -a of util-linux 2.38 joins the others too, which an
+# unprivileged user may not do for the host's own).
+nsenter_flags() {
+        local t flags=() letter
+        for t in user mnt pid net uts ipc cgroup time; do
+                case $t in
+                user) letter=-U ;; mnt) letter=-m ;; pid) letter=-p ;; net) letter=-n ;;
+                uts) letter=-u ;; ipc) letter=-i ;; cgroup) letter=-C ;; time) letter=-T ;;
+                esac
+                [[ $(readlink "/proc/$1/ns/$t") != "$(readlink /proc/self/ns/$t)" ]] && flags+=("$letter")
+        done
+        printf '%s\n' "${flags[@]}"
 }

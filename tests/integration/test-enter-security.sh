@@ -8,7 +8,9 @@
 #   - the container cannot ptrace ns, or open its /proc/PID/mem, fd or
 #     environ, while ns relays its pipes or its pty (the instance shares
 #     the host's pid namespace, so ns is visible to it), though it can do
-#     all that to a process of its own of the same uid;
+#     all that to a process of its own of the same uid (the kernel also
+#     makes a process non-dumpable when it joins another user namespace:
+#     this pins the outcome, the frozen child above pins ns' own prctl);
 #   - no fd of ns reaches the command, in pipe and in pty mode;
 #   - the host's terminal is never the command's controlling terminal, and
 #     TIOCSTI from inside does not reach it (dev.tty.legacy_tiocsti=1:
@@ -32,15 +34,6 @@ NOBODY=65534
 AS_NOBODY=(setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups)
 "${AS_NOBODY[@]}" test -x "$NS" || fatal "uid $NOBODY may not execute NS='$NS'"
 "${AS_NOBODY[@]}" unshare -Ur true || fatal "uid $NOBODY cannot make a user namespace"
-# Run a command in the test's cgroup, where the instances are: joining
-# them needs no cgroup of root's then (nobody could not join that).
-in_test_cg() {
-        if [[ -n $T_CG ]]; then
-                sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"' _ "$T_CG" "$@"
-        else
-                "$@"
-        fi
-}
 NB=$T_TMP/nobody
 mkdir "$NB" && chown $NOBODY:$NOBODY "$NB" || fatal "mkdir $NB"
 

@@ -45,12 +45,14 @@ EOF
 chmod 644 "$W/inject.pl"
 
 # A pane running bash, 80x24, with a plain prompt.
-"${TM[@]}" new-session -d -x 80 -y 24 -s t "env -i PATH=$PATH TERM=screen HOME=/root PS1='PROMPT$ ' bash --norc --noprofile -i" ||
-        fatal "cannot start tmux"
+new_terminal() {
+        "${TM[@]}" new-session -d -x 80 -y 24 -s t \
+                "env -i PATH=$PATH TERM=screen HOME=/root PS1='PROMPT$ ' bash --norc --noprofile -i" || return 1
+        T_MARK=0
+        wait_pane 'PROMPT\$'
+}
 on_cleanup "${TM[*]} kill-server"
 
-# (grep on a here-string: grep -q on a pipe would end capture-pane early,
-# a failure under pipefail)
 pane_has() {
         grep -q -- "$1" <<<"$(pane)"
 }
@@ -63,7 +65,7 @@ clear_pane() {
         "${TM[@]}" clear-history -t t
 }
 wait_pane() {
-        wait_for "${2:-20}" "the pane to show '$1'" pane_has "$1" || { pane | sed 's/^/#   /'; return 1; }
+        wait_for "${2:-10}" "the pane to show '$1'" pane_has "$1" || { pane | sed 's/^/#   /'; return 1; }
 }
 # Each check starts with a fresh marker line and looks only below it, so
 # that what an earlier check left on the screen cannot count.
@@ -72,7 +74,11 @@ mark() {
         T_MARK=$((T_MARK + 1))
         clear_pane
         send "echo MARK-$T_MARK"
-        wait_pane "^MARK-$T_MARK\$" >/dev/null
+        # (pane shows what follows the marker: look at the whole screen)
+        wait_for 10 "marker $T_MARK" marked >/dev/null
+}
+marked() {
+        "${TM[@]}" capture-pane -p -J -t t -S - | grep -qx "MARK-$T_MARK"
 }
 pane() {
         "${TM[@]}" capture-pane -p -J -t t -S - |
@@ -81,7 +87,7 @@ pane() {
 size_is() {
         [[ $("${TM[@]}" display-message -p -t t '#{window_height} #{window_width}') == "$1" ]]
 }
-wait_pane 'PROMPT\$' || fatal "the shell in tmux did not start"
+new_terminal || fatal "the shell in tmux did not start"
 
 # the baseline: outside, the injector does type into the terminal
 clear_pane
@@ -97,81 +103,90 @@ fi
 # what was typed ("ZZ") lands on the next prompt line: clear it
 "${TM[@]}" send-keys -t t C-u
 
-for who in root nobody; do
-        as=""
+# want DESC PATTERN: wait for PATTERN, or record DESC as failed (with the
+# screen) and return 1 so that the caller gives up on this terminal.
+want() {
+        wait_pane "$2" && return 0
+        not_ok "$1 (the screen never showed '$2')"
+        return 1
+}
+
+tty_suite() {
+        local who=$1 as=""
         [[ $who == nobody ]] && as="setpriv --reuid=$NOBODY_UID --regid=$NOBODY_UID --clear-groups"
+
         mark
         send "$as $N run perl $W/inject.pl; echo DONE-IN-\$?"
-        if wait_pane '^DONE-IN-'; then
-                if pane_has 'RESULT refused:1 refused:1 linux-refused:1' && ! pane_has 'PROMPT\$ Z'; then
-                        ok "$who: inside ns run, TIOCSTI (also with high bits) and TIOCLINUX fail with EPERM, nothing typed"
-                else
-                        not_ok "$who: inside ns run, TIOCSTI (also with high bits) and TIOCLINUX fail with EPERM, nothing typed"
-                        pane | sed 's/^/#   /'
-                fi
+        want "$who: the injector runs inside ns run" '^DONE-IN-' || return 1
+        if pane_has 'RESULT refused:1 refused:1 linux-refused:1' && ! pane_has 'PROMPT\$ Z'; then
+                ok "$who: inside ns run, TIOCSTI (also with high bits) and TIOCLINUX fail with EPERM, nothing typed"
+        else
+                not_ok "$who: inside ns run, TIOCSTI (also with high bits) and TIOCLINUX fail with EPERM, nothing typed"
+                pane | sed 's/^/#   /'
         fi
         "${TM[@]}" send-keys -t t C-u
 
         # ^C reaches the payload (and only it handles it)
         mark
         send "$as $N run sh -c 'trap \"echo GOT-INT; exit 5\" INT; echo READY; while :; do sleep 0.1; done'; echo RC=\$?"
-        if wait_pane '^READY'; then
-                "${TM[@]}" send-keys -t t C-c
-                if wait_pane '^RC='; then
-                        if pane_has 'GOT-INT' && pane_has '^RC=5'; then
-                                ok "$who: ^C reaches the payload, whose exit status comes back"
-                        else
-                                not_ok "$who: ^C reaches the payload, whose exit status comes back"
-                                pane | sed 's/^/#   /'
-                        fi
-                fi
+        want "$who: the ^C payload starts" '^READY' || return 1
+        "${TM[@]}" send-keys -t t C-c
+        want "$who: ^C ends ns run" '^RC=' || return 1
+        if pane_has 'GOT-INT' && pane_has '^RC=5'; then
+                ok "$who: ^C reaches the payload, whose exit status comes back"
+        else
+                not_ok "$who: ^C reaches the payload, whose exit status comes back"
+                pane | sed 's/^/#   /'
         fi
 
         # the window size, and a resize
         wait_for 10 "the window to be 24x80" size_is "24 80" || "${TM[@]}" resize-window -t t -x 80 -y 24
         mark
         send "$as $N run sh -c 'trap \"stty size; exit 0\" WINCH; stty size; echo READY; while :; do sleep 0.1; done'; echo RC=\$?"
-        if wait_pane '^READY'; then
-                if pane_has '^24 80$'; then
-                        ok "$who: the payload sees the terminal's size (24 80)"
-                else
-                        not_ok "$who: the payload sees the terminal's size (24 80)"
-                        pane | sed 's/^/#   /'
-                fi
-                "${TM[@]}" resize-window -t t -x 100 -y 30
-                if wait_pane '^RC=0'; then
-                        pane_has '^30 100$' && ok "$who: after a resize it gets SIGWINCH and sees 30 100" ||
-                                { not_ok "$who: after a resize it gets SIGWINCH and sees 30 100"; pane | sed 's/^/#   /'; }
-                fi
-                "${TM[@]}" resize-window -t t -x 80 -y 24
+        want "$who: the resize payload starts" '^READY' || return 1
+        if pane_has '^24 80$'; then
+                ok "$who: the payload sees the terminal's size (24 80)"
+        else
+                not_ok "$who: the payload sees the terminal's size (24 80)"
+                pane | sed 's/^/#   /'
         fi
+        "${TM[@]}" resize-window -t t -x 100 -y 30
+        want "$who: the payload exits on SIGWINCH" '^RC=0' || return 1
+        if pane_has '^30 100$'; then
+                ok "$who: after a resize it gets SIGWINCH and sees 30 100"
+        else
+                not_ok "$who: after a resize it gets SIGWINCH and sees 30 100"
+                pane | sed 's/^/#   /'
+        fi
+        "${TM[@]}" resize-window -t t -x 80 -y 24
 
         # job control in an interactive shell inside
         mark
         send "$as $N run env PS1='INNER$ ' bash --norc --noprofile -i; echo RC=\$?"
-        if wait_pane 'INNER\$'; then
-                send "sleep 3591"
-                wait_for 20 "sleep 3591 to run" pgrep -f '^sleep 3591$' >/dev/null
-                "${TM[@]}" send-keys -t t C-z
-                if wait_pane 'Stopped'; then
-                        send "jobs; echo JOBS-DONE"
-                        wait_pane '^JOBS-DONE' >/dev/null
-                        if pane_has 'Stopped.*sleep 3591'; then
-                                ok "$who: job control inside: ^Z stops the foreground job, jobs lists it"
-                        else
-                                not_ok "$who: job control inside: ^Z stops the foreground job, jobs lists it"
-                                pane | sed 's/^/#   /'
-                        fi
-                        send "kill %1; fg; exit 3"
-                else
-                        not_ok "$who: job control inside: ^Z stops the foreground job"
-                        send "exit 3"
-                fi
-                if wait_pane '^RC=3'; then
-                        ok "$who: the inner shell's exit status comes back"
-                fi
+        want "$who: an interactive bash starts inside" 'INNER\$' || return 1
+        send "sleep 3591"
+        wait_for 10 "sleep 3591 to run" pgrep -f '^sleep 3591$' >/dev/null
+        "${TM[@]}" send-keys -t t C-z
+        want "$who: job control inside: ^Z stops the foreground job" 'Stopped' || return 1
+        send "jobs; echo JOBS-DONE"
+        want "$who: jobs runs" '^JOBS-DONE' || return 1
+        if pane_has 'Stopped.*sleep 3591'; then
+                ok "$who: job control inside: ^Z stops the foreground job, jobs lists it"
         else
-                not_ok "$who: an interactive bash starts inside"
+                not_ok "$who: job control inside: ^Z stops the foreground job, jobs lists it"
+                pane | sed 's/^/#   /'
+        fi
+        send "kill %1; fg; exit 3"
+        want "$who: the inner shell's exit status comes back" '^RC=3' || return 1
+        ok "$who: the inner shell's exit status comes back"
+}
+
+for who in root nobody; do
+        if ! tty_suite "$who"; then
+                # a fresh terminal for what follows
+                pane | sed 's/^/#   /'
+                "${TM[@]}" kill-server 2>/dev/null
+                new_terminal || fatal "cannot restart tmux"
         fi
 done
 

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include "attach.h"
@@ -30,6 +31,9 @@ static void target_setup(void)
         target = fork();
         cr_assert_geq(target, 0);
         if (target == 0) {
+                /* die with the test worker, even one that crashed */
+                if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() == 1)
+                        _exit(1);
                 if (unshare(CLONE_NEWUTS | CLONE_NEWIPC) < 0 ||
                     sethostname("ns-unit-target", strlen("ns-unit-target")) < 0)
                         _exit(1);

@@ -78,9 +78,11 @@ Test(attach, parse_status_rejects)
                                          "Gid:\t0\t0\t0\t0\nCapEff:\t0\n",
                                          &c),
                      -EINVAL);
-        cr_assert_eq(attach_parse_status("Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nGroups:\t1 x\nCapEff:\t0\n", &c),
+        cr_assert_eq(attach_parse_status(
+                             "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nGroups:\t1 x\nCapEff:\t0\n", &c),
                      -EINVAL);
-        cr_assert_eq(attach_parse_status("Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nCapEff:\tzz\n", &c), -EINVAL);
+        cr_assert_eq(attach_parse_status("Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nCapEff:\tzz\n", &c),
+                     -EINVAL);
 }
 
 Test(attach, map_id)
@@ -130,7 +132,9 @@ Test(attach, lsm_label)
 Test(attach, build_env)
 {
         static const char base[] = "PATH=/usr/bin:/bin\0HOME=/root\0NOEQUALS\0=bad\0TERM=dumb\0";
-        char *set[] = { "TERM=xterm-256color", "NEW=1", "FROMHOST", "MISSING", "HOME=/home/x", NULL };
+        char *set[] = {
+                "TERM=xterm-256color", "NEW=1", "FROMHOST", "MISSING", "HOME=/home/x", NULL
+        };
         char *host[] = { "FROMHOST=yes", "FROMHOSTX=no", NULL };
         char **env = attach_build_env(base, sizeof(base) - 1, set, host);
         size_t n = 0;
@@ -173,8 +177,8 @@ Test(attach, keep)
         cr_assert_eq(attach_keep_from_string("caps", &k, &bad, &bad_len), 0);
         cr_assert_eq(k, ATTACH_KEEP_CAPS);
         cr_assert_eq(attach_keep_from_string("caps,cgroup,creds,lsm,env", &k, &bad, &bad_len), 0);
-        cr_assert_eq(k, ATTACH_KEEP_CAPS | ATTACH_KEEP_CGROUP | ATTACH_KEEP_CREDS | ATTACH_KEEP_LSM |
-                                ATTACH_KEEP_ENV);
+        cr_assert_eq(k, ATTACH_KEEP_CAPS | ATTACH_KEEP_CGROUP | ATTACH_KEEP_CREDS |
+                                ATTACH_KEEP_LSM | ATTACH_KEEP_ENV);
         cr_assert_eq(attach_keep_from_string("env,bogus,caps", &k, &bad, &bad_len), -EINVAL);
         cr_assert_eq(bad_len, 5);
         cr_assert_eq(strncmp(bad, "bogus", 5), 0);

@@ -52,7 +52,9 @@ Test(cgroup, parse_v1_real_docker)
         p = find(&cg, "cpu,cpuacct");
         cr_assert_not_null(p);
         cr_assert_eq(p->hierarchy, 2);
-        cr_assert_str_eq(p->path, "/docker/2403ccfe427f1dc7b6120dccb9ac58c2f8456950380d587a9f33ea7f00dd303d");
+        cr_assert_str_eq(
+                p->path,
+                "/docker/2403ccfe427f1dc7b6120dccb9ac58c2f8456950380d587a9f33ea7f00dd303d");
         p = find(&cg, "name=systemd");
         cr_assert_not_null(p);
         p = find(&cg, "");
@@ -66,7 +68,10 @@ Test(cgroup, parse_path_with_colons)
         /* containerd with the systemd driver misconfigured: the path holds colons */
         Cgroups cg;
 
-        cr_assert_eq(cgroup_parse("1:name=systemd:/kubepods-besteffort-pod1.slice:cri-containerd:d3d8\n", &cg), 0);
+        cr_assert_eq(
+                cgroup_parse("1:name=systemd:/kubepods-besteffort-pod1.slice:cri-containerd:d3d8\n",
+                             &cg),
+                0);
         cr_assert_eq(cg.n, 1);
         cr_assert_str_eq(cg.items[0].controllers, "name=systemd");
         cr_assert_str_eq(cg.items[0].path, "/kubepods-besteffort-pod1.slice:cri-containerd:d3d8");

@@ -10,6 +10,7 @@
  */
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -181,7 +182,8 @@ Test(launch, exit_status)
         LaunchError err;
         int st = -1;
 
-        cr_assert_eq(launch_sh("exit 0", &st, &err), 0, "stage %d: %s", err.stage, strerror(err.err));
+        cr_assert_eq(launch_sh("exit 0", &st, &err), 0, "stage %d: %s", err.stage,
+                     strerror(err.err));
         cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
         cr_assert_eq(launch_sh("exit 42", &st, &err), 0);
         cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 42);
@@ -246,4 +248,52 @@ Test(launch, bad_bind_source)
         launch_free(l);
         cr_assert_eq(err.stage, LAUNCH_STAGE_BIND_SOURCE);
         cr_assert_str_eq(err.path, "/nonexistent/src");
+}
+
+/*
+ * CLONE_INTO_CGROUP (the cgroup v2 path of --memory/--pids/--cpus): the
+ * instance starts in the given cgroup. Tried in the cgroup v2 hierarchy,
+ * with no controller: the machine this runs on may have all of them on v1.
+ */
+Test(launch, clone_into_cgroup)
+{
+        char leaf[PATH_MAX], script[PATH_MAX + 64], mnt[PATH_MAX] = "", own[PATH_MAX] = "";
+        char *argv[] = { (char *)"/bin/sh", (char *)"-c", script, NULL };
+        LaunchConfig c = { .argv = argv, .share = 1u << NS_CGROUP };
+        _cleanup_free_ char *mi = NULL, *cg = NULL;
+        LaunchError err;
+        Launch *l = NULL;
+        int st = -1;
+
+        cr_assert_eq(read_file_at(AT_FDCWD, "/proc/self/mountinfo", 0, &mi, NULL), 0);
+        for (char *line = strtok(mi, "\n"); line; line = strtok(NULL, "\n")) {
+                char point[PATH_MAX], fstype[64];
+                const char *dash = strstr(line, " - ");
+                if (dash && sscanf(dash, " - %63s", fstype) == 1 && streq(fstype, "cgroup2") &&
+                    sscanf(line, "%*s %*s %*s %*s %4095s", point) == 1) {
+                        snprintf(mnt, sizeof(mnt), "%s", point);
+                        break;
+                }
+        }
+        cr_assert(mnt[0], "no cgroup2 mount: cannot test CLONE_INTO_CGROUP");
+        cr_assert_eq(read_file_at(AT_FDCWD, "/proc/self/cgroup", 0, &cg, NULL), 0);
+        for (char *line = strtok(cg, "\n"); line; line = strtok(NULL, "\n"))
+                if (startswith(line, "0::"))
+                        snprintf(own, sizeof(own), "%s", line + 3);
+        snprintf(leaf, sizeof(leaf), "%s%s/ns-unit-%d", mnt, streq(own, "/") ? "" : own,
+                 (int)getpid());
+        cr_assert_eq(mkdir(leaf, 0755), 0, "mkdir %s: %s", leaf, strerror(errno));
+        c.cgroup_fd = open(leaf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        cr_assert_geq(c.cgroup_fd, 0);
+        snprintf(script, sizeof(script), "grep -q '^0::.*/ns-unit-%d$' /proc/self/cgroup",
+                 (int)getpid());
+
+        cr_assert_eq(launch_start(&c, &l, &err), 0, "stage %d: %s", err.stage, strerror(err.err));
+        cr_assert_eq(launch_wait(l, &st, &err), 0);
+        launch_reap(l, NULL);
+        launch_free(l);
+        close(c.cgroup_fd);
+        cr_assert_eq(rmdir(leaf), 0, "rmdir %s: %s", leaf, strerror(errno));
+        cr_assert(WIFEXITED(st));
+        cr_assert_eq(WEXITSTATUS(st), 0, "the payload is not in %s", leaf);
 }

@@ -8,15 +8,16 @@
 #include "passwd.h"
 #include "util.h"
 
-static const char passwd[] = "# a comment\n"
-                             "root:x:0:0:root:/root:/bin/bash\n"
-                             "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
-                             "+nisuser::::::\n"
-                             "broken:x:notanumber:1::/:/bin/sh\n"
-                             "short:x:7\n"
-                             "www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\n"
-                             "nohome:x:1001:1001::\n"
-                             "alice:x:1000:1000:Alice,,,:/home/alice:/bin/zsh"; /* no final newline */
+static const char passwd[] =
+        "# a comment\n"
+        "root:x:0:0:root:/root:/bin/bash\n"
+        "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+        "+nisuser::::::\n"
+        "broken:x:notanumber:1::/:/bin/sh\n"
+        "short:x:7\n"
+        "www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\n"
+        "nohome:x:1001:1001::\n"
+        "alice:x:1000:1000:Alice,,,:/home/alice:/bin/zsh"; /* no final newline */
 
 static const char group[] = "root:x:0:\n"
                             "wheel:x:10:alice,bob\n"
@@ -214,7 +215,8 @@ Test(passwd, magic_link_refused, .init = tree_setup, .fini = tree_teardown)
         cr_assert_geq(leak, 0);
         /* the link resolves inside the root: give the root its own "proc" */
         {
-                _cleanup_free_ char *cmd = xasprintf("mkdir -p '%s/proc' && mount --bind /proc '%s/proc'", root, root);
+                _cleanup_free_ char *cmd =
+                        xasprintf("mkdir -p '%s/proc' && mount --bind /proc '%s/proc'", root, root);
                 _cleanup_free_ char *mag = xasprintf("/proc/self/fd/%d", leak);
                 cr_assert_eq(system(cmd), 0, "needs root to bind /proc into the fixture");
                 cr_assert_eq(symlink(mag, link), 0);
