@@ -28,12 +28,18 @@ if [[ -z ${NS_RUN_TEST_W:-} ]]; then
         export NS_RUN_TEST_W NS=$NS_RUN_TEST_W/ns
         src=$(realpath "${NS_SOURCE_ROOT:-${self%/*}/../..}")
         export NS_SOURCE_ROOT=$src
+        # (not exec: the work directory goes however the test ends)
+        trap 'rm -rf "$NS_RUN_TEST_W"' EXIT
+        trap 'exit 143' TERM
+        trap 'exit 130' INT
         if [[ $self == /tmp/* || $src == /tmp/* ]]; then
-                exec bash "$self" "$@"
+                bash "$self" "$@"
+                exit
         fi
         export NS_RUN_TEST_TMP=1
-        exec unshare -m --propagation private \
+        unshare -m --propagation private \
                 bash -c 'mount -t tmpfs -o mode=1777 ns-run-test /tmp && exec bash "$0" "$@"' "$self" "$@"
+        exit
 fi
 
 # shellcheck source=tests/integration/lib.sh
@@ -52,7 +58,6 @@ AS_NOBODY=(setpriv --reuid="$NOBODY_UID" --regid="$NOBODY_UID" --clear-groups)
 # The work directory: visible (read-only) inside an instance through the
 # root, unlike anything below /tmp.
 W=$NS_RUN_TEST_W
-on_cleanup "rm -rf '$W'"
 N=$W/ns
 
 "${AS_NOBODY[@]}" unshare -Ur true 2>"$T_TMP/userns.err" || {
