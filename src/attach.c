@@ -5,7 +5,6 @@
 #include <poll.h>
 #include <sched.h>
 #include <stdarg.h>
-#include <sys/capability.h>
 #include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -19,10 +18,9 @@
 #include <sanitizer/lsan_interface.h>
 #endif
 
-#include "attach.h"
+#include "attach-internal.h"
 #include "cgroup.h"
 #include "macro.h"
-#include "passwd.h"
 #include "pty.h"
 #include "scan.h"
 #include "util.h"
@@ -34,45 +32,6 @@
 #define STATUS_MAX (64 * 1024)
 #define ENVIRON_MAX (16 * 1024 * 1024)
 #define MAP_MAX (64 * 1024)
-
-/* PATH for the command when the leader has none, as docker exec does. */
-#define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
-extern char **environ;
-
-struct Attach {
-        const AttachOptions *opts;
-        unsigned keep; /* opts->keep, and what --tools implies */
-        pid_t pid;
-        int pidfd;      /* -1 before Linux 5.3 */
-        int proc_fd;    /* the host's /proc */
-        int pid_dir_fd; /* the host's /proc/PID */
-        int host_root_fd;
-        int root_fd; /* the leader's root, O_PATH */
-        int cwd_fd;  /* the leader's working directory, O_PATH */
-        int mask;    /* CLONE_NEW* of the namespaces to join */
-
-        ProcCreds target; /* as the host sees it */
-        ProcCreds self;   /* ours, as the host sees it */
-        bool groups_differ;
-        /* The leader's ids as its own user namespace sees them. */
-        uid_t want_uid[4];
-        gid_t want_gid[4];
-        gid_t *want_groups;
-        size_t n_want_groups;
-
-        char *environ;
-        size_t environ_len;
-        struct rlimit rlim[RLIM_NLIMITS];
-        bool have_rlim[RLIM_NLIMITS];
-        char *lsm_label;
-
-        Cgroups cgroups;
-        int *cg_fds;     /* cgroup.procs of each hierarchy to join */
-        char **cg_paths; /* for the error messages */
-        size_t n_cg;
-        char *frozen;
-};
 
 /* ------------------------------------------------------------ errors */
 
@@ -95,237 +54,6 @@ _printf_(4, 5) static int fail(AttachError *err, AttachStep step, int r, const c
                 }
         }
         return r;
-}
-
-/* ------------------------------------------------------ pure helpers */
-
-int attach_keep_from_string(const char *s, unsigned *ret, const char **ret_bad, size_t *ret_bad_len)
-{
-        static const struct {
-                const char *name;
-                unsigned flag;
-        } words[] = {
-                { "caps", ATTACH_KEEP_CAPS },   { "cgroup", ATTACH_KEEP_CGROUP },
-                { "creds", ATTACH_KEEP_CREDS }, { "lsm", ATTACH_KEEP_LSM },
-                { "env", ATTACH_KEEP_ENV },
-        };
-        unsigned keep = 0;
-
-        for (const char *p = s;;) {
-                size_t len = strcspn(p, ",");
-                bool found = false;
-
-                for (size_t i = 0; i < ELEMENTSOF(words); i++)
-                        if (len == strlen(words[i].name) && strncmp(p, words[i].name, len) == 0) {
-                                keep |= words[i].flag;
-                                found = true;
-                        }
-                if (!found) {
-                        *ret_bad = p;
-                        *ret_bad_len = len;
-                        return -EINVAL;
-                }
-                if (!p[len])
-                        break;
-                p += len + 1;
-        }
-        *ret = keep;
-        return 0;
-}
-
-static int parse_ids4(const char *v, unsigned ret[4])
-{
-        unsigned long long x[4];
-        if (sscanf(v, "%llu %llu %llu %llu", &x[0], &x[1], &x[2], &x[3]) != 4)
-                return -EINVAL;
-        for (int i = 0; i < 4; i++) {
-                if (x[i] > UINT32_MAX)
-                        return -ERANGE;
-                ret[i] = (unsigned)x[i];
-        }
-        return 0;
-}
-
-int attach_parse_status(const char *status, ProcCreds *ret)
-{
-        ProcCreds c = {};
-        unsigned seen = 0;
-
-        for (const char *line = status; *line;) {
-                const char *end = strchrnul(line, '\n');
-                _cleanup_free_ char *l = xstrndup(line, (size_t)(end - line));
-                char *v = strchr(l, ':');
-
-                line = *end ? end + 1 : end;
-                if (!v)
-                        continue;
-                *v++ = '\0';
-                v += strspn(v, " \t");
-                if (streq(l, "Uid")) {
-                        if (parse_ids4(v, c.uid) < 0)
-                                goto bad;
-                        seen |= 1;
-                } else if (streq(l, "Gid")) {
-                        if (parse_ids4(v, c.gid) < 0)
-                                goto bad;
-                        seen |= 2;
-                } else if (streq(l, "Groups")) {
-                        for (char *p = v, *save = NULL, *tok; (tok = strtok_r(p, " \t", &save));
-                             p = NULL) {
-                                unsigned g;
-                                if (parse_id(tok, &g) < 0)
-                                        goto bad;
-                                c.groups = xreallocarray(c.groups, c.n_groups + 1, sizeof(gid_t));
-                                c.groups[c.n_groups++] = g;
-                        }
-                } else if (streq(l, "CapInh") || streq(l, "CapPrm") || streq(l, "CapEff") ||
-                           streq(l, "CapBnd") || streq(l, "CapAmb")) {
-                        char *e;
-                        uint64_t x;
-
-                        errno = 0;
-                        x = strtoull(v, &e, 16);
-                        if (errno || e == v)
-                                goto bad;
-                        if (streq(l, "CapInh"))
-                                c.cap_inh = x;
-                        else if (streq(l, "CapPrm"))
-                                c.cap_prm = x;
-                        else if (streq(l, "CapEff"))
-                                c.cap_eff = x;
-                        else if (streq(l, "CapBnd"))
-                                c.cap_bnd = x;
-                        else
-                                c.cap_amb = x;
-                        seen |= 4;
-                } else if (streq(l, "NoNewPrivs"))
-                        c.no_new_privs = v[0] == '1';
-        }
-        if (seen != 7)
-                goto bad;
-        *ret = c;
-        return 0;
-bad:
-        free(c.groups);
-        return -EINVAL;
-}
-
-void proc_creds_done(ProcCreds *c)
-{
-        free(c->groups);
-        c->groups = NULL;
-        c->n_groups = 0;
-}
-
-int attach_map_id(const char *map, uint32_t outside, uint32_t *ret_inside)
-{
-        for (const char *line = map; *line;) {
-                const char *end = strchrnul(line, '\n');
-                unsigned long long in, out, count;
-
-                /* "inside outside count", as read from outside the namespace */
-                if (sscanf(line, "%llu %llu %llu", &in, &out, &count) == 3 && outside >= out &&
-                    outside - out < count) {
-                        *ret_inside = (uint32_t)(in + (outside - out));
-                        return 0;
-                }
-                line = *end ? end + 1 : end;
-        }
-        return -ENOENT;
-}
-
-char *attach_lsm_exec_label(const char *current)
-{
-        size_t n = strcspn(current, "\n");
-        _cleanup_free_ char *label = xstrndup(current, n);
-        char *mode;
-
-        /* Drop the trailing NUL bytes some LSMs add. */
-        label[strlen(label)] = '\0';
-        while (n > 0 && (label[n - 1] == ' ' || label[n - 1] == '\0'))
-                label[--n] = '\0';
-        if (n == 0 || streq(label, "unconfined") || streq(label, "kernel"))
-                return NULL;
-        /* AppArmor shows "profile (enforce)"; its exec attribute takes "exec profile". */
-        mode = strstr(label, " (");
-        if (mode && label[n - 1] == ')') {
-                *mode = '\0';
-                if (streq(label, "unconfined"))
-                        return NULL;
-                return xasprintf("exec %s", label);
-        }
-        return TAKE_PTR(label);
-}
-
-void strv_free(char **v)
-{
-        if (!v)
-                return;
-        for (char **p = v; *p; p++)
-                free(*p);
-        free(v);
-}
-
-static size_t env_name_len(const char *s)
-{
-        const char *eq = strchr(s, '=');
-        return eq ? (size_t)(eq - s) : strlen(s);
-}
-
-static void env_put(char ***env, size_t *n, char *assignment)
-{
-        size_t len = env_name_len(assignment);
-
-        for (size_t i = 0; i < *n; i++)
-                if (env_name_len((*env)[i]) == len && strncmp((*env)[i], assignment, len) == 0) {
-                        free((*env)[i]);
-                        (*env)[i] = assignment;
-                        return;
-                }
-        *env = xreallocarray(*env, *n + 2, sizeof(char *));
-        (*env)[(*n)++] = assignment;
-        (*env)[*n] = NULL;
-}
-
-char **attach_build_env(const char *base, size_t base_len, char *const *set,
-                        char *const *lookup_env)
-{
-        char **env = xnew(char *, 1);
-        size_t n = 0;
-
-        for (size_t off = 0; off < base_len;) {
-                const char *s = base + off;
-                size_t len = strnlen(s, base_len - off);
-
-                /* an entry without '=' is not a variable: leave it out */
-                if (len > 0 && memchr(s, '=', len) && s[0] != '=')
-                        env_put(&env, &n, xstrndup(s, len));
-                off += len + 1;
-        }
-        for (; set && *set; set++) {
-                const char *s = *set;
-
-                if (strchr(s, '=')) {
-                        env_put(&env, &n, xstrdup(s));
-                        continue;
-                }
-                for (char *const *e = lookup_env; e && *e; e++)
-                        if (env_name_len(*e) == strlen(s) && strncmp(*e, s, strlen(s)) == 0 &&
-                            (*e)[strlen(s)] == '=') {
-                                env_put(&env, &n, xstrdup(*e));
-                                break;
-                        }
-        }
-        return env;
-}
-
-static bool env_has(char **env, const char *name)
-{
-        size_t len = strlen(name);
-        for (; env && *env; env++)
-                if (strncmp(*env, name, len) == 0 && (*env)[len] == '=')
-                        return true;
-        return false;
 }
 
 /* ----------------------------------------------------------- opening */
@@ -375,7 +103,7 @@ static int self_creds(ProcCreds *ret)
         return 0;
 }
 
-static bool same_groups(const gid_t *a, size_t na, const gid_t *b, size_t nb)
+bool attach_same_groups(const gid_t *a, size_t na, const gid_t *b, size_t nb)
 {
         /* as sets: the kernel sorts them, userspace may not */
         for (size_t i = 0; i < na; i++) {
@@ -596,8 +324,8 @@ int attach_open(int proc_fd, pid_t pid, unsigned long long starttime, const Atta
                 r = fail(err, ATTACH_STEP_READ, r, "credentials");
                 goto fail;
         }
-        a->groups_differ = !same_groups(a->target.groups, a->target.n_groups, a->self.groups,
-                                        a->self.n_groups);
+        a->groups_differ = !attach_same_groups(a->target.groups, a->target.n_groups, a->self.groups,
+                                               a->self.n_groups);
         if (!(a->keep & ATTACH_KEEP_CREDS)) {
                 r = translate_ids(a, err);
                 if (r < 0)
@@ -695,20 +423,7 @@ int attach_ns_mask(const Attach *a)
 
 /* ---------------------------------------------------------- messages */
 
-enum {
-        MSG_ERROR,    /* child -> parent: an AttachError, then it exits */
-        MSG_PTY,      /* child -> parent: the pty master (SCM_RIGHTS) */
-        MSG_NEED_PTY, /* child -> parent: no usable devpts inside, give me a slave */
-        MSG_SLAVE,    /* parent -> child: a pty slave from the host's devpts */
-        MSG_TREE,     /* tools helper -> parent: the container's root as a detached mount */
-};
-
-typedef struct Msg {
-        int type;
-        AttachError err;
-} Msg;
-
-static int msg_send(int sock, const Msg *m, int fd)
+int attach_msg_send(int sock, const Msg *m, int fd)
 {
         union {
                 struct cmsghdr h;
@@ -734,7 +449,7 @@ static int msg_send(int sock, const Msg *m, int fd)
 }
 
 /* Returns 1 with a message, 0 at EOF, or -errno. *ret_fd is -1 when none came. */
-static int msg_recv(int sock, Msg *m, int *ret_fd)
+int attach_msg_recv(int sock, Msg *m, int *ret_fd)
 {
         union {
                 struct cmsghdr h;
@@ -874,7 +589,7 @@ static int tools_clone_root(const Attach *a, int *ret_tree, AttachError *err)
                 if (join_namespaces(a, mask, &e) < 0) {
                         m.type = MSG_ERROR;
                         m.err = e;
-                        (void)msg_send(pair[1], &m, -EBADF);
+                        (void)attach_msg_send(pair[1], &m, -EBADF);
                         _exit(1);
                 }
                 fd = (int)syscall(SYS_open_tree, a->root_fd, "",
@@ -883,15 +598,15 @@ static int tools_clone_root(const Attach *a, int *ret_tree, AttachError *err)
                 if (fd < 0) {
                         m.type = MSG_ERROR;
                         fail(&m.err, ATTACH_STEP_TOOLS, errno, "/");
-                        (void)msg_send(pair[1], &m, -EBADF);
+                        (void)attach_msg_send(pair[1], &m, -EBADF);
                         _exit(1);
                 }
                 m.type = MSG_TREE;
-                (void)msg_send(pair[1], &m, fd);
+                (void)attach_msg_send(pair[1], &m, fd);
                 _exit(0);
         }
         close(pair[1]);
-        r = msg_recv(pair[0], &m, &fd);
+        r = attach_msg_recv(pair[0], &m, &fd);
         close(pair[0]);
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
                 ;
@@ -907,507 +622,6 @@ static int tools_clone_root(const Attach *a, int *ret_tree, AttachError *err)
                 return fail(err, ATTACH_STEP_TOOLS, EIO, "/");
         *ret_tree = fd;
         return 0;
-}
-
-/* ------------------------------------------------------------- child */
-
-typedef struct Child {
-        Attach *a;
-        const AttachStdio *io;
-        int sock;
-        int tree_fd;     /* --tools */
-        int host_dev_fd; /* the host's /dev, for a pty when the container has no devpts */
-        bool groups_set; /* the parent gave us the leader's groups already */
-} Child;
-
-_noreturn_ _printf_(4, 5) static void child_fail(Child *c, AttachStep step, int r, const char *fmt,
-                                                 ...)
-{
-        Msg m = { .type = MSG_ERROR };
-        va_list ap;
-
-        m.err.step = step;
-        m.err.error = r < 0 ? -r : r ?: EIO;
-        if (fmt) {
-                va_start(ap, fmt);
-                vsnprintf(m.err.detail, sizeof(m.err.detail), fmt, ap);
-                va_end(ap);
-        }
-        (void)msg_send(c->sock, &m, -EBADF);
-        _exit(127);
-}
-
-static void child_tools_mounts(Child *c)
-{
-        const char *at = c->a->opts->tools_at ?: ATTACH_TOOLS_AT_DEFAULT;
-
-        /* A mount namespace of our own, copied from the host's, whose mounts
-         * do not propagate back to the host. */
-        if (unshare(CLONE_NEWNS) < 0)
-                child_fail(c, ATTACH_STEP_TOOLS, errno, "%s", at);
-        if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
-                child_fail(c, ATTACH_STEP_TOOLS, errno, "/");
-        if (!c->a->opts->tools_at) {
-                /* A tmpfs at /run/ns, in our namespace only: the mount point
-                 * below it is never written to the host's /run. */
-                if (mkdir("/run/ns", 0755) < 0 && errno != EEXIST)
-                        child_fail(c, ATTACH_STEP_TOOLS, errno, "/run/ns");
-                if (mount("tmpfs", "/run/ns", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                          "mode=0755") < 0)
-                        child_fail(c, ATTACH_STEP_TOOLS, errno, "/run/ns");
-                if (mkdir(at, 0755) < 0 && errno != EEXIST)
-                        child_fail(c, ATTACH_STEP_TOOLS, errno, "%s", at);
-        }
-        if (syscall(SYS_move_mount, c->tree_fd, "", AT_FDCWD, at, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-                child_fail(c, ATTACH_STEP_TOOLS, errno, "%s", at);
-        closep(&c->tree_fd);
-        /* A /proc of the instance's pid namespace, so ps, top and gdb -p
-         * see its processes by their own pids. */
-        if ((attach_ns_mask(c->a) & ns_info[NS_PID].clone_flag) &&
-            mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-                child_fail(c, ATTACH_STEP_TOOLS, errno, "/proc");
-        if (chdir(c->a->opts->workdir ?: at) < 0)
-                child_fail(c, ATTACH_STEP_CWD, errno, "%s", c->a->opts->workdir ?: at);
-}
-
-static void child_root_and_cwd(Child *c)
-{
-        const AttachOptions *o = c->a->opts;
-        char cwd[PATH_MAX];
-        long k;
-
-        /* chroot into the leader's root, through the fd opened on the host:
-         * no path inside the container is looked up on the way. */
-        if (fchdir(c->a->root_fd) < 0 || chroot(".") < 0)
-                child_fail(c, ATTACH_STEP_ROOT, errno, NULL);
-        if (fchdir(c->a->cwd_fd) < 0)
-                child_fail(c, ATTACH_STEP_CWD, errno, NULL);
-        if (o->workdir && chdir(o->workdir) < 0)
-                child_fail(c, ATTACH_STEP_CWD, errno, "%s", o->workdir);
-        /* CVE-2024-21626: a directory outside the root shows as
-         * "(unreachable)/..." to the getcwd syscall (glibc's wrapper hides
-         * it). Never hand such a directory to the container. */
-        k = syscall(SYS_getcwd, cwd, sizeof(cwd));
-        if (k < 0 || cwd[0] != '/')
-                child_fail(c, ATTACH_STEP_CWD, k < 0 ? errno : EXDEV, "%s", k < 0 ? "" : cwd);
-}
-
-static void child_rlimits(Child *c)
-{
-        for (int i = 0; i < RLIM_NLIMITS; i++) {
-                struct rlimit cur, want = c->a->rlim[i];
-
-                if (!c->a->have_rlim[i])
-                        continue;
-                if (setrlimit((__rlimit_resource_t)i, &want) == 0)
-                        continue;
-                /* Unprivileged, a hard limit cannot be raised: take what we may. */
-                if (errno != EPERM || getrlimit((__rlimit_resource_t)i, &cur) < 0)
-                        child_fail(c, ATTACH_STEP_RLIMITS, errno, NULL);
-                want.rlim_max = MIN(want.rlim_max, cur.rlim_max);
-                want.rlim_cur = MIN(want.rlim_cur, want.rlim_max);
-                if (setrlimit((__rlimit_resource_t)i, &want) < 0)
-                        child_fail(c, ATTACH_STEP_RLIMITS, errno, NULL);
-        }
-}
-
-static void child_lsm(Child *c)
-{
-        _cleanup_close_ int fd = -EBADF;
-        const char *label = c->a->lsm_label;
-        ssize_t k;
-
-        if (!label)
-                return;
-        /* The host's /proc: thread-self is this child there too. */
-        fd = openat(c->a->proc_fd, "thread-self/attr/exec", O_WRONLY | O_CLOEXEC);
-        if (fd < 0)
-                child_fail(c, ATTACH_STEP_LSM, errno, "%s", label);
-        k = write(fd, label, strlen(label));
-        if (k < 0)
-                child_fail(c, ATTACH_STEP_LSM, errno, "%s", label);
-}
-
-static void child_bounding_set(Child *c)
-{
-        uint64_t bnd = c->a->target.cap_bnd;
-
-        for (int cap = 0; cap < (int)cap_max_bits() && cap < 64; cap++) {
-                if (bnd & (1ULL << cap))
-                        continue;
-                if (cap_get_bound((cap_value_t)cap) != 1)
-                        continue; /* not ours either, or unknown to this kernel */
-                if (cap_drop_bound((cap_value_t)cap) < 0)
-                        child_fail(c, ATTACH_STEP_CAPS, errno, "bounding set");
-        }
-}
-
-static void child_caps(Child *c, bool root)
-{
-        const ProcCreds *t = &c->a->target;
-        cap_t caps = cap_init();
-
-        if (!caps)
-                oom();
-        /* Another user's than the leader's (-u) gets what the kernel gives
-         * that user: nothing unless it is root. */
-        for (int cap = 0; root && cap < (int)cap_max_bits() && cap < 64; cap++) {
-                cap_value_t v = (cap_value_t)cap;
-                if (t->cap_prm & (1ULL << cap))
-                        cap_set_flag(caps, CAP_PERMITTED, 1, &v, CAP_SET);
-                if (t->cap_eff & (1ULL << cap))
-                        cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, CAP_SET);
-                if (t->cap_inh & (1ULL << cap))
-                        cap_set_flag(caps, CAP_INHERITABLE, 1, &v, CAP_SET);
-        }
-        if (cap_set_proc(caps) < 0) {
-                int r = errno;
-                cap_free(caps);
-                child_fail(c, ATTACH_STEP_CAPS, r, NULL);
-        }
-        cap_free(caps);
-        if (!root || t->cap_amb == 0)
-                return;
-        for (int cap = 0; cap < (int)cap_max_bits() && cap < 64; cap++)
-                if ((t->cap_amb & (1ULL << cap)) && cap_set_ambient((cap_value_t)cap, CAP_SET) < 0)
-                        child_fail(c, ATTACH_STEP_CAPS, errno, "ambient");
-}
-
-typedef struct ChildUser {
-        PasswdEntry pw; /* from the container's etc/passwd; name NULL when none */
-        uid_t uid[4];
-        gid_t gid[4];
-        gid_t *groups;
-        size_t n_groups;
-        bool set_ids; /* change the ids */
-        bool set_groups;
-        bool from_spec; /* -u */
-} ChildUser;
-
-static void child_find_user(Child *c, ChildUser *u)
-{
-        const Attach *a = c->a;
-        _cleanup_free_ char *passwd = NULL, *group = NULL, *uname = NULL, *gname = NULL;
-        unsigned id;
-
-        /* Read through the root fd opened from the host (see passwd.c):
-         * never getpwnam(), whose NSS modules would come from the container. */
-        if (passwd_read_file(a->root_fd, "etc/passwd", &passwd) < 0)
-                passwd = NULL;
-
-        if (a->opts->user) {
-                if (user_spec_split(a->opts->user, &uname, &gname) < 0)
-                        child_fail(c, ATTACH_STEP_USER, EINVAL, "%s", a->opts->user);
-                bool numeric = parse_id(uname, &id) >= 0;
-
-                if (passwd_find(passwd ?: "", numeric ? NULL : uname, numeric ? id : 0, &u->pw) <
-                    0) {
-                        if (!numeric)
-                                child_fail(c, ATTACH_STEP_USER, ENOENT, "%s", uname);
-                        /* a bare uid that has no entry, as docker allows: group 0 */
-                        u->pw = (PasswdEntry){ .uid = id, .gid = 0 };
-                }
-                for (int i = 0; i < 4; i++) {
-                        u->uid[i] = u->pw.uid;
-                        u->gid[i] = u->pw.gid;
-                }
-                if (passwd_read_file(a->root_fd, "etc/group", &group) < 0)
-                        group = NULL;
-                if (gname) {
-                        gid_t g;
-                        if (parse_id(gname, &id) >= 0)
-                                g = id;
-                        else if (group_find_gid(group ?: "", gname, &g) < 0)
-                                child_fail(c, ATTACH_STEP_USER, ENOENT, "group %s", gname);
-                        for (int i = 0; i < 4; i++)
-                                u->gid[i] = g;
-                }
-                if (u->pw.name)
-                        group_list_for_user(group, u->pw.name, u->gid[0], &u->groups, &u->n_groups);
-                else {
-                        u->groups = xnew(gid_t, 1);
-                        u->groups[0] = u->gid[0];
-                        u->n_groups = 1;
-                }
-                u->set_ids = u->set_groups = u->from_spec = true;
-                return;
-        }
-        if (a->keep & ATTACH_KEEP_CREDS) {
-                if (passwd)
-                        (void)passwd_find(passwd, NULL, geteuid(), &u->pw);
-                return;
-        }
-        memcpy(u->uid, a->want_uid, sizeof(u->uid));
-        memcpy(u->gid, a->want_gid, sizeof(u->gid));
-        u->groups = xnew(gid_t, a->n_want_groups + 1);
-        if (a->n_want_groups > 0)
-                memcpy(u->groups, a->want_groups, a->n_want_groups * sizeof(gid_t));
-        u->n_groups = a->n_want_groups;
-        u->set_ids = true;
-        u->set_groups = !c->groups_set;
-        if (passwd)
-                (void)passwd_find(passwd, NULL, u->uid[1], &u->pw);
-}
-
-static void child_creds(Child *c, ChildUser *u)
-{
-        if (u->set_groups) {
-                int n = getgroups(0, NULL);
-                _cleanup_free_ gid_t *cur = xnew(gid_t, n > 0 ? (size_t)n : 1);
-
-                n = n > 0 ? getgroups(n, cur) : n;
-                /* Only when they differ: an unprivileged user's namespace
-                 * denies setgroups, and there they are the same. */
-                if (n < 0 || !same_groups(cur, (size_t)n, u->groups, u->n_groups))
-                        if (setgroups(u->n_groups, u->groups) < 0)
-                                child_fail(c, ATTACH_STEP_CREDS, errno, "groups");
-        }
-        if (!u->set_ids)
-                return;
-        if (setresgid(u->gid[0], u->gid[1], u->gid[2]) < 0)
-                child_fail(c, ATTACH_STEP_CREDS, errno, "gid %u", (unsigned)u->gid[1]);
-        (void)setfsgid(u->gid[3]);
-        /* Keep the permitted set across the uid change; the leader's sets
-         * are put in place right after (child_caps). */
-        if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
-                child_fail(c, ATTACH_STEP_CREDS, errno, NULL);
-        if (setresuid(u->uid[0], u->uid[1], u->uid[2]) < 0)
-                child_fail(c, ATTACH_STEP_CREDS, errno, "uid %u", (unsigned)u->uid[1]);
-        (void)setfsuid(u->uid[3]);
-        (void)prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
-}
-
-static bool shell_usable(const char *sh)
-{
-        static const char *const refuse[] = { "/sbin/nologin", "/usr/sbin/nologin", "/bin/false",
-                                              "/usr/bin/false" };
-
-        if (!sh || sh[0] != '/')
-                return false;
-        for (size_t i = 0; i < ELEMENTSOF(refuse); i++)
-                if (streq(sh, refuse[i]))
-                        return false;
-        return access(sh, X_OK) == 0;
-}
-
-static void child_stdio(Child *c)
-{
-        const AttachStdio *io = c->io;
-        int master = -EBADF, slave = -EBADF, r;
-
-        if (!io->pty) {
-                int tmp[3];
-
-                /* Through fds above 2 first: a source may be one of 0, 1, 2. */
-                for (int i = 0; i < 3; i++) {
-                        tmp[i] = fcntl(io->fd[i], F_DUPFD_CLOEXEC, 3);
-                        if (tmp[i] < 0)
-                                child_fail(c, ATTACH_STEP_STDIO, errno, NULL);
-                }
-                for (int i = 0; i < 3; i++)
-                        if (dup2(tmp[i], i) < 0)
-                                child_fail(c, ATTACH_STEP_STDIO, errno, NULL);
-                return;
-        }
-
-        /* A new pty from the container's own devpts, opened with the final
-         * credentials so that the slave belongs to the user. */
-        r = pty_open_inside(&master, &slave);
-        if (r >= 0) {
-                Msg m = { .type = MSG_PTY };
-                r = msg_send(c->sock, &m, master);
-                closep(&master);
-                if (r < 0)
-                        child_fail(c, ATTACH_STEP_PTY, r, NULL);
-        } else {
-                /* No devpts we may use inside: one from the host's, still a
-                 * new pty and never the host's terminal. */
-                Msg m = { .type = MSG_NEED_PTY };
-                if (msg_send(c->sock, &m, -EBADF) < 0 || msg_recv(c->sock, &m, &slave) <= 0 ||
-                    m.type != MSG_SLAVE || slave < 0)
-                        child_fail(c, ATTACH_STEP_PTY, r, NULL);
-        }
-        r = pty_setup_slave(slave, io->termios, io->winsize);
-        if (r < 0)
-                child_fail(c, ATTACH_STEP_PTY, r, NULL);
-        r = pty_make_controlling(slave);
-        if (r < 0)
-                child_fail(c, ATTACH_STEP_PTY, r, NULL);
-}
-
-static void child_close_fds(Child *c)
-{
-        int sock = c->sock;
-
-        /* Only the message socket survives, at 3, closed by the exec. */
-        if (sock != 3) {
-                if (dup3(sock, 3, O_CLOEXEC) < 0)
-                        child_fail(c, ATTACH_STEP_EXEC, errno, NULL);
-                c->sock = 3;
-        }
-        if (syscall(SYS_close_range, 4U, ~0U, 0) < 0) {
-                /* close_range needs Linux 5.9 */
-                struct rlimit rl;
-                int max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 1 << 20
-                                  ? (int)rl.rlim_cur
-                                  : 1 << 16;
-                for (int fd = 4; fd < max; fd++)
-                        close(fd);
-        }
-}
-
-static void child_signals(void)
-{
-        sigset_t none;
-        struct sigaction sa = { .sa_handler = SIG_DFL };
-
-        for (int sig = 1; sig < _NSIG; sig++)
-                if (sig != SIGKILL && sig != SIGSTOP)
-                        (void)sigaction(sig, &sa, NULL);
-        sigemptyset(&none);
-        (void)sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
-/* NUL-separated, as /proc/PID/environ. */
-static char *env_flatten(char *const *v, size_t *ret_len)
-{
-        size_t len = 0;
-        char *flat;
-
-        for (char *const *p = v; p && *p; p++)
-                len += strlen(*p) + 1;
-        flat = xmalloc(len + 1);
-        len = 0;
-        for (char *const *p = v; p && *p; p++) {
-                size_t l = strlen(*p) + 1;
-                memcpy(flat + len, *p, l);
-                len += l;
-        }
-        *ret_len = len;
-        return flat;
-}
-
-/* The leader's environment (or ours, with --keep=env), then TERM for the
- * new pty, another user's HOME, USER and LOGNAME (-u), and -e. */
-static char **child_env(Child *c, const ChildUser *u)
-{
-        const Attach *a = c->a;
-        _cleanup_free_ char *own = NULL;
-        const char *base = a->environ;
-        size_t base_len = a->environ_len, n = 0;
-        char **set, **env;
-
-        if (a->keep & ATTACH_KEEP_ENV) {
-                own = env_flatten(environ, &base_len);
-                base = own;
-        }
-        set = xnew(char *, 6);
-        if (c->io->term)
-                set[n++] = xasprintf("TERM=%s", c->io->term);
-        if (u->from_spec && u->pw.name) {
-                set[n++] = xasprintf("HOME=%s", u->pw.home[0] ? u->pw.home : "/");
-                set[n++] = xasprintf("USER=%s", u->pw.name);
-                set[n++] = xasprintf("LOGNAME=%s", u->pw.name);
-        }
-        env = attach_build_env(base, base_len, set, NULL);
-        strv_free(set);
-        if (a->opts->setenv) {
-                _cleanup_free_ char *flat = NULL;
-                size_t len;
-                char **env2;
-
-                flat = env_flatten(env, &len);
-                env2 = attach_build_env(flat, len, a->opts->setenv, environ);
-                strv_free(env);
-                env = env2;
-        }
-        if (!env_has(env, "PATH")) {
-                /* only for looking the command up, as docker exec does */
-                for (n = 0; env[n]; n++)
-                        ;
-                env = xreallocarray(env, n + 2, sizeof(char *));
-                env[n] = xstrdup(DEFAULT_PATH);
-                env[n + 1] = NULL;
-        }
-        return env;
-}
-
-_noreturn_ static void child_main(Child *c)
-{
-        Attach *a = c->a;
-        const AttachOptions *o = a->opts;
-        ChildUser u = {};
-        char **env, *shell_argv[2];
-        char *const *argv = o->argv;
-        bool root;
-
-        /* A session of its own: it has no controlling terminal, so the
-         * host's tty cannot be reopened through /dev/tty (TIOCSTI). */
-        if (setsid() < 0)
-                child_fail(c, ATTACH_STEP_FORK, errno, NULL);
-
-        /* Step 6: the cgroups, through the files opened on the host. */
-        for (size_t i = 0; i < a->n_cg; i++) {
-                int r = cgroup_join_fd(a->cg_fds[i]);
-                if (r < 0)
-                        child_fail(c, ATTACH_STEP_CGROUP, r, "%s", a->cg_paths[i]);
-                closep(&a->cg_fds[i]);
-        }
-
-        /* Step 7. */
-        if (o->tools)
-                child_tools_mounts(c);
-        else {
-                child_root_and_cwd(c);
-                child_find_user(c, &u);
-        }
-        child_rlimits(c);
-        if (!(a->keep & ATTACH_KEEP_LSM))
-                child_lsm(c);
-        if (!(a->keep & ATTACH_KEEP_CAPS))
-                child_bounding_set(c);
-        if (!o->tools)
-                child_creds(c, &u);
-        root = u.set_ids ? u.uid[1] == 0 : geteuid() == 0;
-        if (!(a->keep & ATTACH_KEEP_CAPS)) {
-                child_caps(c, !u.from_spec || root);
-                if (a->target.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-                        child_fail(c, ATTACH_STEP_CAPS, errno, "no_new_privs");
-        }
-
-        env = child_env(c, &u);
-
-        if (!argv) {
-                const char *sh = NULL;
-
-                if (o->tools) {
-                        const char *s = getenv("SHELL");
-                        sh = shell_usable(s) ? s : "/bin/sh";
-                } else
-                        sh = u.pw.shell && shell_usable(u.pw.shell) ? u.pw.shell : "/bin/sh";
-                shell_argv[0] = (char *)sh;
-                shell_argv[1] = NULL;
-                argv = shell_argv;
-        }
-
-        child_stdio(c);
-
-        /* Die with ns: an entered command does not outlive the session.
-         * Set after the credential change, which would clear it. */
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-                child_fail(c, ATTACH_STEP_EXEC, errno, NULL);
-        {
-                struct pollfd p = { .fd = c->sock, .events = POLLRDHUP };
-                if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLRDHUP)))
-                        _exit(127); /* ns is gone already */
-        }
-
-        /* Step 8. */
-        child_close_fds(c);
-        child_signals();
-        environ = env;
-        execvp(argv[0], argv);
-        child_fail(c, ATTACH_STEP_EXEC, errno, "%s", argv[0]);
 }
 
 /* ------------------------------------------------------------ parent */
@@ -1488,7 +702,7 @@ int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, in
                         .groups_set = groups_set,
                 };
                 close(pair[0]);
-                child_main(&c);
+                attach_child_main(&c);
         }
         close(pair[1]);
         closep(&tree_fd);
@@ -1518,7 +732,7 @@ int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, in
                 }
                 if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
                         continue;
-                r = msg_recv(pair[0], &m, &fd);
+                r = attach_msg_recv(pair[0], &m, &fd);
                 if (r < 0) {
                         r = fail(err, ATTACH_STEP_FORK, r, NULL);
                         goto kill_child;
@@ -1544,10 +758,10 @@ int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, in
                         if (r >= 0) {
                                 closep(&master);
                                 master = fd;
-                                (void)msg_send(pair[0], &reply, slave);
+                                (void)attach_msg_send(pair[0], &reply, slave);
                                 closep(&slave);
                         } else
-                                (void)msg_send(pair[0], &(Msg){ .type = MSG_ERROR }, -EBADF);
+                                (void)attach_msg_send(pair[0], &(Msg){ .type = MSG_ERROR }, -EBADF);
                 } else
                         closep(&fd);
         }
