@@ -45,14 +45,6 @@ static void enter_help(void)
               stdout);
 }
 
-static void print_candidate(const Instances *is, size_t i)
-{
-        const Instance *in = &is->items[i];
-
-        fprintf(stderr, "  %s  %-20s %-10s pid %d\n", in->id, in->ident.name ?: "-",
-                runtime_to_string(in->ident.runtime), (int)instance_leader(is, in)->pid);
-}
-
 /*
  * Resolve the id to the leader to attach to, doing the least work that
  * gives the same answer: a PID of a live process needs no scan; a full
@@ -99,7 +91,8 @@ static int resolve_leader(int proc_fd, const char *id, pid_t *ret_leader,
                           id, id);
                 r = -1;
         } else if (idx < 0) {
-                log_error("cannot enter '%s': no such instance (see 'ns ls')", id);
+                log_error("cannot enter '%s': no such instance", id);
+                print_known_instances(is);
                 report_unreadable(scan);
                 r = -1;
         } else {

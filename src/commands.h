@@ -34,5 +34,11 @@ Instances *load_instances(Scan **ret_scan);
  */
 ssize_t resolve_or_report(const Instances *is, const char *id);
 
+/* One instance as a line of an error message: ID, name, runtime, leader. */
+void print_candidate(const Instances *is, size_t i);
+
+/* After "no instance": what there is instead. */
+void print_known_instances(const Instances *is);
+
 /* Note on stderr how many processes could not be read. */
 void report_unreadable(const Scan *s);

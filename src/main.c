@@ -90,7 +90,7 @@ Instances *load_instances(Scan **ret_scan)
         return is;
 }
 
-static void print_candidate(const Instances *is, size_t i)
+void print_candidate(const Instances *is, size_t i)
 {
         const Instance *in = &is->items[i];
 
@@ -115,6 +115,12 @@ ssize_t resolve_or_report(const Instances *is, const char *id)
                 return -1;
         }
         log_error("no instance '%s'", id);
+        print_known_instances(is);
+        return -1;
+}
+
+void print_known_instances(const Instances *is)
+{
         if (is->n > 1) {
                 fputs("Instances are:\n", stderr);
                 for (size_t i = 0; i < is->n; i++)
@@ -123,7 +129,6 @@ ssize_t resolve_or_report(const Instances *is, const char *id)
                 fputs("See 'ns ls'.\n", stderr);
         } else
                 fputs("There are no instances besides the host. See 'ns ls -a'.\n", stderr);
-        return -1;
 }
 
 static void main_usage(FILE *f)

@@ -206,8 +206,10 @@ grep -q "^ns: cannot enter '$R_ID': no user 'no-such-user' in its /etc/passwd" "
 
 run unknown "$NS" enter no-such-instance-$$ true
 is "$RC" 1 "an unknown id: status 1"
-grep -q "^ns: cannot enter 'no-such-instance-$$': no such instance (see 'ns ls')" "$ERR" &&
+grep -q "^ns: cannot enter 'no-such-instance-$$': no such instance$" "$ERR" &&
         ok "an unknown id: a clear message" || { not_ok "an unknown id: a clear message"; diag_file "$ERR"; }
+grep -q "^See 'ns ls'.$" "$ERR" && grep -Eq "^Instances are:$|^There are no instances" "$ERR" &&
+        ok "an unknown id: the instances there are" || { not_ok "an unknown id: the instances there are"; diag_file "$ERR"; }
 
 # a process that has exited (a zombie whose parent does not reap it)
 spawn perl -e 'if (fork) { sleep 1000 } else { exit 0 }'
