@@ -277,10 +277,15 @@ kill_everything() {
         done
         if [[ -n $T_CG ]]; then
                 deadline=$((${EPOCHREALTIME/./} + 5000000))
-                until rmdir "$T_CG" 2>/dev/null; do
+                # children first: tests make sub-cgroups (a frozen one, a target)
+                until find "$T_CG" -depth -type d -exec rmdir {} + 2>/dev/null && [[ ! -e $T_CG ]]; do
                         ((${EPOCHREALTIME/./} > deadline)) && break
                         sleep 0.05
                 done
+                if [[ -e $T_CG ]]; then
+                        T_LEFTOVER="cgroup $T_CG"
+                        return 1
+                fi
         fi
         return 0
 }
