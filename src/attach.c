@@ -245,7 +245,7 @@ int attach_open(int proc_fd, pid_t pid, unsigned long long starttime, const Atta
 {
         Attach *a = xnew(Attach, 1);
         NsIno target_ns[NS_TYPE_MAX], self_ns[NS_TYPE_MAX];
-        char path[32], stat[1024], state, comm[16];
+        char path[32], state, comm[16];
         _cleanup_free_ char *status = NULL;
         unsigned long long st = 0;
         pid_t ppid;
@@ -276,9 +276,7 @@ int attach_open(int proc_fd, pid_t pid, unsigned long long starttime, const Atta
                 r = fail(err, ATTACH_STEP_OPEN, errno == ENOENT ? ESRCH : errno, NULL);
                 goto fail;
         }
-        r = (int)read_small_at(a->pid_dir_fd, "stat", stat, sizeof(stat));
-        if (r >= 0)
-                r = proc_parse_stat(stat, &state, &ppid, &st, comm);
+        r = proc_read_stat(a->pid_dir_fd, "stat", &state, &ppid, &st, comm);
         if (r < 0) {
                 r = fail(err, ATTACH_STEP_OPEN, r == -ENOENT ? -ESRCH : r, NULL);
                 goto fail;

@@ -205,7 +205,7 @@ static const PidEntry *runc_lookup(IdentifyContext *ctx, pid_t pid)
         for (size_t i = 0; i < ctx->n_runc; i++) {
                 const PidEntry *e = &ctx->runc[i];
                 unsigned long long start;
-                char path[64], buf[1024], comm[16], state;
+                char path[64], comm[16], state;
                 pid_t ppid;
 
                 if (e->pid != pid)
@@ -214,8 +214,8 @@ static const PidEntry *runc_lookup(IdentifyContext *ctx, pid_t pid)
                         return e;
                 /* A stopped container leaves its state: its pid may be another process's now. */
                 snprintf(path, sizeof(path), "%d/stat", (int)pid);
-                if (read_small_at(ctx->proc_fd, path, buf, sizeof(buf)) < 0 ||
-                    proc_parse_stat(buf, &state, &ppid, &start, comm) < 0 || start != e->start)
+                if (proc_read_stat(ctx->proc_fd, path, &state, &ppid, &start, comm) < 0 ||
+                    start != e->start)
                         return NULL;
                 return e;
         }

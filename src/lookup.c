@@ -8,28 +8,13 @@
 #include "scan.h"
 #include "util.h"
 
-/* Which namespace types this kernel has, from our own links, as scan.c
- * decides it: the tuples must be made the same way for the IDs to agree. */
-static void present_types(int proc_fd, bool present[NS_TYPE_MAX])
-{
-        for (int t = 0; t < NS_TYPE_MAX; t++) {
-                char path[32], link[64];
-                snprintf(path, sizeof(path), "self/%s", ns_info[t].proc);
-                present[t] = readlinkat(proc_fd, path, link, sizeof(link)) >= 0 || errno != ENOENT;
-        }
-}
-
 static int read_stat(int proc_fd, pid_t pid, pid_t *ret_ppid, unsigned long long *ret_starttime)
 {
-        char path[32], buf[1024], state, comm[16];
-        ssize_t k;
+        char path[32], state, comm[16];
         int r;
 
         snprintf(path, sizeof(path), "%d/stat", (int)pid);
-        k = read_small_at(proc_fd, path, buf, sizeof(buf));
-        if (k < 0)
-                return (int)k;
-        r = proc_parse_stat(buf, &state, ret_ppid, ret_starttime, comm);
+        r = proc_read_stat(proc_fd, path, &state, ret_ppid, ret_starttime, comm);
         if (r < 0)
                 return r;
         return state == 'Z' || state == 'X' ? -ESRCH : 0;
@@ -141,7 +126,7 @@ int lookup_by_id(int proc_fd, const char *id, pid_t *ret_pid)
         dfd = openat(proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dfd < 0)
                 return -errno;
-        present_types(proc_fd, present);
+        scan_detect_present(proc_fd, present);
 
         /* Only the directory listing for all of them: cheap. */
         for (;;) {

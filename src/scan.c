@@ -48,7 +48,7 @@ static int proc_cmp(const void *a, const void *b)
         return (x > y) - (x < y);
 }
 
-static void detect_present(int proc_fd, bool present[NS_TYPE_MAX])
+void scan_detect_present(int proc_fd, bool present[NS_TYPE_MAX])
 {
         /* Which namespace types this kernel has, from our own links. A
          * fixture tree has no "self": assume all of them there. */
@@ -77,7 +77,7 @@ int scan_proc(int proc_fd, Scan **ret)
         if (dfd < 0)
                 return -errno;
 
-        detect_present(proc_fd, present);
+        scan_detect_present(proc_fd, present);
 
         for (;;) {
                 /* getdents64 directly: readdir's 32 KiB buffer is the same,
@@ -199,20 +199,28 @@ int proc_parse_stat(const char *buf, char *ret_state, pid_t *ret_ppid,
         return 0;
 }
 
+int proc_read_stat(int dirfd, const char *path, char *ret_state, pid_t *ret_ppid,
+                   unsigned long long *ret_starttime, char ret_comm[16])
+{
+        char buf[1024];
+        ssize_t k;
+
+        k = read_small_at(dirfd, path, buf, sizeof(buf));
+        if (k < 0)
+                return (int)k;
+        return proc_parse_stat(buf, ret_state, ret_ppid, ret_starttime, ret_comm);
+}
+
 int scan_load_stat(Scan *s, Proc *p)
 {
-        char path[PID_PATH_MAX], buf[1024];
-        ssize_t k;
+        char path[PID_PATH_MAX];
         int r;
 
         if (p->stat_loaded)
                 return p->stat_ok ? 0 : -ESRCH;
         p->stat_loaded = true;
         snprintf(path, sizeof(path), "%d/stat", (int)p->pid);
-        k = read_small_at(s->proc_fd, path, buf, sizeof(buf));
-        if (k < 0)
-                return (int)k;
-        r = proc_parse_stat(buf, &p->state, &p->ppid, &p->starttime, p->comm);
+        r = proc_read_stat(s->proc_fd, path, &p->state, &p->ppid, &p->starttime, p->comm);
         if (r < 0)
                 return r;
         p->stat_ok = true;

@@ -51,5 +51,12 @@ int scan_load_stat(Scan *s, Proc *p);
 int proc_parse_stat(const char *buf, char *ret_state, pid_t *ret_ppid,
                     unsigned long long *ret_starttime, char ret_comm[16]);
 
+/* Read and parse a stat file ("PID/stat" below /proc, or "stat" below a pid dir). */
+int proc_read_stat(int dirfd, const char *path, char *ret_state, pid_t *ret_ppid,
+                   unsigned long long *ret_starttime, char ret_comm[16]);
+
+/* Which namespace types this kernel has. A fixture tree (no "self") has all. */
+void scan_detect_present(int proc_fd, bool present[NS_TYPE_MAX]);
+
 /* Read the namespace tuple of one pid (or "self"). */
 int scan_read_tuple(int proc_fd, const char *pid, const bool *present, NsIno ret[NS_TYPE_MAX]);
