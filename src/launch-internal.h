@@ -34,7 +34,6 @@ typedef struct LaunchChild {
         int status_fd;    /* write end of the status pipe */
         int go_fd;        /* read end of the go pipe, or -1 when nothing to wait for */
         int parent_pidfd; /* ns run, to catch its death before PR_SET_PDEATHSIG is set */
-        int net_fd;       /* where the network namespace arrives (SCM_RIGHTS), or -1 */
         uid_t uid;        /* the caller's effective ids */
         gid_t gid;
         const char *cwd; /* the caller's working directory, or NULL */

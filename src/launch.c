@@ -6,15 +6,12 @@
  */
 #include <fcntl.h>
 #include <linux/sched.h>
-#include <net/if.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/ioctl.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -34,7 +31,6 @@ struct Launch {
         int status_fd;      /* read end: pid 1's messages */
         int go_fd;          /* write end: lets pid 1 start the payload, or -1 */
         bool reaped;        /* pid 1 has been waited for */
-        pid_t net_maker;    /* the maker of the network namespace, until reaped */
         pid_t helper;       /* slirp4netns or pasta, or 0 */
         LaunchNet net;      /* which of the two */
         int helper_exit_fd; /* slirp4netns --exit-fd, closed to stop it */
@@ -254,96 +250,6 @@ static int spawn_net_helper(Launch *l, LaunchNet net, LaunchError *ret_err)
         return -ret_err->err;
 }
 
-static int loopback_up(void)
-{
-        _cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        struct ifreq ifr = {};
-
-        if (fd < 0)
-                return -errno;
-        snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
-        if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
-                return -errno;
-        ifr.ifr_flags |= IFF_UP;
-        if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
-                return -errno;
-        return 0;
-}
-
-/* The maker's answer: 0 and the namespace's fd, or an errno (negative when
- * the namespace was made but loopback would not come up). */
-static void send_net(int sock, int err, int fd)
-{
-        char buf[CMSG_SPACE(sizeof(int))] = {};
-        struct iovec iov = { .iov_base = &err, .iov_len = sizeof(err) };
-        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-        if (fd >= 0) {
-                struct cmsghdr *cm;
-
-                mh.msg_control = buf;
-                mh.msg_controllen = sizeof(buf);
-                cm = CMSG_FIRSTHDR(&mh);
-                cm->cmsg_level = SOL_SOCKET;
-                cm->cmsg_type = SCM_RIGHTS;
-                cm->cmsg_len = CMSG_LEN(sizeof(int));
-                memcpy(CMSG_DATA(cm), &fd, sizeof(fd));
-        }
-        while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 && errno == EINTR)
-                ;
-}
-
-/*
- * Making a network namespace is the most expensive step of a launch (Linux
- * registers its sysctls: half a millisecond here, a fifth of ns run true).
- * So a short-lived fork of ns run makes it, in pid 1's user namespace,
- * while pid 1 builds its mounts, and hands it over; pid 1 joins it. ns run
- * itself stays in the host's namespaces.
- */
-static int spawn_net_maker(Launch *l, bool join_user, int sock)
-{
-        pid_t pid = fork();
-
-        if (pid < 0)
-                return -errno;
-        if (pid == 0) {
-                int fd, r;
-
-                prctl(PR_SET_PDEATHSIG, SIGKILL);
-                /* setns on a pidfd: Linux 5.8 */
-                r = 0;
-                if (join_user && setns(l->pidfd, ns_info[NS_USER].clone_flag) < 0)
-                        r = errno;
-                else if (unshare(ns_info[NS_NET].clone_flag) < 0)
-                        r = errno;
-                else
-                        r = loopback_up();
-                if (r != 0) {
-                        send_net(sock, r, -1);
-                        send_net(sock, r, -1);
-                        _exit(1);
-                }
-                /* One message for pid 1, one for the payload. */
-                fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-                send_net(sock, fd < 0 ? errno : 0, fd);
-                send_net(sock, fd < 0 ? errno : 0, fd);
-                _exit(0);
-        }
-        l->net_maker = pid;
-        return 0;
-}
-
-/* It has answered (or pid 1 is gone and with it its end of the socket): it
- * exits at once. */
-static void reap_net_maker(Launch *l)
-{
-        if (l->net_maker <= 0)
-                return;
-        while (waitpid(l->net_maker, NULL, 0) < 0 && errno == EINTR)
-                ;
-        l->net_maker = 0;
-}
-
 static int cgroup_join(Launch *l, const LaunchConfig *c, LaunchError *ret_err)
 {
         char buf[16];
@@ -370,13 +276,12 @@ static int send_go(Launch *l, LaunchError *ret_err)
 int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
 {
         _cleanup_close_ int status_r = -EBADF, status_w = -EBADF, go_r = -EBADF, go_w = -EBADF,
-                            parent_pidfd = -EBADF, net_r = -EBADF, net_w = -EBADF;
+                            parent_pidfd = -EBADF;
         LaunchChild ch = {
                 .c = c,
                 .status_fd = -1,
                 .go_fd = -1,
                 .parent_pidfd = -1,
-                .net_fd = -1,
                 .uid = geteuid(),
                 .gid = getegid(),
         };
@@ -396,8 +301,8 @@ int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
                 if (t == NS_NET && c->net == LAUNCH_NET_HOST)
                         continue;
                 ch.new_ns[t] = true;
-                /* The network namespace is made apart, in parallel with
-                 * pid 1's mounts (spawn_net_maker()). */
+                /* The network namespace is made by the payload, in
+                 * parallel with pid 1's mounts (reaper.c). */
                 if (t != NS_NET)
                         args.flags |= (uint64_t)ns_info[t].clone_flag;
         }
@@ -413,12 +318,6 @@ int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
                 go_r = p[0];
                 go_w = p[1];
         }
-        if (ch.new_ns[NS_NET]) {
-                if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p) < 0)
-                        return -errno;
-                net_w = p[0];
-                net_r = p[1];
-        }
         /* pidfd_open needs Linux 5.3; without it pid 1 skips the check. */
         parent_pidfd = pidfd_open(getpid(), 0);
 
@@ -427,7 +326,6 @@ int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
 
         ch.status_fd = status_w;
         ch.go_fd = go_r;
-        ch.net_fd = net_r;
         ch.parent_pidfd = parent_pidfd;
         ch.cwd = cwd;
 
@@ -461,7 +359,6 @@ int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
         if (pid == 0) {
                 fd_close(&status_r);
                 fd_close(&go_w);
-                fd_close(&net_w);
                 reaper_main(&ch);
         }
 
@@ -476,16 +373,7 @@ int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
         l->cwd = TAKE_PTR(cwd);
         fd_close(&status_w);
         fd_close(&go_r);
-        fd_close(&net_r);
 
-        if (net_w >= 0) {
-                r = spawn_net_maker(l, ch.new_ns[NS_USER], net_w);
-                if (r < 0) {
-                        set_error(ret_err, LAUNCH_STAGE_CLONE, -r, NULL);
-                        goto fail;
-                }
-                fd_close(&net_w);
-        }
         if (c->n_cgroup_procs_fds > 0) {
                 r = cgroup_join(l, c, ret_err);
                 if (r >= 0)
@@ -519,7 +407,6 @@ int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
 
 fail:
         kill_and_reap(l);
-        reap_net_maker(l);
         if (l->helper > 0) {
                 kill(l->helper, SIGKILL);
                 while (waitpid(l->helper, NULL, 0) < 0 && errno == EINTR)
@@ -544,8 +431,6 @@ static int reap_children(Launch *l, int *ret_status)
 
         if (l->helper > 0 && waitpid(l->helper, NULL, WNOHANG) == l->helper)
                 l->helper = 0;
-        if (l->net_maker > 0 && waitpid(l->net_maker, NULL, WNOHANG) == l->net_maker)
-                l->net_maker = 0;
         if (l->reaped || waitid(P_PIDFD, (id_t)l->pidfd, &w, WEXITED | WNOHANG) < 0 ||
             w.si_pid == 0)
                 return 0;
@@ -623,7 +508,6 @@ int launch_wait(Launch *l, int *ret_status, LaunchError *ret_err)
                 }
         }
 
-        reap_net_maker(l);
         if (l->helper > 0) {
                 /* slirp4netns leaves when its exit fd closes, pasta on
                  * SIGTERM. */

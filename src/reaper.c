@@ -12,9 +12,12 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <linux/sockios.h>
+#include <net/if.h>
 #include <poll.h>
 #include <sched.h>
 #include <sys/capability.h>
+#include <sys/ioctl.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -225,11 +228,6 @@ static bool go_recv(int fd)
         return k == 1;
 }
 
-static void go_send(int fd)
-{
-        ssize_t _unused_ k = write(fd, "g", 1);
-}
-
 static void wait_go(const LaunchChild *ch)
 {
         if (!go_recv(ch->go_fd))
@@ -237,13 +235,39 @@ static void wait_go(const LaunchChild *ch)
 }
 
 /*
- * Join the network namespace made for us by ns run's helper (launch.c):
- * it arrives as an fd over net_fd, or an errno when the helper failed.
+ * The go message, from pid 1 to the payload once the network namespace is
+ * made and pid 1 is in it: 0 and the namespace's fd (SCM_RIGHTS), or an
+ * errno when it could not be made (negative: made, but lo would not come
+ * up). Without a network namespace of our own, 0 and no fd.
  */
-static int join_net(const LaunchChild *ch, LaunchStage *ret_stage)
+static void go_payload(int sock, int err, int netns_fd)
+{
+        char buf[CMSG_SPACE(sizeof(int))] = {};
+        struct iovec iov = { .iov_base = &err, .iov_len = sizeof(err) };
+        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+        if (netns_fd >= 0) {
+                struct cmsghdr *cm;
+
+                mh.msg_control = buf;
+                mh.msg_controllen = sizeof(buf);
+                cm = CMSG_FIRSTHDR(&mh);
+                cm->cmsg_level = SOL_SOCKET;
+                cm->cmsg_type = SCM_RIGHTS;
+                cm->cmsg_len = CMSG_LEN(sizeof(int));
+                memcpy(CMSG_DATA(cm), &netns_fd, sizeof(netns_fd));
+        }
+        /* The payload may have failed and gone: no SIGPIPE. */
+        while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 && errno == EINTR)
+                ;
+}
+
+/* The payload's side: the error, and the namespace's fd in *ret_fd (or
+ * -1). End of file (pid 1 failed, and said why) is EPIPE. */
+static int go_wait(int sock, int *ret_fd)
 {
         char buf[CMSG_SPACE(sizeof(int))];
-        int err = 0, fd = -1;
+        int err = 0;
         struct iovec iov = { .iov_base = &err, .iov_len = sizeof(err) };
         struct msghdr mh = {
                 .msg_iov = &iov,
@@ -254,66 +278,104 @@ static int join_net(const LaunchChild *ch, LaunchStage *ret_stage)
         struct cmsghdr *cm;
         ssize_t k;
 
-        *ret_stage = LAUNCH_STAGE_CLONE;
+        *ret_fd = -1;
         do
-                k = recvmsg(ch->net_fd, &mh, MSG_CMSG_CLOEXEC);
+                k = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
         while (k < 0 && errno == EINTR);
-        if (k < 0)
-                return -errno;
+        if (k <= 0)
+                return EPIPE;
         if (k != sizeof(err))
-                return -EIO;
-        if (err) {
-                /* lo is the only step after the namespace itself */
-                if (err < 0) {
-                        *ret_stage = LAUNCH_STAGE_NETWORK;
-                        err = -err;
-                }
-                return -err;
-        }
+                return EIO;
         cm = CMSG_FIRSTHDR(&mh);
-        if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-                return -EIO;
-        memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
-        *ret_stage = LAUNCH_STAGE_NETWORK;
-        if (setns(fd, ns_info[NS_NET].clone_flag) < 0) {
-                err = -errno;
-                close(fd);
-                return err;
-        }
-        close(fd);
+        if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+                memcpy(ret_fd, CMSG_DATA(cm), sizeof(int));
+        return err;
+}
+
+/*
+ * pid 1 makes the network namespace (Linux registers its sysctls and its
+ * loopback device: the most expensive step of a launch, half a millisecond
+ * here) while the payload builds the mounts on the other CPU, and brings lo
+ * up. Returns 0 and the namespace's fd, taken from the socket
+ * (SIOCGSKNS, Linux 4.9) rather than a path in a /proc the payload is
+ * mounting over; an errno, negative when lo failed.
+ */
+static int make_net(int *ret_fd)
+{
+        _cleanup_close_ int fd = -EBADF;
+        struct ifreq ifr = {};
+        int nsfd;
+
+        if (unshare(ns_info[NS_NET].clone_flag) < 0)
+                return errno;
+        fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return -errno;
+        snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+        if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+                return -errno;
+        ifr.ifr_flags |= IFF_UP;
+        if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+                return -errno;
+        nsfd = ioctl(fd, SIOCGSKNS);
+        if (nsfd < 0)
+                return -errno;
+        *ret_fd = nsfd;
         return 0;
 }
 
-/* The payload: a fork of pid 1. Reports an exec failure and exits as a
- * shell would (127 not found, 126 found but not executable). */
-static _noreturn_ void payload_exec(const LaunchChild *ch, int sync_fd)
+/*
+ * The payload: a fork of pid 1, made first thing. It maps the ids, builds
+ * the mounts (shared with pid 1: what is mounted here is what pid 1 sees;
+ * pivot_root moves its root and cwd along) and readies itself while pid 1
+ * makes the network namespace; then joins that and execs. Reports an exec
+ * failure and exits as a shell would (127 not found, 126 found but not
+ * executable).
+ */
+static _noreturn_ void payload_exec(const LaunchChild *ch, int sync_fd, const cpu_set_t *cpus)
 {
         const LaunchConfig *c = ch->c;
         LaunchMsg m = { .type = LAUNCH_MSG_EXEC_FAILED };
         const char *dir = c->workdir ?: ch->cwd;
-        LaunchStage stage;
-        int r, err;
+        LaunchError e = {};
+        int r, err, netns_fd;
 
         sigprocmask(SIG_SETMASK, &ch->saved_mask, NULL);
 
-        /* The bounding set limits exec only: dropped while the network
-         * namespace is still being made. */
+        /* With a network helper, pid 1 has mapped them (launch.c). */
+        if (ch->new_ns[NS_USER] && !launch_net_helper(c->net))
+                map_ids(ch);
+        if (ch->new_ns[NS_MNT]) {
+                r = launch_fs_setup(ch, &e);
+                if (r < 0)
+                        fail(ch, e.stage, e.err, e.path);
+        }
+        if (ch->new_ns[NS_UTS] && (c->hostname || c->name)) {
+                const char *h = c->hostname ?: c->name;
+                if (sethostname(h, strlen(h)) < 0)
+                        fail(ch, LAUNCH_STAGE_HOSTNAME, errno, h);
+        }
+        /* The bounding set limits exec only. */
         r = drop_bounding(c->cap_keep | nesting_caps(ch));
         if (r < 0)
                 fail(ch, LAUNCH_STAGE_SECURITY, -r, "capabilities");
-        /* The network namespace, from its maker: its own copy of the fd. */
-        if (ch->new_ns[NS_NET]) {
-                r = join_net(ch, &stage);
-                if (r < 0)
-                        fail(ch, stage, -r, stage == LAUNCH_STAGE_NETWORK ? "lo" : NULL);
-        }
+
+        /* Wait for the network namespace (and the network helper). */
+        err = go_wait(sync_fd, &netns_fd);
+        if (err == EPIPE)
+                _exit(1);
+        if (err != 0)
+                /* pid 1 has said why */
+                _exit(1);
+        if (netns_fd >= 0 && setns(netns_fd, ns_info[NS_NET].clone_flag) < 0)
+                fail(ch, LAUNCH_STAGE_NETWORK, errno, NULL);
         r = drop_caps(c->cap_keep, nesting_caps(ch));
         if (r < 0)
                 fail(ch, LAUNCH_STAGE_SECURITY, -r, "capabilities");
-        /* Wait for pid 1's mounts (and the network helper). End of file:
-         * pid 1 failed, and said why. */
-        if (!go_recv(sync_fd))
-                _exit(1);
+        /* Pinned away from pid 1 while both set up: the payload gets the
+         * caller's CPUs back. */
+        if (cpus)
+                (void)sched_setaffinity(0, sizeof(*cpus), cpus);
 
         if (dir && chdir(dir) < 0) {
                 if (c->workdir)
@@ -470,11 +532,32 @@ static _noreturn_ void reap_loop(const LaunchChild *ch, pid_t payload)
         }
 }
 
+/*
+ * Pick a CPU for the payload other than the one pid 1 runs on, so that the
+ * two halves of the set-up (the network namespace here, the mounts there)
+ * run side by side: left to itself, Linux puts a fresh fork on its
+ * parent's CPU and the other one idles. False on a single CPU.
+ */
+static bool spread_cpus(cpu_set_t *ret_all, cpu_set_t *ret_other)
+{
+        int self;
+
+        if (sched_getaffinity(0, sizeof(*ret_all), ret_all) < 0 || CPU_COUNT(ret_all) < 2)
+                return false;
+        self = sched_getcpu();
+        if (self < 0)
+                return false;
+        *ret_other = *ret_all;
+        CPU_CLR(self, ret_other);
+        return CPU_COUNT(ret_other) > 0;
+}
+
 void reaper_main(const LaunchChild *ch)
 {
         const LaunchConfig *c = ch->c;
-        LaunchError err = {};
-        LaunchStage stage;
+        _cleanup_close_ int netns_fd = -EBADF;
+        cpu_set_t all, other;
+        bool spread;
         pid_t payload;
         int sv[2], r;
 
@@ -488,72 +571,63 @@ void reaper_main(const LaunchChild *ch)
                         _exit(1);
                 close(ch->parent_pidfd);
         }
-
-        if (ch->new_ns[NS_USER])
-                map_ids(ch);
         /* cgroup v1: ns run moves pid 1 into the limits' cgroup before
          * there is a second process to move. */
         if (c->n_cgroup_procs_fds > 0)
                 wait_go(ch);
+        if (!ch->new_ns[NS_PID])
+                prctl(PR_SET_CHILD_SUBREAPER, 1);
+        /* slirp4netns and pasta join our namespaces as soon as pid 1 says
+         * READY: the ids must be mapped by then. (Otherwise the payload
+         * maps them, beside the network namespace being made.) */
+        if (ch->new_ns[NS_USER] && launch_net_helper(c->net))
+                map_ids(ch);
 
-        /* no_new_privs and the filter, before the fork: done once for both
-         * processes. Nothing below needs a call the filter denies. */
+        /* no_new_privs and the filter, before the fork: installed once
+         * for both processes (Linux compiles the filter and emulates it
+         * for every syscall number: 60 us here). Nothing below needs a
+         * call the filter denies. */
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 fail(ch, LAUNCH_STAGE_SECURITY, errno, "no_new_privs");
         r = seccomp_install_default();
         if (r < 0)
                 fail(ch, LAUNCH_STAGE_SECURITY, -r, "seccomp");
-        if (!ch->new_ns[NS_PID])
-                prctl(PR_SET_CHILD_SUBREAPER, 1);
 
-        /*
-         * The payload is forked now and readies itself (it joins the
-         * network namespace being made in parallel, drops its
-         * capabilities) while pid 1 builds the mounts, which it shares:
-         * what is mounted here is what it will see (pivot_root moves its
-         * root and cwd along). It execs when told the mounts are done.
-         */
+        /* Then the payload, so that the two halves start at once. */
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
                 fail(ch, LAUNCH_STAGE_INTERNAL, errno, NULL);
+        spread = spread_cpus(&all, &other);
         payload = fork();
         if (payload < 0)
                 fail(ch, LAUNCH_STAGE_EXEC, errno, c->argv[0]);
         if (payload == 0) {
                 close(sv[0]);
-                payload_exec(ch, sv[1]);
+                payload_exec(ch, sv[1], spread ? &all : NULL);
         }
         close(sv[1]);
+        if (spread)
+                (void)sched_setaffinity(payload, sizeof(other), &other);
 
-        if (ch->new_ns[NS_MNT]) {
-                r = launch_fs_setup(ch, &err);
-                if (r < 0)
-                        fail(ch, err.stage, err.err, err.path);
-        }
-        if (ch->new_ns[NS_UTS] && (c->hostname || c->name)) {
-                const char *h = c->hostname ?: c->name;
-                if (sethostname(h, strlen(h)) < 0)
-                        fail(ch, LAUNCH_STAGE_HOSTNAME, errno, h);
-        }
-        if (!launch_net_helper(c->net))
-                go_send(sv[0]);
-        /* pid 1 joins the network namespace too: one instance, one set of
-         * namespaces. */
         if (ch->new_ns[NS_NET]) {
-                r = join_net(ch, &stage);
-                if (r < 0)
-                        /* the payload got the same answer, and said why */
-                        reap_loop(ch, payload);
-                close(ch->net_fd);
+                r = make_net(&netns_fd);
+                if (r != 0) {
+                        go_payload(sv[0], r, -1);
+                        if (r > 0)
+                                fail(ch, LAUNCH_STAGE_CLONE, r, NULL);
+                        fail(ch, LAUNCH_STAGE_NETWORK, -r, "lo");
+                }
         }
         if (launch_net_helper(c->net)) {
                 LaunchMsg ready = { .type = LAUNCH_MSG_READY };
 
-                /* slirp4netns or pasta joins us now; wait until it is up. */
+                /* slirp4netns or pasta joins our namespaces now; wait
+                 * until it is up. */
                 launch_send(ch->status_fd, &ready);
                 wait_go(ch);
-                go_send(sv[0]);
         }
+        go_payload(sv[0], 0, netns_fd);
         close(sv[0]);
+        fd_close(&netns_fd);
         if (ch->go_fd >= 0)
                 close(ch->go_fd);
 

@@ -106,6 +106,13 @@ int main(int argc, char **argv)
         if (!ctx)
                 die("seccomp_init", ENOMEM);
         add_arches(ctx, argv[1]);
+        /* A binary tree rather than a list of comparisons: Linux emulates
+         * the filter once per syscall number and arch when it is
+         * installed (its action cache), so a shorter path is a cheaper
+         * launch. libseccomp 2.5. */
+        r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+        if (r < 0)
+                die("seccomp_attr_set(SCMP_FLTATR_CTL_OPTIMIZE)", r);
         for (size_t i = 0; i < sizeof(denied_ioctls) / sizeof(denied_ioctls[0]); i++) {
                 r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
                                      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffUL, denied_ioctls[i]));
