@@ -12,7 +12,6 @@
 #include <poll.h>
 #include <sched.h>
 #include <stdarg.h>
-#include <sys/capability.h>
 #include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -20,6 +19,7 @@
 #include <sys/syscall.h>
 
 #include "attach-internal.h"
+#include "caps.h"
 #include "cgroup.h"
 #include "macro.h"
 #include "passwd.h"
@@ -148,49 +148,34 @@ static void child_lsm(Child *c)
                 child_fail(c, ATTACH_STEP_LSM, errno, "%s", label);
 }
 
+/* Capabilities through the syscalls (caps.c), never libcap: this process
+ * is in the instance's mount namespace, where a library would be loaded
+ * from the instance's files. */
 static void child_bounding_set(Child *c)
 {
-        uint64_t bnd = c->a->target.cap_bnd;
+        int r;
 
-        for (int cap = 0; cap < (int)cap_max_bits() && cap < 64; cap++) {
-                if (bnd & (1ULL << cap))
-                        continue;
-                if (cap_get_bound((cap_value_t)cap) != 1)
-                        continue; /* not ours either, or unknown to this kernel */
-                if (cap_drop_bound((cap_value_t)cap) < 0)
-                        child_fail(c, ATTACH_STEP_CAPS, errno, "bounding set");
-        }
+        r = caps_drop_bounding(c->a->target.cap_bnd);
+        if (r < 0)
+                child_fail(c, ATTACH_STEP_CAPS, r, "bounding set");
 }
 
 static void child_caps(Child *c, bool root)
 {
         const ProcCreds *t = &c->a->target;
-        cap_t caps = cap_init();
-
-        if (!caps)
-                oom();
         /* Another user's than the leader's (-u) gets what the kernel gives
          * that user: nothing unless it is root. */
-        for (int cap = 0; root && cap < (int)cap_max_bits() && cap < 64; cap++) {
-                cap_value_t v = (cap_value_t)cap;
-                if (t->cap_prm & (1ULL << cap))
-                        cap_set_flag(caps, CAP_PERMITTED, 1, &v, CAP_SET);
-                if (t->cap_eff & (1ULL << cap))
-                        cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, CAP_SET);
-                if (t->cap_inh & (1ULL << cap))
-                        cap_set_flag(caps, CAP_INHERITABLE, 1, &v, CAP_SET);
-        }
-        if (cap_set_proc(caps) < 0) {
-                int r = errno;
-                cap_free(caps);
+        uint64_t known = root ? caps_all() : 0;
+        int r;
+
+        r = caps_set(t->cap_prm & known, t->cap_eff & known, t->cap_inh & known);
+        if (r < 0)
                 child_fail(c, ATTACH_STEP_CAPS, r, NULL);
-        }
-        cap_free(caps);
         if (!root || t->cap_amb == 0)
                 return;
-        for (int cap = 0; cap < (int)cap_max_bits() && cap < 64; cap++)
-                if ((t->cap_amb & (1ULL << cap)) && cap_set_ambient((cap_value_t)cap, CAP_SET) < 0)
-                        child_fail(c, ATTACH_STEP_CAPS, errno, "ambient");
+        r = caps_raise_ambient(t->cap_amb & known);
+        if (r < 0)
+                child_fail(c, ATTACH_STEP_CAPS, r, "ambient");
 }
 
 typedef struct ChildUser {

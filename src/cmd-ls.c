@@ -250,8 +250,9 @@ static ssize_t shown_parent(const LsOptions *o, const Instances *is, const Insta
         return p;
 }
 
-static void add_line(const LsOptions *o, const Instances *is, struct libscols_table *tb,
-                     struct libscols_line **lines, UserCache *users, size_t i)
+static void add_line(const LsOptions *o, const Instances *is, const Scols *sc,
+                     struct libscols_table *tb, struct libscols_line **lines, UserCache *users,
+                     size_t i)
 {
         const Instance *in = &is->items[i];
         struct libscols_line *parent = NULL, *ln;
@@ -261,16 +262,16 @@ static void add_line(const LsOptions *o, const Instances *is, struct libscols_ta
         if (o->out.tree) {
                 ssize_t p = shown_parent(o, is, in);
                 if (p >= 0) {
-                        add_line(o, is, tb, lines, users, (size_t)p);
+                        add_line(o, is, sc, tb, lines, users, (size_t)p);
                         parent = lines[p];
                 }
         }
-        ln = scols_table_new_line(tb, parent);
+        ln = sc->table_new_line(tb, parent);
         if (!ln)
                 oom();
         for (size_t c = 0; c < o->n_cols; c++) {
                 char *data = ls_cell(is, in, o->cols[c], users);
-                if (data && scols_line_refer_data(ln, c, data) < 0)
+                if (data && sc->line_refer_data(ln, c, data) < 0)
                         oom();
         }
         lines[i] = ln;
@@ -299,6 +300,7 @@ int cmd_ls(int argc, char **argv)
         bool output_all = false, list = false;
         Scan *scan = NULL;
         Instances *is;
+        Scols sc;
         struct libscols_table *tb;
         _cleanup_free_ struct libscols_line **lines = NULL;
         int c;
@@ -376,20 +378,22 @@ int cmd_ls(int argc, char **argv)
         }
         o.cols = cols;
 
+        if (load_smartcols(&sc) < 0)
+                return 1;
         is = load_instances(&scan);
         if (!is)
                 return 1;
 
         if (o.out.tree || ls_shows(&o, COL_PARENT))
                 instances_find_parents(is);
-        tb = output_table_new(ls_columns, o.cols, o.n_cols, &o.out, "instances");
+        tb = output_table_new(&sc, ls_columns, o.cols, o.n_cols, &o.out, "instances");
         lines = xnew(struct libscols_line *, is->n);
         for (size_t i = 0; i < is->n; i++)
-                add_line(&o, is, tb, lines, &users, i);
+                add_line(&o, is, &sc, tb, lines, &users, i);
         user_cache_done(&users);
 
-        scols_print_table(tb);
-        scols_unref_table(tb);
+        sc.print_table(tb);
+        sc.unref_table(tb);
         report_unreadable(scan);
         instances_free(is);
         scan_free(scan);

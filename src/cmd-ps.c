@@ -148,6 +148,7 @@ int cmd_ps(int argc, char **argv)
         Instances *is;
         const Instance *in = NULL;
         ProcInfo *infos = NULL;
+        Scols sc;
         struct libscols_table *tb;
         ssize_t idx;
         int c, r, ret = 0;
@@ -214,6 +215,8 @@ int cmd_ps(int argc, char **argv)
                 n_cols = ELEMENTSOF(ps_default_columns);
         }
 
+        if (load_smartcols(&sc) < 0)
+                return 1;
         is = load_instances(&scan);
         if (!is)
                 return 1;
@@ -234,7 +237,7 @@ int cmd_ps(int argc, char **argv)
                 goto finish;
         }
 
-        tb = output_table_new(ps_columns, cols, n_cols, &out, "processes");
+        tb = output_table_new(&sc, ps_columns, cols, n_cols, &out, "processes");
         for (size_t k = 0; k < in->n_members; k++) {
                 const ProcInfo *pi = &infos[k];
                 struct libscols_line *ln;
@@ -243,17 +246,17 @@ int cmd_ps(int argc, char **argv)
                 if (pi->pid == 0)
                         continue; /* exited since the scan */
                 nspid = read_nspid(scan->proc_fd, pi->pid);
-                ln = scols_table_new_line(tb, NULL);
+                ln = sc.table_new_line(tb, NULL);
                 if (!ln)
                         oom();
                 for (size_t ci = 0; ci < n_cols; ci++) {
                         char *data = ps_cell(pi, nspid, cols[ci], out.json || out.raw);
-                        if (data && scols_line_refer_data(ln, ci, data) < 0)
+                        if (data && sc.line_refer_data(ln, ci, data) < 0)
                                 oom();
                 }
         }
-        scols_print_table(tb);
-        scols_unref_table(tb);
+        sc.print_table(tb);
+        sc.unref_table(tb);
 
 finish:
         procinfo_free(infos, in ? in->n_members : 0);

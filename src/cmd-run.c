@@ -4,11 +4,11 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
-#include <sys/capability.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "caps.h"
 #include "cglimits.h"
 #include "commands.h"
 #include "launch.h"
@@ -84,25 +84,32 @@ static int parse_share(const char *list, unsigned *share)
         return 0;
 }
 
+/* --cap-add: "all" or capability names, which libcap knows (loaded at the
+ * first name only). Reports its errors: -ELIBACC when libcap cannot be
+ * loaded, -EINVAL for an unknown name. */
 static int parse_caps(const char *list, uint64_t *keep)
 {
-        _cleanup_free_ char *s = xstrdup(list);
+        _cleanup_free_ char *s = xstrdup(list), *err = NULL;
         char *save = NULL;
-        int last = (int)cap_max_bits() - 1;
+        uint64_t all = caps_all();
+        LibCap libcap = {};
 
         for (char *t = strtok_r(s, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
                 _cleanup_free_ char *name = NULL;
                 cap_value_t v;
 
                 if (strcasecmp(t, "all") == 0) {
-                        for (int cap = 0; cap <= last && cap < 64; cap++)
-                                *keep |= 1ULL << cap;
+                        *keep |= all;
                         continue;
+                }
+                if (!libcap.from_name && caps_load_libcap(&libcap, &err) < 0) {
+                        log_error("cannot load libcap.so.2: %s", err);
+                        return -ELIBACC;
                 }
                 name = strncasecmp(t, "cap_", 4) == 0 ? xstrdup(t) : xasprintf("cap_%s", t);
                 for (char *p = name; *p; p++)
                         *p = (char)tolower((unsigned char)*p);
-                if (cap_from_name(name, &v) < 0 || v < 0 || v > last || v >= 64) {
+                if (libcap.from_name(name, &v) < 0 || v < 0 || v >= 64 || !(all & (1ULL << v))) {
                         log_error("unknown capability '%s'", t);
                         return -EINVAL;
                 }
@@ -374,7 +381,10 @@ int cmd_run(int argc, char **argv)
                                 goto usage;
                         break;
                 case OPT_CAP_ADD:
-                        if (parse_caps(optarg, &o.launch.cap_keep) < 0)
+                        r = parse_caps(optarg, &o.launch.cap_keep);
+                        if (r == -ELIBACC)
+                                return 1;
+                        if (r < 0)
                                 goto usage;
                         break;
                 case OPT_MEMORY:

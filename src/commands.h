@@ -34,6 +34,11 @@ Instances *load_instances(Scan **ret_scan);
  */
 ssize_t resolve_or_report(const Instances *is, const char *id);
 
+/* Load libsmartcols for ns ls and ns ps (see output.h). On failure,
+ * reports and returns -1. */
+struct Scols;
+int load_smartcols(struct Scols *ret);
+
 /* One instance as a line of an error message: ID, name, runtime, leader. */
 void print_candidate(const Instances *is, size_t i);
 

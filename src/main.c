@@ -3,6 +3,7 @@
 #include <stdarg.h>
 
 #include "commands.h"
+#include "output.h"
 #include "util.h"
 
 #ifndef NS_VERSION
@@ -88,6 +89,17 @@ Instances *load_instances(Scan **ret_scan)
         instances_identify(is, root_fd);
         *ret_scan = scan;
         return is;
+}
+
+int load_smartcols(Scols *ret)
+{
+        _cleanup_free_ char *err = NULL;
+
+        if (output_load(ret, &err) < 0) {
+                log_error("cannot load libsmartcols.so.1: %s", err);
+                return -1;
+        }
+        return 0;
 }
 
 void print_candidate(const Instances *is, size_t i)

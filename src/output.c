@@ -3,6 +3,16 @@
 
 #include "macro.h"
 #include "output.h"
+#include "util.h"
+
+int output_load(Scols *ret, char **ret_error)
+{
+#define SCOLS_SYMBOL(f) { "scols_" #f, offsetof(Scols, f) },
+        static const DlSymbol syms[] = { SCOLS_FUNCTIONS(SCOLS_SYMBOL) };
+#undef SCOLS_SYMBOL
+
+        return dlopen_symbols("libsmartcols.so.1", syms, ELEMENTSOF(syms), ret, ret_error);
+}
 
 static int column_lookup(const ColumnDesc *desc, size_t n_desc, const char *name, size_t len)
 {
@@ -53,17 +63,17 @@ int columns_parse(const ColumnDesc *desc, size_t n_desc, const char *list, const
         return 0;
 }
 
-struct libscols_table *output_table_new(const ColumnDesc *desc, const int *cols, size_t n,
-                                        const OutputOpts *o, const char *json_name)
+struct libscols_table *output_table_new(const Scols *sc, const ColumnDesc *desc, const int *cols,
+                                        size_t n, const OutputOpts *o, const char *json_name)
 {
-        struct libscols_table *tb = scols_new_table();
+        struct libscols_table *tb = sc->new_table();
 
         if (!tb)
                 oom();
-        scols_table_enable_json(tb, o->json);
-        scols_table_set_name(tb, json_name);
-        scols_table_enable_raw(tb, o->raw);
-        scols_table_enable_noheadings(tb, o->noheadings);
+        sc->table_enable_json(tb, o->json);
+        sc->table_set_name(tb, json_name);
+        sc->table_enable_raw(tb, o->raw);
+        sc->table_enable_noheadings(tb, o->noheadings);
 
         for (size_t i = 0; i < n; i++) {
                 const ColumnDesc *d = &desc[cols[i]];
@@ -73,11 +83,11 @@ struct libscols_table *output_table_new(const ColumnDesc *desc, const int *cols,
                 /* the tree hangs from the first column, as in lsns -T */
                 if (o->tree && i == 0)
                         flags |= SCOLS_FL_TREE;
-                cl = scols_table_new_column(tb, d->name, d->whint, flags);
+                cl = sc->table_new_column(tb, d->name, d->whint, flags);
                 if (!cl)
                         oom();
                 if (o->json)
-                        scols_column_set_json_type(cl, d->json_type);
+                        sc->column_set_json_type(cl, d->json_type);
         }
         return tb;
 }

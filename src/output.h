@@ -8,6 +8,35 @@
 /* Column tables and the lsns-style output flags, shared by every command
  * that prints a table. */
 
+/*
+ * libsmartcols is loaded with dlopen() by the commands that print a table,
+ * so that the others (ns run above all) start without loading and
+ * relocating it. These are the functions ns uses, named without "scols_";
+ * each pointer has the type of the library's own prototype.
+ */
+#define SCOLS_FUNCTIONS(X)         \
+        X(new_table)               \
+        X(unref_table)             \
+        X(table_set_name)          \
+        X(table_enable_json)       \
+        X(table_enable_raw)        \
+        X(table_enable_noheadings) \
+        X(table_new_column)        \
+        X(column_set_json_type)    \
+        X(table_new_line)          \
+        X(line_refer_data)         \
+        X(print_table)
+
+typedef struct Scols {
+#define SCOLS_POINTER(f) typeof(scols_##f) *f;
+        SCOLS_FUNCTIONS(SCOLS_POINTER)
+#undef SCOLS_POINTER
+} Scols;
+
+/* Load libsmartcols.so.1 and every function above. Returns 0, or -ELIBACC
+ * with the reason in *ret_error (to free). */
+int output_load(Scols *ret, char **ret_error);
+
 typedef struct ColumnDesc {
         const char *name;
         double whint;
@@ -33,5 +62,5 @@ int columns_parse(const ColumnDesc *desc, size_t n_desc, const char *list, const
                   size_t *ret_bad_len);
 
 /* A table with the given columns, set up for the output flags. */
-struct libscols_table *output_table_new(const ColumnDesc *desc, const int *cols, size_t n,
-                                        const OutputOpts *o, const char *json_name);
+struct libscols_table *output_table_new(const Scols *sc, const ColumnDesc *desc, const int *cols,
+                                        size_t n, const OutputOpts *o, const char *json_name);

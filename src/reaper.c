@@ -11,20 +11,18 @@
  */
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/capability.h>
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <poll.h>
 #include <sched.h>
-#include <sys/capability.h>
 #include <sys/ioctl.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "caps.h"
 #include "launch-internal.h"
 #include "util.h"
 
@@ -75,19 +73,6 @@ static void map_ids(const LaunchChild *ch)
                 fail(ch, LAUNCH_STAGE_USERNS_MAP, -r, "/proc/self/gid_map");
 }
 
-/* The bounding set: after exec, root inside gets at most this (and
- * no_new_privs clamps it to the permitted set). */
-static int drop_bounding(uint64_t keep)
-{
-        int last = (int)cap_max_bits() - 1;
-
-        for (int cap = 0; cap <= last; cap++)
-                if (!(keep & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 &&
-                    errno != EINVAL)
-                        return -errno;
-        return 0;
-}
-
 /*
  * Keep only the capabilities asked for (keep: in every set, raised as
  * ambient so that they survive exec of a program that is not setuid) and
@@ -96,23 +81,13 @@ static int drop_bounding(uint64_t keep)
  */
 static int drop_caps(uint64_t keep, uint64_t held)
 {
-        struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
-        struct __user_cap_data_struct d[2] = {};
-        uint64_t p = keep | held;
+        int r = caps_set(keep | held, keep, keep | held);
 
-        d[0].effective = (uint32_t)keep;
-        d[1].effective = (uint32_t)(keep >> 32);
-        d[0].permitted = d[0].inheritable = (uint32_t)p;
-        d[1].permitted = d[1].inheritable = (uint32_t)(p >> 32);
-        if (syscall(SYS_capset, &h, d) < 0)
-                return -errno;
+        if (r < 0)
+                return r;
         if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
                 return -errno;
-        for (int cap = 0; cap < 64; cap++)
-                if ((keep & (1ULL << cap)) &&
-                    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
-                        return -errno;
-        return 0;
+        return caps_raise_ambient(keep);
 }
 
 /* Can the instance write anywhere on the host? (--vol, --build without
@@ -356,7 +331,7 @@ static _noreturn_ void payload_exec(const LaunchChild *ch, int sync_fd, const cp
                         fail(ch, LAUNCH_STAGE_HOSTNAME, errno, h);
         }
         /* The bounding set limits exec only. */
-        r = drop_bounding(c->cap_keep | nesting_caps(ch));
+        r = caps_drop_bounding(c->cap_keep | nesting_caps(ch));
         if (r < 0)
                 fail(ch, LAUNCH_STAGE_SECURITY, -r, "capabilities");
 

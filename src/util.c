@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <sys/stat.h>
@@ -183,4 +184,28 @@ const char *format_size(unsigned long long bytes, char *buf, size_t n)
         else
                 snprintf(buf, n, "%.0f%c", v, suffix[i]);
         return buf;
+}
+
+int dlopen_symbols(const char *soname, const DlSymbol *syms, size_t n, void *ret, char **ret_error)
+{
+        _cleanup_free_ void **fns = xnew(void *, n);
+        void *dl;
+
+        dl = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+        if (!dl) {
+                *ret_error = xstrdup(dlerror() ?: "unknown error");
+                return -ELIBACC;
+        }
+        for (size_t i = 0; i < n; i++) {
+                fns[i] = dlsym(dl, syms[i].name);
+                if (!fns[i]) {
+                        *ret_error = xstrdup(dlerror() ?: "unknown error");
+                        dlclose(dl);
+                        return -ELIBACC;
+                }
+        }
+        /* POSIX: a function pointer has the representation of a void *. */
+        for (size_t i = 0; i < n; i++)
+                memcpy((char *)ret + syms[i].offset, &fns[i], sizeof(fns[i]));
+        return 0;
 }

@@ -34,3 +34,17 @@ char *cmdline_to_string(const char *buf, size_t len);
 
 /* Format a size in bytes as "12.3M" into buf. */
 const char *format_size(unsigned long long bytes, char *buf, size_t n);
+
+/* A function of a library loaded with dlopen(): its name, and where its
+ * pointer goes in the caller's struct of function pointers. */
+typedef struct DlSymbol {
+        const char *name;
+        size_t offset;
+} DlSymbol;
+
+/*
+ * dlopen() a library and resolve all of syms at once into the struct at
+ * ret. Returns 0, or -ELIBACC with dlerror()'s message in *ret_error (to
+ * free). The library stays loaded until exit.
+ */
+int dlopen_symbols(const char *soname, const DlSymbol *syms, size_t n, void *ret, char **ret_error);

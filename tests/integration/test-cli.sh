@@ -68,6 +68,10 @@ succeeds "ns --version" "$NS" --version
 version=$(sed -n "s/^[[:space:]]*version: '\([^']*\)'.*/\1/p" "${NS_SOURCE_ROOT:-$(dirname "$0")/../..}/meson.build" | head -n1)
 is "$(cat "$OUT")" "ns $version" "ns --version prints 'ns <the meson project version>'"
 succeeds "ns -V" "$NS" -V
+# Every command starts without relocating the libraries only some use:
+# they are loaded with dlopen() (see meson.build).
+is "$(ldd "$NS" | grep -Eo 'lib(smartcols|cap|proc2)\.so[^ ]*' | tr '\n' ' ')" "" \
+        "ns links none of libsmartcols, libcap, libproc2"
 succeeds "ns help" "$NS" help
 
 succeeds "ns ls --help" "$NS" ls --help
