@@ -316,6 +316,12 @@ static _noreturn_ void payload_exec(const LaunchChild *ch, int sync_fd, const cp
         int r, err, netns_fd;
 
         sigprocmask(SIG_SETMASK, &ch->saved_mask, NULL);
+        /* pid 1 has moved us to another CPU than its own: stay there by
+         * default, but free to move if that CPU gets busy (a previous
+         * instance's network namespace is torn down by a kernel worker,
+         * for one). Again before exec, in case we ran before the move. */
+        if (cpus)
+                (void)sched_setaffinity(0, sizeof(*cpus), cpus);
 
         /* With a network helper, pid 1 has mapped them (launch.c). */
         if (ch->new_ns[NS_USER] && !launch_net_helper(c->net))
@@ -347,8 +353,6 @@ static _noreturn_ void payload_exec(const LaunchChild *ch, int sync_fd, const cp
         r = drop_caps(c->cap_keep, nesting_caps(ch));
         if (r < 0)
                 fail(ch, LAUNCH_STAGE_SECURITY, -r, "capabilities");
-        /* Pinned away from pid 1 while both set up: the payload gets the
-         * caller's CPUs back. */
         if (cpus)
                 (void)sched_setaffinity(0, sizeof(*cpus), cpus);
 
