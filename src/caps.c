@@ -70,6 +70,14 @@ int caps_raise_ambient(uint64_t set)
         return 0;
 }
 
+int caps_set_ambient(uint64_t set)
+{
+        /* EINVAL: a kernel before 4.3, which has no ambient set to clear */
+        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+                return -errno;
+        return caps_raise_ambient(set);
+}
+
 int caps_load_libcap(LibCap *ret, char **ret_error)
 {
         static const DlSymbol syms[] = {

@@ -24,6 +24,10 @@ int caps_set(uint64_t permitted, uint64_t effective, uint64_t inheritable);
 /* Raise each capability of set in the ambient set. Returns 0 or -errno. */
 int caps_raise_ambient(uint64_t set);
 
+/* Make the ambient set exactly set: clear it, then raise each. Returns 0
+ * or -errno. */
+int caps_set_ambient(uint64_t set);
+
 /*
  * libcap, for capability names only (ns run --cap-add): it is loaded with
  * dlopen() on the host, before any namespace is joined, and only when a

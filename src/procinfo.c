@@ -1,31 +1,27 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <dlfcn.h>
+#include <stddef.h>
 #include <libproc2/pids.h>
 
 #include "macro.h"
 #include "procinfo.h"
+#include "util.h"
 
 typedef struct Proc2 {
-        void *dl;
-        int (*pids_new)(struct pids_info **, enum pids_item *, int);
-        int (*pids_unref)(struct pids_info **);
-        struct pids_fetch *(*pids_select)(struct pids_info *, unsigned *, int, enum pids_select_type);
+        typeof(procps_pids_new) *pids_new;
+        typeof(procps_pids_unref) *pids_unref;
+        typeof(procps_pids_select) *pids_select;
 } Proc2;
 
 static int proc2_open(Proc2 *p)
 {
-        p->dl = dlopen("libproc2.so.0", RTLD_NOW | RTLD_LOCAL);
-        if (!p->dl)
-                return -ELIBACC;
-        *(void **)&p->pids_new = dlsym(p->dl, "procps_pids_new");
-        *(void **)&p->pids_unref = dlsym(p->dl, "procps_pids_unref");
-        *(void **)&p->pids_select = dlsym(p->dl, "procps_pids_select");
-        if (!p->pids_new || !p->pids_unref || !p->pids_select) {
-                dlclose(p->dl);
-                p->dl = NULL;
-                return -ELIBACC;
-        }
-        return 0;
+        static const DlSymbol syms[] = {
+                { "procps_pids_new", offsetof(Proc2, pids_new) },
+                { "procps_pids_unref", offsetof(Proc2, pids_unref) },
+                { "procps_pids_select", offsetof(Proc2, pids_select) },
+        };
+        _cleanup_free_ char *err = NULL;
+
+        return dlopen_symbols("libproc2.so.0", syms, ELEMENTSOF(syms), p, &err);
 }
 
 enum {

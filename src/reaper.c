@@ -26,10 +26,6 @@
 #include "launch-internal.h"
 #include "util.h"
 
-#ifndef PR_CAP_AMBIENT
-#define PR_CAP_AMBIENT 47 /* Linux 4.3 */
-#endif
-
 static _noreturn_ void fail(const LaunchChild *ch, LaunchStage stage, int err, const char *path)
 {
         launch_send_error(ch->status_fd, stage, err, path);
@@ -85,9 +81,7 @@ static int drop_caps(uint64_t keep, uint64_t held)
 
         if (r < 0)
                 return r;
-        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-                return -errno;
-        return caps_raise_ambient(keep);
+        return caps_set_ambient(keep);
 }
 
 /* Can the instance write anywhere on the host? (--vol, --build without
