@@ -301,8 +301,8 @@ int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
                 if (t == NS_NET && c->net == LAUNCH_NET_HOST)
                         continue;
                 ch.new_ns[t] = true;
-                /* The network namespace is made by the payload, in
-                 * parallel with pid 1's mounts (reaper.c). */
+                /* pid 1 makes the network namespace while the payload
+                 * builds the mounts (reaper.c). */
                 if (t != NS_NET)
                         args.flags |= (uint64_t)ns_info[t].clone_flag;
         }

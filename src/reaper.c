@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * pid 1 of an ns run instance: maps its ids, builds the file system view,
- * starts the payload with no_new_privs, no capabilities beyond --cap-add and
- * the seccomp filter, then reaps. It forwards signals to the payload and,
- * when the payload ends, reports its status and exits: Linux then kills
- * whatever is left in the pid namespace.
+ * pid 1 of an ns run instance and the payload it forks first thing. pid 1
+ * makes the network namespace while the payload maps the ids and builds
+ * the file system view; the payload then execs with no_new_privs, no
+ * capabilities beyond --cap-add and the seccomp filter, and pid 1 reaps.
+ * It forwards signals to the payload and, when the payload ends, reports
+ * its status and exits: Linux then kills whatever is left in the pid
+ * namespace.
  *
  * This runs in a child made by a raw clone3: glibc's cached thread id is
  * the parent's, so nothing here may use raise(), abort() or pthreads.
@@ -337,10 +339,8 @@ static _noreturn_ void payload_exec(const LaunchChild *ch, int sync_fd, const cp
 
         /* Wait for the network namespace (and the network helper). */
         err = go_wait(sync_fd, &netns_fd);
-        if (err == EPIPE)
-                _exit(1);
         if (err != 0)
-                /* pid 1 has said why */
+                /* pid 1 failed (or is gone: EPIPE) and has said why */
                 _exit(1);
         if (netns_fd >= 0 && setns(netns_fd, ns_info[NS_NET].clone_flag) < 0)
                 fail(ch, LAUNCH_STAGE_NETWORK, errno, NULL);
