@@ -56,10 +56,12 @@ enum {
         MSG_NEED_PTY, /* child -> parent: no usable devpts inside, give me a slave */
         MSG_SLAVE,    /* parent -> child: a pty slave from the host's devpts */
         MSG_TREE,     /* tools helper -> parent: the container's root as a detached mount */
+        MSG_PID,      /* joiner -> parent: the command's pid */
 };
 
 typedef struct Msg {
         int type;
+        pid_t pid; /* MSG_PID */
         AttachError err;
 } Msg;
 
@@ -68,14 +70,15 @@ int attach_msg_send(int sock, const Msg *m, int fd);
 /* Returns 1 with a message, 0 at EOF, or -errno. *ret_fd is -1 when none came. */
 int attach_msg_recv(int sock, Msg *m, int *ret_fd);
 
-/* What the child needs, prepared by attach_spawn before the fork. */
+/* What the joiner and the command need, prepared by attach_spawn before
+ * the fork. */
 typedef struct Child {
         Attach *a;
         const AttachStdio *io;
         int sock;
         int tree_fd;     /* --tools */
         int host_dev_fd; /* the host's /dev, for a pty when the container has no devpts */
-        bool groups_set; /* the parent gave us the leader's groups already */
+        bool groups_set; /* the joiner gave us the leader's groups already */
 } Child;
 
 /* The child, after the fork and before the exec: never returns. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/sched.h>
 #include <limits.h>
 #include <poll.h>
 #include <sched.h>
@@ -14,9 +15,6 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/lsan_interface.h>
-#endif
 
 #include "attach-internal.h"
 #include "cgroup.h"
@@ -252,9 +250,11 @@ int attach_open(int proc_fd, pid_t pid, unsigned long long starttime, const Atta
         int r;
 
         a->opts = o;
-        /* --tools runs host tools as ns: they keep ns' own identity */
+        /* --tools runs host tools as ns: they keep ns' own identity, and
+         * stay out of the instance's cgroup, where they could be frozen or
+         * moved by the instance (a stuck one is what they are for). */
         a->keep = o->keep | (o->tools ? ATTACH_KEEP_CAPS | ATTACH_KEEP_CREDS | ATTACH_KEEP_LSM |
-                                                ATTACH_KEEP_ENV
+                                                ATTACH_KEEP_ENV | ATTACH_KEEP_CGROUP
                                       : 0);
         a->pid = pid;
         a->pidfd = a->pid_dir_fd = a->root_fd = a->cwd_fd = a->host_root_fd = a->proc_fd = -EBADF;
@@ -304,8 +304,19 @@ int attach_open(int proc_fd, pid_t pid, unsigned long long starttime, const Atta
                 /* setns into the user namespace we are in is EINVAL: skip what is shared */
                 if (target_ns[t] != 0 && target_ns[t] != self_ns[t])
                         a->mask |= ns_info[t].clone_flag;
-        if (o->tools)
-                a->mask &= ~ns_info[NS_MNT].clone_flag;
+        if (o->tools) {
+                /* The tools hold the host's file system. Owned by the
+                 * instance's user namespace, they would be its to ptrace,
+                 * signal and reach through /proc/PID/root: they stay in
+                 * ours, which only root can do for an instance that has its
+                 * own (joining its other namespaces needs CAP_SYS_ADMIN
+                 * over them, from outside). */
+                if ((a->mask & ns_info[NS_USER].clone_flag) && geteuid() != 0) {
+                        r = fail(err, ATTACH_STEP_TOOLS, EPERM, "%s", "");
+                        goto fail;
+                }
+                a->mask &= ~(ns_info[NS_MNT].clone_flag | ns_info[NS_USER].clone_flag);
+        }
 
         r = read_file_at(a->pid_dir_fd, "status", STATUS_MAX, &status, NULL);
         if (r < 0) {
@@ -538,13 +549,14 @@ out:
 /*
  * --tools: a detached copy of the container's root mount tree. open_tree()
  * clones only mounts of the caller's own mount namespace, so a helper joins
- * the container's (and, to be allowed to, its user namespace) and sends the
- * tree back.
+ * the container's and sends the tree back. It joins the mount namespace
+ * only, as root (see attach_open): it stays non-dumpable and outside the
+ * instance's user namespace while it holds our fds.
  */
 static int tools_clone_root(const Attach *a, int *ret_tree, AttachError *err)
 {
         int pair[2], fd = -EBADF, status, r;
-        int mask = attach_ns_mask(a) & ns_info[NS_USER].clone_flag;
+        int mask = 0;
         NsIno mnt_target = 0, mnt_self = 0;
         char link[64];
         ssize_t k;
@@ -558,9 +570,7 @@ static int tools_clone_root(const Attach *a, int *ret_tree, AttachError *err)
         if (k > 0)
                 (void)ns_parse_link(link, (size_t)k, &mnt_self);
         if (mnt_target != mnt_self)
-                mask |= ns_info[NS_MNT].clone_flag;
-        else
-                mask = 0;
+                mask = ns_info[NS_MNT].clone_flag;
 
         if (mask == 0) {
                 fd = (int)syscall(SYS_open_tree, a->root_fd, "",
@@ -629,13 +639,92 @@ static bool is_stop_signal(int sig)
         return sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT;
 }
 
+/*
+ * fork(), except that the new process is a child of our parent: the
+ * joiner makes the command this way, so that the command's parent (for
+ * waitpid and PR_SET_PDEATHSIG) is the relay, which joined nothing. Like
+ * every raw clone, the child must not use raise() or pthreads before its
+ * exec: glibc's cached thread id is ours.
+ */
+static pid_t fork_sibling(void)
+{
+        /* with CLONE_PARENT the exit signal is our own one, and must be 0 here */
+        struct clone_args args = { .flags = CLONE_PARENT };
+        pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+
+        if (pid >= 0 || errno != ENOSYS)
+                return pid;
+        /* clone3 needs Linux 5.3; clone's argument order differs on s390 */
+#if defined(__s390__) || defined(__CRIS__)
+        return (pid_t)syscall(SYS_clone, 0UL, (unsigned long)(CLONE_PARENT | SIGCHLD), NULL, NULL,
+                              NULL);
+#else
+        return (pid_t)syscall(SYS_clone, (unsigned long)(CLONE_PARENT | SIGCHLD), 0UL, NULL, NULL,
+                              NULL);
+#endif
+}
+
+/*
+ * The joiner, a child of the relay: it joins the namespaces and makes the
+ * command as the relay's child (the pid namespace applies to children
+ * only), says its pid, and exits. The relay itself never joins anything,
+ * so nothing inside the instance holds a capability over it (DESIGN.md,
+ * escape through a shared pid namespace).
+ */
+_noreturn_ static void joiner_main(Child *c)
+{
+        const Attach *a = c->a;
+        Msg m = {};
+        pid_t pid;
+
+        /* Supplementary groups are set from outside when we may: inside a
+         * user namespace that denies setgroups they could not be dropped,
+         * and groups the namespace does not map could not be given. */
+        if (!(a->keep & ATTACH_KEEP_CREDS) && !a->opts->user) {
+                if (!a->groups_differ)
+                        c->groups_set = true;
+                else if (setgroups(a->target.n_groups, a->target.groups) == 0)
+                        c->groups_set = true;
+        }
+
+        /* Step 5. */
+        if (join_namespaces(a, a->mask, &m.err) < 0) {
+                m.type = MSG_ERROR;
+                (void)attach_msg_send(c->sock, &m, -EBADF);
+                _exit(1);
+        }
+        /* Step 6: the command, a process of the instance's pid namespace. */
+        pid = fork_sibling();
+        if (pid == 0)
+                attach_child_main(c);
+        if (pid < 0) {
+                m.type = MSG_ERROR;
+                fail(&m.err, ATTACH_STEP_FORK, errno, NULL);
+        } else {
+                m.type = MSG_PID;
+                m.pid = pid;
+        }
+        (void)attach_msg_send(c->sock, &m, -EBADF);
+        _exit(pid < 0);
+}
+
+static void wait_exit(pid_t pid)
+{
+        int status;
+
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+}
+
 int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, int *ret_pty_master,
                  AttachError *err)
 {
         _cleanup_close_ int host_dev_fd = -EBADF, tree_fd = -EBADF, master = -EBADF;
-        int pair[2], r, status;
-        bool groups_set = false;
-        pid_t pid;
+        _cleanup_close_ int sock = -EBADF;
+        AttachError child_err = {};
+        bool failed = false, interrupted = false;
+        int pair[2], r;
+        pid_t joiner, pid = 0;
 
         if (io->pty) {
                 /* for a pty from the host's devpts when the container has none */
@@ -645,8 +734,8 @@ int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, in
         }
 
         /* Step 4: from here on nothing in the container may ptrace this
-         * process or open its /proc files (CVE-2016-9962); the child
-         * inherits it, until its exec. */
+         * process or its children or open their /proc files
+         * (CVE-2016-9962); the command inherits it, until its exec. */
         if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
                 return fail(err, ATTACH_STEP_OPEN, errno, NULL);
 
@@ -656,98 +745,88 @@ int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, in
                         return r;
         }
 
-        /* Supplementary groups are set from outside when we may: inside a
-         * user namespace that denies setgroups they could not be dropped,
-         * and groups the namespace does not map could not be given. */
-        if (!(a->keep & ATTACH_KEEP_CREDS) && !a->opts->user) {
-                if (!a->groups_differ)
-                        groups_set = true;
-                else if (setgroups(a->target.n_groups, a->target.groups) == 0)
-                        groups_set = true;
-        }
-
-#if defined(__SANITIZE_ADDRESS__)
-        /* Sanitizer builds only: LeakSanitizer's check at exit stops the
-         * process with ptrace, which cannot work once it is in another
-         * user namespace (it spins). Check now, and not at exit. */
-        if (a->mask != 0)
-                __lsan_do_leak_check();
-#endif
-
-        /* Step 5. */
-        r = join_namespaces(a, a->mask, err);
-        if (r < 0)
-                return r;
-
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
                 return fail(err, ATTACH_STEP_FORK, errno, NULL);
-
-        /* Step 6: fork, for the pid namespace applies to children only. */
-        pid = fork();
-        if (pid < 0) {
+        joiner = fork();
+        if (joiner < 0) {
                 r = -errno;
                 close(pair[0]);
                 close(pair[1]);
                 return fail(err, ATTACH_STEP_FORK, r, NULL);
         }
-        if (pid == 0) {
+        if (joiner == 0) {
                 Child c = {
                         .a = a,
                         .io = io,
                         .sock = pair[1],
                         .tree_fd = tree_fd,
                         .host_dev_fd = host_dev_fd,
-                        .groups_set = groups_set,
                 };
                 close(pair[0]);
-                attach_child_main(&c);
+                joiner_main(&c);
         }
         close(pair[1]);
+        sock = pair[0];
         closep(&tree_fd);
 
-        /* Wait for the exec (the socket closes), an error, or a pty. */
+        /* Until the socket closes: the joiner has exited and the command
+         * has exec'd or died. On the way, its pid, an error, or a pty. */
         for (;;) {
-                struct pollfd p[2] = { { .fd = pair[0], .events = POLLIN },
+                struct pollfd p[2] = { { .fd = sock, .events = POLLIN },
                                        { .fd = sigfd, .events = POLLIN } };
                 Msg m;
                 int fd;
 
-                if (poll(p, sigfd >= 0 ? 2 : 1, -1) < 0) {
+                if (poll(p, sigfd >= 0 && !interrupted ? 2 : 1, -1) < 0) {
                         if (errno == EINTR)
                                 continue;
-                        r = fail(err, ATTACH_STEP_FORK, errno, NULL);
-                        goto kill_child;
+                        r = fail(&child_err, ATTACH_STEP_FORK, errno, NULL);
+                        failed = true;
+                        break;
                 }
-                if (sigfd >= 0 && (p[1].revents & POLLIN)) {
+                if (sigfd >= 0 && !interrupted && (p[1].revents & POLLIN)) {
                         struct signalfd_siginfo si;
                         if (read(sigfd, &si, sizeof(si)) == sizeof(si) &&
                             is_stop_signal((int)si.ssi_signo)) {
-                                r = fail(err, ATTACH_STEP_INTERRUPTED, EINTR, "%s",
-                                         strsignal((int)si.ssi_signo));
-                                goto kill_child;
+                                fail(&child_err, ATTACH_STEP_INTERRUPTED, EINTR, "%s",
+                                     strsignal((int)si.ssi_signo));
+                                interrupted = failed = true;
+                                if (pid > 0)
+                                        (void)kill(pid, SIGKILL);
                         }
                         /* SIGCHLD and the like: the caller polls waitpid() itself */
                 }
                 if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
                         continue;
-                r = attach_msg_recv(pair[0], &m, &fd);
+                r = attach_msg_recv(sock, &m, &fd);
                 if (r < 0) {
-                        r = fail(err, ATTACH_STEP_FORK, r, NULL);
-                        goto kill_child;
+                        fail(&child_err, ATTACH_STEP_FORK, r, NULL);
+                        failed = true;
+                        break;
                 }
                 if (r == 0)
                         break; /* exec'd, or died: the caller's waitpid() tells */
-                if (m.type == MSG_ERROR) {
-                        closep(&fd);
-                        if (err)
-                                *err = m.err;
-                        r = -m.err.error;
-                        goto kill_child;
-                }
-                if (m.type == MSG_PTY && fd >= 0) {
-                        closep(&master);
-                        master = fd;
-                } else if (m.type == MSG_NEED_PTY) {
+                switch (m.type) {
+                case MSG_PID:
+                        pid = m.pid;
+                        if (interrupted)
+                                (void)kill(pid, SIGKILL);
+                        /* its last act: reap it now, the command may take long to exec */
+                        wait_exit(joiner);
+                        joiner = 0;
+                        break;
+                case MSG_ERROR:
+                        if (!failed)
+                                child_err = m.err;
+                        failed = true;
+                        break;
+                case MSG_PTY:
+                        if (fd >= 0) {
+                                closep(&master);
+                                master = TAKE_FD(fd);
+                        }
+                        break;
+                case MSG_NEED_PTY: {
                         int slave = -EBADF;
                         Msg reply = { .type = MSG_SLAVE };
 
@@ -755,29 +834,37 @@ int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, in
                         r = pty_open_at(host_dev_fd, &fd, &slave);
                         if (r >= 0) {
                                 closep(&master);
-                                master = fd;
-                                (void)attach_msg_send(pair[0], &reply, slave);
+                                master = TAKE_FD(fd);
+                                (void)attach_msg_send(sock, &reply, slave);
                                 closep(&slave);
                         } else
-                                (void)attach_msg_send(pair[0], &(Msg){ .type = MSG_ERROR }, -EBADF);
-                } else
-                        closep(&fd);
+                                (void)attach_msg_send(sock, &(Msg){ .type = MSG_ERROR }, -EBADF);
+                        break;
+                }
+                default:
+                        break;
+                }
+                closep(&fd);
         }
-        close(pair[0]);
-        if (io->pty && master < 0) {
-                /* it died before it could hand over its pty */
-                *ret_pid = pid;
-                *ret_pty_master = -EBADF;
-                return 0;
+        if (joiner > 0)
+                wait_exit(joiner);
+
+        if (!failed && pid <= 0) {
+                /* the joiner died without a word (killed) */
+                fail(&child_err, ATTACH_STEP_FORK, ECHILD, NULL);
+                failed = true;
+        }
+        if (failed) {
+                if (pid > 0) {
+                        (void)kill(pid, SIGKILL);
+                        wait_exit(pid);
+                }
+                if (err)
+                        *err = child_err;
+                return -child_err.error;
         }
         *ret_pid = pid;
+        /* -1 when it died before it could hand over its pty */
         *ret_pty_master = io->pty ? TAKE_FD(master) : -EBADF;
         return 0;
-
-kill_child:
-        close(pair[0]);
-        (void)kill(pid, SIGKILL);
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-                ;
-        return r;
 }

@@ -105,17 +105,19 @@ const char *attach_frozen(const Attach *a);
 int attach_ns_mask(const Attach *a);
 
 /*
- * Steps 4 to 8: make this process non-dumpable, join the namespaces, fork,
- * and in the child take the leader's cgroup, root, cwd, credentials,
- * capabilities, LSM label and environment, set up stdio or a pty, close
- * every other fd and exec. Returns once the command has been exec'd (or
- * failed to be): *ret_pid is the child, *ret_pty_master the pty's master
- * when io->pty. This process stays in the joined namespaces, non-dumpable.
+ * Steps 4 to 8: make this process non-dumpable; a child of it (the
+ * joiner) joins the namespaces and makes the command, as this process's
+ * own child, which takes the leader's cgroup, root, cwd, credentials,
+ * capabilities, LSM label and environment, sets up stdio or a pty, closes
+ * every other fd and execs. Returns once the command has been exec'd (or
+ * failed to be): *ret_pid is the command, *ret_pty_master the pty's
+ * master when io->pty. This process (the relay) joins no namespace of the
+ * instance, so nothing inside it holds a capability over the relay.
  *
  * Signals: the caller blocks what it wants to handle and passes a
  * signalfd for them (or -1); a SIGINT, SIGTERM, SIGHUP or SIGQUIT that
- * comes before the exec kills the child and fails with
- * ATTACH_STEP_INTERRUPTED. The child starts with every signal unblocked
+ * comes before the exec kills the command and fails with
+ * ATTACH_STEP_INTERRUPTED. The command starts with every signal unblocked
  * and at its default disposition.
  */
 int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, int *ret_pty_master,

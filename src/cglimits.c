@@ -565,11 +565,11 @@ Limits *cglimits_free(Limits *l)
 {
         if (!l)
                 return NULL;
-        fd_close(&l->cgroup_fd);
+        closep(&l->cgroup_fd);
         for (size_t i = 0; i < l->n_procs_fds; i++)
-                fd_close(&l->procs_fds[i]);
+                closep(&l->procs_fds[i]);
         /* The cleaner finds the leaf gone and leaves at once. */
-        fd_close(&l->cleaner_fd);
+        closep(&l->cleaner_fd);
         if (l->cleaner > 0)
                 while (waitpid(l->cleaner, NULL, 0) < 0 && errno == EINTR)
                         ;

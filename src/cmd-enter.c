@@ -237,6 +237,19 @@ static int report(const char *id, pid_t leader, const AttachError *e)
                         id, why);
                 return 1;
         case ATTACH_STEP_TOOLS:
+                if (!d[0] && perm) {
+                        log_error("cannot enter '%s' with --tools: it has a user namespace of its "
+                                  "own, and only root can join its other namespaces from outside "
+                                  "it (try as root, or enter without --tools)",
+                                  id);
+                        return 1;
+                }
+                if (e->error == ENOENT || e->error == ENOTDIR) {
+                        log_error("cannot enter '%s': cannot mount its root at '%s': %s (give an "
+                                  "existing directory with --at)",
+                                  id, d, e->error == ENOENT ? "no such directory" : "not a directory");
+                        return 1;
+                }
                 log_error("cannot enter '%s': cannot mount its root at '%s': %s (%suse --at DIR)",
                           id, d, why, root ? "" : "try as root, or ");
                 return 1;

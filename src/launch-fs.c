@@ -320,7 +320,7 @@ static int setup_user_mounts(const LaunchConfig *c, int *bind_fds, LaunchError *
                 r = attach(bind_fds[i], m->dst);
                 if (r < 0)
                         return fail_at(ret_err, LAUNCH_STAGE_BIND_TARGET, -r, m->dst);
-                fd_close(&bind_fds[i]);
+                closep(&bind_fds[i]);
         }
         return 0;
 }
@@ -450,8 +450,8 @@ int launch_fs_setup(const LaunchChild *ch, LaunchError *ret_err)
 
 out:
         for (size_t i = 0; i < ELEMENTSOF(node_fds); i++)
-                fd_close(&node_fds[i]);
+                closep(&node_fds[i]);
         for (size_t i = 0; i < c->n_mounts; i++)
-                fd_close(&bind_fds[i]);
+                closep(&bind_fds[i]);
         return r;
 }

@@ -226,8 +226,8 @@ static int spawn_net_helper(Launch *l, LaunchNet net, LaunchError *ret_err)
                 }
                 _exit(errno == ENOENT ? 127 : 126);
         }
-        fd_close(&ready_w);
-        fd_close(&exit_r);
+        closep(&ready_w);
+        closep(&exit_r);
 
         {
                 char c;
@@ -357,8 +357,8 @@ int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
                 return r;
         }
         if (pid == 0) {
-                fd_close(&status_r);
-                fd_close(&go_w);
+                closep(&status_r);
+                closep(&go_w);
                 reaper_main(&ch);
         }
 
@@ -371,8 +371,8 @@ int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
         l->net = c->net;
         l->saved_mask = ch.saved_mask;
         l->cwd = TAKE_PTR(cwd);
-        fd_close(&status_w);
-        fd_close(&go_r);
+        closep(&status_w);
+        closep(&go_r);
 
         if (c->n_cgroup_procs_fds > 0) {
                 r = cgroup_join(l, c, ret_err);
@@ -401,7 +401,7 @@ int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
                 if (r < 0)
                         goto fail;
         }
-        fd_close(&l->go_fd);
+        closep(&l->go_fd);
         *ret = l;
         return 0;
 
@@ -511,7 +511,7 @@ int launch_wait(Launch *l, int *ret_status, LaunchError *ret_err)
         if (l->helper > 0) {
                 /* slirp4netns leaves when its exit fd closes, pasta on
                  * SIGTERM. */
-                fd_close(&l->helper_exit_fd);
+                closep(&l->helper_exit_fd);
                 if (l->net == LAUNCH_NET_PASTA)
                         kill(l->helper, SIGTERM);
                 while (waitpid(l->helper, NULL, 0) < 0 && errno == EINTR)
@@ -553,10 +553,10 @@ Launch *launch_free(Launch *l)
 {
         if (!l)
                 return NULL;
-        fd_close(&l->pidfd);
-        fd_close(&l->status_fd);
-        fd_close(&l->go_fd);
-        fd_close(&l->helper_exit_fd);
+        closep(&l->pidfd);
+        closep(&l->status_fd);
+        closep(&l->go_fd);
+        closep(&l->helper_exit_fd);
         free(l->cwd);
         free(l);
         return NULL;

@@ -26,6 +26,9 @@ static inline void freep(void *p)
         free(*(void **)p);
 }
 
+/* Close an fd and forget it, so that a second closep() (an early close
+ * and then the cleanup at the end of the scope) cannot close whatever
+ * the number was given to in between. */
 static inline void closep(int *fd)
 {
         if (*fd >= 0) {
@@ -33,13 +36,6 @@ static inline void closep(int *fd)
                 close(*fd);
                 errno = saved;
         }
-}
-
-/* Close an fd before its scope ends, and forget it: closep() alone would
- * close the same number again at the end, whatever it is by then. */
-static inline void fd_close(int *fd)
-{
-        closep(fd);
         *fd = -EBADF;
 }
 

@@ -600,7 +600,7 @@ void reaper_main(const LaunchChild *ch)
         }
         go_payload(sv[0], 0, netns_fd);
         close(sv[0]);
-        fd_close(&netns_fd);
+        closep(&netns_fd);
         if (ch->go_fd >= 0)
                 close(ch->go_fd);
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # ns enter --tools: host tools against an instance that has none of its
-# own. Every namespace but mnt is the instance's; the mount namespace is a
+# own. Every namespace but user and mnt is the instance's; the mount namespace is a
 # private copy of the host's with the instance's root at /run/ns/root (or
 # --at DIR) and a /proc of the instance's pid namespace; nothing of it is
 # left mounted on the host.
@@ -44,9 +44,10 @@ diag_file "$OUT"
 is "$(sed -n 1p "$OUT")" only-in-the-container "--tools: the instance's root is at /run/ns/root"
 is "$(sed -n 2p "$OUT")" /run/ns/root "--tools: the shell starts there"
 is "$(sed -n 3p "$OUT" | tr -s ' ')" " 1 bwrap" "--tools: ps shows the instance's processes by their own pids"
+is "$(sed -n 6p "$OUT")" "$(readlink /proc/self/ns/user)" "--tools: the user namespace stays the host's"
 want=""
-for t in user pid net uts ipc cgroup; do want+="$(readlink "/proc/$LEADER/ns/$t")"$'\n'; done
-is "$(sed -n 6,11p "$OUT")" "${want%$'\n'}" "--tools: every namespace but mnt is the instance's"
+for t in pid net uts ipc cgroup; do want+="$(readlink "/proc/$LEADER/ns/$t")"$'\n'; done
+is "$(sed -n 7,11p "$OUT")" "${want%$'\n'}" "--tools: every other namespace but mnt is the instance's"
 got_mnt=$(sed -n 12p "$OUT")
 [[ -n $got_mnt && $got_mnt != "$(readlink "/proc/$LEADER/ns/mnt")" && $got_mnt != "$(readlink /proc/self/ns/mnt)" ]] &&
         ok "--tools: a mount namespace of its own" || not_ok "--tools: a mount namespace of its own"
