@@ -112,6 +112,27 @@ static void child_root_and_cwd(Child *c)
                 child_fail(c, ATTACH_STEP_CWD, k < 0 ? errno : EXDEV, "%s", k < 0 ? "" : cwd);
 }
 
+static void child_rlimit(Child *c, int i, struct rlimit want)
+{
+        struct rlimit cur;
+
+        if (setrlimit((__rlimit_resource_t)i, &want) == 0)
+                return;
+        /* Unprivileged, a hard limit cannot be raised: take what we may. */
+        if (errno != EPERM || getrlimit((__rlimit_resource_t)i, &cur) < 0)
+                child_fail(c, ATTACH_STEP_RLIMITS, errno, NULL);
+        want.rlim_max = MIN(want.rlim_max, cur.rlim_max);
+        want.rlim_cur = MIN(want.rlim_cur, want.rlim_max);
+        if (setrlimit((__rlimit_resource_t)i, &want) < 0)
+                child_fail(c, ATTACH_STEP_RLIMITS, errno, NULL);
+}
+
+/*
+ * The leader's limits, while we still may raise a hard one. RLIMIT_NOFILE
+ * only rises here: a leader with nofile=4 would leave us no fd for the
+ * pty; it is lowered to the leader's right before the exec
+ * (child_nofile), which needs no privilege.
+ */
 static void child_rlimits(Child *c)
 {
         for (int i = 0; i < RLIM_NLIMITS; i++) {
@@ -119,16 +140,21 @@ static void child_rlimits(Child *c)
 
                 if (!c->a->have_rlim[i])
                         continue;
-                if (setrlimit((__rlimit_resource_t)i, &want) == 0)
-                        continue;
-                /* Unprivileged, a hard limit cannot be raised: take what we may. */
-                if (errno != EPERM || getrlimit((__rlimit_resource_t)i, &cur) < 0)
-                        child_fail(c, ATTACH_STEP_RLIMITS, errno, NULL);
-                want.rlim_max = MIN(want.rlim_max, cur.rlim_max);
-                want.rlim_cur = MIN(want.rlim_cur, want.rlim_max);
-                if (setrlimit((__rlimit_resource_t)i, &want) < 0)
-                        child_fail(c, ATTACH_STEP_RLIMITS, errno, NULL);
+                if (i == RLIMIT_NOFILE) {
+                        if (getrlimit(RLIMIT_NOFILE, &cur) < 0)
+                                child_fail(c, ATTACH_STEP_RLIMITS, errno, NULL);
+                        want.rlim_cur = MAX(want.rlim_cur, cur.rlim_cur);
+                        want.rlim_max = MAX(want.rlim_max, cur.rlim_max);
+                        want.rlim_cur = MIN(want.rlim_cur, want.rlim_max);
+                }
+                child_rlimit(c, i, want);
         }
+}
+
+static void child_nofile(Child *c)
+{
+        if (c->a->have_rlim[RLIMIT_NOFILE])
+                child_rlimit(c, RLIMIT_NOFILE, c->a->rlim[RLIMIT_NOFILE]);
 }
 
 static void child_lsm(Child *c)
@@ -194,10 +220,12 @@ static void child_find_user(Child *c, ChildUser *u)
         const Attach *a = c->a;
         _cleanup_free_ char *passwd = NULL, *group = NULL, *uname = NULL, *gname = NULL;
         unsigned id;
+        int r;
 
         /* Read through the root fd opened from the host (see passwd.c):
          * never getpwnam(), whose NSS modules would come from the container. */
-        if (passwd_read_file(a->root_fd, "etc/passwd", &passwd) < 0)
+        r = passwd_read_file(a->root_fd, "etc/passwd", &passwd);
+        if (r < 0)
                 passwd = NULL;
 
         if (a->opts->user) {
@@ -207,6 +235,9 @@ static void child_find_user(Child *c, ChildUser *u)
 
                 if (passwd_find(passwd ?: "", numeric ? NULL : uname, numeric ? id : 0, &u->pw) <
                     0) {
+                        /* "no user" would be a lie when the file was not read */
+                        if (!numeric && r == -EFBIG)
+                                child_fail(c, ATTACH_STEP_USER, EFBIG, "/etc/passwd");
                         if (!numeric)
                                 child_fail(c, ATTACH_STEP_USER, ENOENT, "%s", uname);
                         /* a bare uid that has no entry, as docker allows: group 0 */
@@ -216,14 +247,18 @@ static void child_find_user(Child *c, ChildUser *u)
                         u->uid[i] = u->pw.uid;
                         u->gid[i] = u->pw.gid;
                 }
-                if (passwd_read_file(a->root_fd, "etc/group", &group) < 0)
+                r = passwd_read_file(a->root_fd, "etc/group", &group);
+                if (r < 0)
                         group = NULL;
                 if (gname) {
                         gid_t g;
                         if (parse_id(gname, &id) >= 0)
                                 g = id;
-                        else if (group_find_gid(group ?: "", gname, &g) < 0)
+                        else if (group_find_gid(group ?: "", gname, &g) < 0) {
+                                if (r == -EFBIG)
+                                        child_fail(c, ATTACH_STEP_USER, EFBIG, "/etc/group");
                                 child_fail(c, ATTACH_STEP_USER, ENOENT, "group %s", gname);
+                        }
                         for (int i = 0; i < 4; i++)
                                 u->gid[i] = g;
                 }
@@ -509,6 +544,7 @@ _noreturn_ void attach_child_main(Child *c)
 
         /* Step 8. */
         child_close_fds(c);
+        child_nofile(c);
         child_signals();
         environ = env;
         execvp(argv[0], argv);

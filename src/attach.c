@@ -221,6 +221,23 @@ out:
         return r;
 }
 
+/* PF_KTHREAD in the flags of /proc/PID/stat (its 9th field). */
+static bool is_kernel_thread(int pid_dir_fd)
+{
+        char buf[512];
+        unsigned long flags = 0;
+        const char *p;
+        ssize_t k;
+
+        k = read_small_at(pid_dir_fd, "stat", buf, sizeof(buf));
+        if (k <= 0)
+                return false;
+        p = strrchr(buf, ')');
+        if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
+                return false;
+        return flags & 0x00200000; /* PF_KTHREAD */
+}
+
 static int verify_alive(Attach *a, AttachError *err)
 {
         char buf[32];
@@ -283,6 +300,10 @@ int attach_open(int proc_fd, pid_t pid, unsigned long long starttime, const Atta
         }
         if (state == 'Z' || state == 'X') {
                 r = fail(err, ATTACH_STEP_OPEN, ESRCH, NULL);
+                goto fail;
+        }
+        if (is_kernel_thread(a->pid_dir_fd)) {
+                r = fail(err, ATTACH_STEP_KERNEL, EPERM, NULL);
                 goto fail;
         }
         if (starttime != 0 && st != starttime) {

@@ -56,6 +56,7 @@ typedef enum AttachStep {
         ATTACH_STEP_STDIO,
         ATTACH_STEP_EXEC,        /* detail: the command */
         ATTACH_STEP_INTERRUPTED, /* a signal came before the command started */
+        ATTACH_STEP_KERNEL,      /* the pid is a kernel thread: nothing to enter */
         ATTACH_STEP_MAX,
         ATTACH_STEP_INVALID = -1,
 } AttachStep;

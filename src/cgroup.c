@@ -209,7 +209,7 @@ void cgroup_locate(Cgroups *cg, const char *mountinfo)
                                         continue;
                                 p->mounted = true;
                                 /* A path with ".." is outside our cgroup namespace. */
-                                if (strstr(p->path, "/..") || p->path[0] != '/')
+                                if (path_has_dotdot(p->path) || p->path[0] != '/')
                                         continue;
                                 root = mountinfo_unescape(f[0], flen[0]);
                                 rest = path_below(p->path, root);
@@ -254,23 +254,19 @@ const CgroupPath *cgroup_find_hierarchy(const Cgroups *cg, const CgroupPath *p)
 int cgroup_open_file(int root_fd, const CgroupPath *p, const char *file, int flags)
 {
         _cleanup_free_ char *path = NULL;
-        int fd;
 
         if (!p->dir)
                 return -ENOENT;
         path = xasprintf("%s/%s", p->dir, file);
-        fd = openat(root_fd, path, flags | O_CLOEXEC | O_NOCTTY);
-        return fd < 0 ? -errno : fd;
+        /* a cgroup may be nested deeper than PATH_MAX */
+        return openat_long(root_fd, path, flags | O_NOCTTY);
 }
 
 int cgroup_open_dir(int root_fd, const CgroupPath *p)
 {
-        int fd;
-
         if (!p->dir)
                 return -ENOENT;
-        fd = openat(root_fd, p->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        return fd < 0 ? -errno : fd;
+        return openat_long(root_fd, p->dir, O_RDONLY | O_DIRECTORY);
 }
 
 int cgroup_path_frozen(int root_fd, const CgroupPath *p)

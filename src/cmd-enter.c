@@ -8,6 +8,7 @@
 #include "attach.h"
 #include "commands.h"
 #include "lookup.h"
+#include "passwd.h"
 #include "pty.h"
 #include "util.h"
 
@@ -45,6 +46,28 @@ static void enter_help(void)
               stdout);
 }
 
+/* -u USER[:GROUP]: the shape, and ids in range, before anything is opened. */
+static int user_spec_check(const char *spec)
+{
+        _cleanup_free_ char *user = NULL, *group = NULL;
+        const char *bad = NULL;
+        unsigned id;
+
+        if (user_spec_split(spec, &user, &group) < 0) {
+                log_error("invalid user '%s' for -u (use USER, UID, USER:GROUP or UID:GID)", spec);
+                return -EINVAL;
+        }
+        if (parse_id(user, &id) == -ERANGE)
+                bad = user;
+        else if (group && parse_id(group, &id) == -ERANGE)
+                bad = group;
+        if (bad) {
+                log_error("invalid id '%s' for -u (ids go from 0 to 4294967294)", bad);
+                return -ERANGE;
+        }
+        return 0;
+}
+
 /*
  * Resolve the id to the leader to attach to, doing the least work that
  * gives the same answer: a PID of a live process needs no scan; a full
@@ -62,10 +85,24 @@ static int resolve_leader(int proc_fd, const char *id, pid_t *ret_leader,
         ssize_t idx;
         int r, pid_error = 0;
 
-        if (parse_pid(id, &pid) >= 0) {
+        if (is_canonical_pid(id) && parse_pid(id, &pid) >= 0) {
                 pid_error = lookup_leader(proc_fd, pid, ret_leader, ret_starttime);
                 if (pid_error >= 0)
                         return 0;
+                /* A number that is a live PID is that PID, or an error: never
+                 * another instance that happens to be named like it. */
+                if (pid_error == -EACCES || pid_error == -EPERM) {
+                        log_error("cannot enter '%s': may not read the namespaces of pid %d%s", id,
+                                  (int)pid,
+                                  geteuid() != 0 ? " (try as root)"
+                                                 : " (they are closed even to root here)");
+                        return -1;
+                }
+                if (pid_error != -ESRCH && pid_error != -ENOENT) {
+                        log_error("cannot enter '%s': cannot read the namespaces of pid %d: %s", id,
+                                  (int)pid, strerror(-pid_error));
+                        return -1;
+                }
         }
         if (lookup_is_full_id(id) && lookup_by_id(proc_fd, id, &pid) >= 0 &&
             lookup_leader(proc_fd, pid, ret_leader, ret_starttime) >= 0)
@@ -85,10 +122,6 @@ static int resolve_leader(int proc_fd, const char *id, pid_t *ret_leader,
                 r = -1;
         } else if (idx < 0 && pid_error == -ESRCH) {
                 log_error("cannot enter '%s': process %s has exited (see 'ns ls')", id, id);
-                r = -1;
-        } else if (idx < 0 && (pid_error == -EACCES || pid_error == -EPERM)) {
-                log_error("cannot enter '%s': may not read the namespaces of pid %s (try as root)",
-                          id, id);
                 r = -1;
         } else if (idx < 0) {
                 log_error("cannot enter '%s': no such instance", id);
@@ -117,11 +150,23 @@ static int resolve_leader(int proc_fd, const char *id, pid_t *ret_leader,
 /* One line, "ns: cannot enter '<id>': <reason> (<what to do>)". Returns the exit status. */
 static int report(const char *id, pid_t leader, const AttachError *e)
 {
-        const char *d = e->detail, *why = strerror(e->error);
+        char d[sizeof(e->detail) + 4];
+        const char *why = strerror(e->error);
         bool perm = e->error == EPERM || e->error == EACCES;
         bool root = geteuid() == 0;
 
+        /* The detail comes from the instance (a cgroup or user name): no
+         * escape sequence of it reaches the terminal, and a cut is shown. */
+        snprintf(d, sizeof(d), "%s%s", e->detail,
+                 strlen(e->detail) + 1 >= sizeof(e->detail) ? "..." : "");
+        str_sanitize(d);
+
         switch (e->step) {
+        case ATTACH_STEP_KERNEL:
+                log_error("cannot enter '%s': pid %d is a kernel thread, there is nothing to enter "
+                          "(see 'ns ls' for instances)",
+                          id, (int)leader);
+                return 1;
         case ATTACH_STEP_OPEN:
         case ATTACH_STEP_VERIFY:
                 if (e->error == ESRCH) {
@@ -197,6 +242,12 @@ static int report(const char *id, pid_t leader, const AttachError *e)
                 }
                 break;
         case ATTACH_STEP_USER:
+                if (e->error == EFBIG) {
+                        log_error("cannot enter '%s': its %s is larger than ns reads (%d MiB) (give "
+                                  "-u as UID[:GID])",
+                                  id, d, PASSWD_FILE_MAX >> 20);
+                        return 1;
+                }
                 if (e->error == ENOENT) {
                         bool grp = startswith(d, "group ");
                         log_error("cannot enter '%s': no %s '%s' in its /etc/%s (give a number)",
@@ -325,13 +376,23 @@ int cmd_enter(int argc, char **argv)
 
         optind = 0;
         /* '+': the options end at the id, so the command's own are its own */
-        while ((c = getopt_long(argc, argv, "+u:w:e:fh", options, NULL)) >= 0) {
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, "+:u:w:e:fh", options, NULL)) >= 0) {
                 switch (c) {
-                case 'u':
-                        o.attach.user = optarg;
-                        break;
                 case 'w':
+                        if (!optarg[0]) {
+                                log_error("-w needs a directory, not an empty string");
+                                strv_free(o.setenv);
+                                return usage_error("enter");
+                        }
                         o.attach.workdir = optarg;
+                        break;
+                case 'u':
+                        if (user_spec_check(optarg) < 0) {
+                                strv_free(o.setenv);
+                                return usage_error("enter");
+                        }
+                        o.attach.user = optarg;
                         break;
                 case 'e':
                         if (optarg[0] == '=' || !optarg[0]) {
@@ -373,7 +434,7 @@ int cmd_enter(int argc, char **argv)
                         return 0;
                 default:
                         strv_free(o.setenv);
-                        return usage_error("enter");
+                        return option_error("enter", c, argv);
                 }
         }
         o.attach.setenv = o.setenv;
@@ -418,15 +479,18 @@ int cmd_enter(int argc, char **argv)
         }
         /* Step 2. */
         if (attach_frozen(a)) {
+                /* the cgroup's name is the instance's to choose: no escapes */
+                _cleanup_free_ char *cg = str_sanitize(xstrdup(attach_frozen(a)));
+
                 if (!o.force) {
                         log_error(
                                 "cannot enter '%s': its cgroup '%s' is frozen (thaw it, or use --force "
                                 "to try anyway)",
-                                o.id, attach_frozen(a));
+                                o.id, cg);
                         goto finish;
                 }
                 log_warning("the cgroup '%s' of '%s' is frozen: the command runs once it is thawed",
-                            attach_frozen(a), o.id);
+                            cg, o.id);
         }
 
         /* A terminal on both ends: a new pty inside, relayed in raw mode.

@@ -306,7 +306,8 @@ int cmd_ls(int argc, char **argv)
         int c;
 
         optind = 0;
-        while ((c = getopt_long(argc, argv, "aJrno:THh", options, NULL)) >= 0) {
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, ":aJrno:THh", options, NULL)) >= 0) {
                 switch (c) {
                 case 'a':
                         o.all = true;
@@ -344,7 +345,7 @@ int cmd_ls(int argc, char **argv)
                         ls_help();
                         return 0;
                 default:
-                        return usage_error("ls");
+                        return option_error("ls", c, argv);
                 }
         }
         if (optind < argc) {

@@ -154,7 +154,8 @@ int cmd_ps(int argc, char **argv)
         int c, r, ret = 0;
 
         optind = 0;
-        while ((c = getopt_long(argc, argv, "Jrno:Hh", options, NULL)) >= 0) {
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, ":Jrno:Hh", options, NULL)) >= 0) {
                 switch (c) {
                 case 'J':
                         out.json = true;
@@ -178,7 +179,7 @@ int cmd_ps(int argc, char **argv)
                         ps_help();
                         return 0;
                 default:
-                        return usage_error("ps");
+                        return option_error("ps", c, argv);
                 }
         }
         if (list) {

@@ -409,15 +409,8 @@ int cmd_run(int argc, char **argv)
                 case 'h':
                         run_help();
                         return 0;
-                case ':':
-                        log_error("option '%s' requires an argument", argv[optind - 1]);
-                        goto usage;
                 default:
-                        if (optopt)
-                                log_error("unknown option '-%c'", optopt);
-                        else
-                                log_error("unknown option '%s'", argv[optind - 1]);
-                        goto usage;
+                        return option_error("run", c, argv);
                 }
         }
         if (o.launch.net == LAUNCH_NET_HOST)

@@ -21,6 +21,9 @@ _printf_(1, 2) void log_warning(const char *fmt, ...);
 
 /* Print "Try 'ns <cmd> --help'." after a usage error and return 1. */
 int usage_error(const char *cmd);
+/* What getopt_long() returned for a bad option (with opterr = 0 and a ':'
+ * optstring), said in one form for every command; then usage_error(). */
+int option_error(const char *cmd, int c, char *const *argv);
 
 /*
  * Scan /proc, group and name instances: what every command that takes an

@@ -683,13 +683,6 @@ static void identify_by_cgroup(IdentifyContext *ctx, const IdentifyInput *in, co
         }
 }
 
-/* A name goes into a terminal table: no control characters, whatever the container set. */
-static void sanitize(char *s)
-{
-        for (; s && *s; s++)
-                if ((unsigned char)*s < 0x20 || *s == 0x7f)
-                        *s = '?';
-}
 
 void identify_instance(IdentifyContext *ctx, const IdentifyInput *in, Identity *ret)
 {
@@ -727,7 +720,7 @@ void identify_instance(IdentifyContext *ctx, const IdentifyInput *in, Identity *
                 f.name = naming_command_name(in->cmdline, in->cmdline_len, in->leader_comm);
         if (!f.name)
                 f.name = xstrdup("-");
-        sanitize(f.name);
-        sanitize(f.id);
+        str_sanitize(f.name);
+        str_sanitize(f.id);
         *ret = (Identity){ .runtime = f.runtime, .name = f.name, .runtime_id = f.id };
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdarg.h>
 
 #include "commands.h"
@@ -52,6 +53,23 @@ int usage_error(const char *cmd)
         else
                 fputs("Try 'ns --help'.\n", stderr);
         return 1;
+}
+
+int option_error(const char *cmd, int c, char *const *argv)
+{
+        const char *arg = optind > 0 ? argv[optind - 1] : "";
+        char short_opt[3] = { '-', (char)optopt, '\0' };
+        bool is_long = startswith(arg, "--");
+        const char *name = is_long ? arg : short_opt;
+        int len = (int)strcspn(name, "=");
+
+        if (c == ':')
+                log_error("option '%.*s' requires an argument", len, name);
+        else if (is_long && optopt && name[len] == '=')
+                log_error("option '%.*s' takes no argument", len, name);
+        else
+                log_error("unknown option '%.*s'", len, name);
+        return usage_error(cmd);
 }
 
 void report_unreadable(const Scan *s)

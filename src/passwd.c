@@ -8,7 +8,6 @@
 #include "passwd.h"
 
 /* etc/passwd of a large site is a few MiB at most. */
-#define PASSWD_FILE_MAX (16 * 1024 * 1024)
 
 int parse_id(const char *s, unsigned *ret)
 {

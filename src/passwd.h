@@ -53,3 +53,6 @@ int user_spec_split(const char *spec, char **ret_user, char **ret_group);
 
 /* Parse a decimal uid or gid (up to 2^32-2); -EINVAL unless the whole string is one. */
 int parse_id(const char *s, unsigned *ret);
+
+/* The largest etc/passwd or etc/group that passwd_read_file() reads. */
+#define PASSWD_FILE_MAX (16 * 1024 * 1024)

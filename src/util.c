@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <sys/stat.h>
 
@@ -208,4 +209,62 @@ int dlopen_symbols(const char *soname, const DlSymbol *syms, size_t n, void *ret
         for (size_t i = 0; i < n; i++)
                 memcpy((char *)ret + syms[i].offset, &fns[i], sizeof(fns[i]));
         return 0;
+}
+
+bool is_canonical_pid(const char *s)
+{
+        pid_t pid;
+
+        return s[0] != '0' && parse_pid(s, &pid) >= 0;
+}
+
+bool path_has_dotdot(const char *path)
+{
+        for (const char *p = path; *p;) {
+                size_t n = strcspn(p, "/");
+
+                if (n == 2 && p[0] == '.' && p[1] == '.')
+                        return true;
+                p += n;
+                p += strspn(p, "/");
+        }
+        return false;
+}
+
+int openat_long(int dirfd, const char *path, int flags)
+{
+        _cleanup_close_ int dir = -EBADF;
+        size_t len = strlen(path);
+        int fd;
+
+        while (len >= PATH_MAX) {
+                /* the longest piece that ends at a '/' and fits */
+                size_t cut = PATH_MAX - 1;
+                _cleanup_free_ char *piece = NULL;
+                int next;
+
+                while (cut > 0 && path[cut] != '/')
+                        cut--;
+                if (cut == 0)
+                        return -ENAMETOOLONG; /* one component over PATH_MAX */
+                piece = xstrndup(path, cut);
+                next = openat(dir >= 0 ? dir : dirfd, piece, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (next < 0)
+                        return -errno;
+                closep(&dir);
+                dir = next;
+                path += cut;
+                path += strspn(path, "/");
+                len = strlen(path);
+        }
+        fd = openat(dir >= 0 ? dir : dirfd, path, flags | O_CLOEXEC);
+        return fd < 0 ? -errno : fd;
+}
+
+char *str_sanitize(char *s)
+{
+        for (char *p = s; p && *p; p++)
+                if ((unsigned char)*p < 0x20 || *p == 0x7f)
+                        *p = '?';
+        return s;
 }

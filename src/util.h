@@ -29,6 +29,24 @@ static inline bool proc_error_is_skippable(int r)
 /* Parse a decimal pid; -EINVAL unless the whole string is a positive pid. */
 int parse_pid(const char *s, pid_t *ret);
 
+/* Whether s is a PID as a person writes one: decimal, no leading zero.
+ * "007" is not PID 7 to ns enter: it may be an instance ID's prefix. */
+bool is_canonical_pid(const char *s);
+
+/* Whether one component of path is "..": "/a/..x" has none. */
+bool path_has_dotdot(const char *path);
+
+/*
+ * openat() for a path of any length: one longer than PATH_MAX (a deep
+ * cgroup, for one) is walked a piece at a time, each piece ending at a
+ * '/'. Returns the fd, or -errno.
+ */
+int openat_long(int dirfd, const char *path, int flags);
+
+/* Replace control characters (escape sequences, newlines) with '?', in
+ * place: s goes to a terminal. Returns s. */
+char *str_sanitize(char *s);
+
 /* Turn a NUL-separated command line into a space-separated malloc'd string. */
 char *cmdline_to_string(const char *buf, size_t len);
 
