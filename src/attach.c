@@ -199,6 +199,12 @@ static int open_cgroups(Attach *a, AttachError *err)
 
                 if (mine && streq(mine->path, p->path))
                         continue; /* already there */
+                if (strlen(p->path) >= PATH_MAX - 1) {
+                        /* /proc/PID/cgroup cuts a path at PATH_MAX: where the
+                         * cgroup really is cannot be known */
+                        r = fail(err, ATTACH_STEP_CGROUP, ENAMETOOLONG, NULL);
+                        goto out;
+                }
                 if (!p->dir) {
                         /* A hierarchy mounted nowhere (nothing can be done), or a cgroup
                          * outside our cgroup namespace: we cannot reach it. */

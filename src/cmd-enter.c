@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -206,6 +207,13 @@ static int report(const char *id, pid_t leader, const AttachError *e)
                 }
                 break;
         case ATTACH_STEP_CGROUP:
+                if (e->error == ENAMETOOLONG) {
+                        log_error("cannot enter '%s': its cgroup is nested deeper than the kernel "
+                                  "shows in /proc/%d/cgroup (%d characters), so ns cannot find it "
+                                  "(use --keep=cgroup to stay in yours)",
+                                  id, (int)leader, PATH_MAX - 1);
+                        return 1;
+                }
                 if (e->error == ENOENT) {
                         log_error(
                                 "cannot enter '%s': its cgroup '%s' is outside of what ns can see "

@@ -278,7 +278,7 @@ kill_everything() {
         if [[ -n $T_CG ]]; then
                 deadline=$((${EPOCHREALTIME/./} + 5000000))
                 # children first: tests make sub-cgroups (a frozen one, a target)
-                until find "$T_CG" -depth -type d -exec rmdir {} + 2>/dev/null && [[ ! -e $T_CG ]]; do
+                until find "$T_CG" -depth -type d -execdir rmdir {} + 2>/dev/null && [[ ! -e $T_CG ]]; do
                         ((${EPOCHREALTIME/./} > deadline)) && break
                         sleep 0.05
                 done
