@@ -735,6 +735,25 @@ _noreturn_ static void joiner_main(Child *c)
         _exit(pid < 0);
 }
 
+/*
+ * vfork: the joiner lives for a setns and a clone only, and a copy of our
+ * page tables for it would cost more than both. It never returns here: it
+ * exits, and we go on once it has. Returns its pid or -errno.
+ */
+static pid_t spawn_joiner(Child *c, int our_end)
+{
+        pid_t pid = vfork();
+
+        if (pid < 0)
+                return -errno;
+        if (pid == 0) {
+                /* the fd table is the joiner's own copy */
+                close(our_end);
+                joiner_main(c);
+        }
+        return pid;
+}
+
 static void wait_exit(pid_t pid)
 {
         int status;
@@ -749,6 +768,7 @@ int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, in
         _cleanup_close_ int host_dev_fd = -EBADF, tree_fd = -EBADF, master = -EBADF;
         _cleanup_close_ int sock = -EBADF;
         AttachError child_err = {};
+        Child child;
         bool failed = false, interrupted = false;
         int pair[2], r;
         pid_t joiner, pid = 0;
@@ -774,23 +794,19 @@ int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, in
 
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
                 return fail(err, ATTACH_STEP_FORK, errno, NULL);
-        joiner = fork();
+        child = (Child){
+                .a = a,
+                .io = io,
+                .sock = pair[1],
+                .tree_fd = tree_fd,
+                .host_dev_fd = host_dev_fd,
+        };
+        joiner = spawn_joiner(&child, pair[0]);
         if (joiner < 0) {
-                r = -errno;
+                r = joiner;
                 close(pair[0]);
                 close(pair[1]);
                 return fail(err, ATTACH_STEP_FORK, r, NULL);
-        }
-        if (joiner == 0) {
-                Child c = {
-                        .a = a,
-                        .io = io,
-                        .sock = pair[1],
-                        .tree_fd = tree_fd,
-                        .host_dev_fd = host_dev_fd,
-                };
-                close(pair[0]);
-                joiner_main(&c);
         }
         close(pair[1]);
         sock = pair[0];
