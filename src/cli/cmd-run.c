@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -13,6 +14,9 @@
 #include "commands.h"
 #include "launch.h"
 #include "util.h"
+
+/* The smallest --memory an instance starts with (ns' pid 1 and a shell). */
+#define RUN_MIN_MEMORY (1024 * 1024)
 
 typedef struct RunOptions {
         LaunchConfig launch;
@@ -118,11 +122,49 @@ static int parse_caps(const char *list, uint64_t *keep)
         return 0;
 }
 
+/* Is an absolute path the root itself ("/", "//", "/./", "/tmp/..")?
+ * Lexically: ".." of the root is the root. */
+static bool is_root_path(const char *path)
+{
+        int depth = 0;
+
+        for (const char *p = path; *p;) {
+                size_t n;
+
+                while (*p == '/')
+                        p++;
+                n = strcspn(p, "/");
+                if (n == 0)
+                        break;
+                if (n == 2 && p[0] == '.' && p[1] == '.')
+                        depth = depth > 0 ? depth - 1 : 0;
+                else if (!(n == 1 && p[0] == '.'))
+                        depth++;
+                p += n;
+        }
+        return depth == 0;
+}
+
 static int add_mount(RunOptions *o, LaunchMountType type, const char *src, const char *dst)
 {
         if (dst[0] != '/') {
                 log_error("'%s': the target of --%s must be an absolute path", dst,
                           launch_mount_type_to_string(type));
+                return -EINVAL;
+        }
+        /* A mount over / would not be the root of the processes inside:
+         * it would have no effect at all. */
+        if (is_root_path(dst)) {
+                if (type == LAUNCH_MOUNT_TMPFS)
+                        log_error("cannot run with --tmpfs '%s': the root cannot be replaced by "
+                                  "a mount (use --rootfs <dir> with --build for a writable root "
+                                  "of your own)",
+                                  dst);
+                else
+                        log_error("cannot run with --%s '%s' '%s': the root cannot be replaced by "
+                                  "a mount (use --rootfs '%s'%s)",
+                                  launch_mount_type_to_string(type), src, dst, src,
+                                  type == LAUNCH_MOUNT_VOL ? " --build" : "");
                 return -EINVAL;
         }
         o->mounts = xreallocarray(o->mounts, o->launch.n_mounts + 1, sizeof(LaunchMount));
@@ -184,6 +226,39 @@ static void report_clone_error(const RunOptions *o, int err)
                 log_error("cannot create the namespaces: %s", errstr(err, buf, sizeof(buf)));
 }
 
+#define TUN_PATH "/dev/net/tun"
+
+static void report_tun_error(const RunOptions *o, int err)
+{
+        char buf[128];
+
+        log_error("cannot run with --net=%s: cannot open '" TUN_PATH "': %s (%s needs it: "
+                  "as root, chmod 0666 " TUN_PATH ", as udev does, or load the tun module)",
+                  launch_net_to_string(o->launch.net), errstr(err, buf, sizeof(buf)),
+                  launch_net_helper(o->launch.net));
+}
+
+/*
+ * pasta and slirp4netns open /dev/net/tun as the caller; where they may
+ * not (a host without udev leaves it 0600 root), they die with nothing
+ * that says why. Checked first, to say so.
+ */
+static int check_tun(const RunOptions *o)
+{
+        _cleanup_close_ int fd = -EBADF;
+
+        if (!launch_net_helper(o->launch.net))
+                return 0;
+        fd = open(TUN_PATH, O_RDWR | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0) {
+                int err = errno;
+
+                report_tun_error(o, err);
+                return -err;
+        }
+        return 0;
+}
+
 static void report_error(const RunOptions *o, const LaunchError *e)
 {
         char buf[128];
@@ -214,6 +289,11 @@ static void report_error(const RunOptions *o, const LaunchError *e)
                 if (e->err == ENOENT)
                         log_error("cannot mount on '%s': no such file or directory (it must "
                                   "exist in the root, or be below /tmp or a --tmpfs)",
+                                  e->path);
+                else if (e->err == EXDEV)
+                        log_error("cannot mount on '%s': it does not exist, and it would have to "
+                                  "be made in the host directory bound there by --vol or --map "
+                                  "(make it on the host first)",
                                   e->path);
                 else
                         log_error("cannot mount on '%s': %s", e->path, msg);
@@ -322,6 +402,8 @@ int cmd_run(int argc, char **argv)
         };
         _cleanup_(run_options_done) RunOptions o = { .launch = { .cgroup_fd = -1 } };
         char *shell_argv[2] = {};
+        _cleanup_free_ char *rootfs = NULL;
+        char buf[128];
         Launch *l = NULL;
         Limits *lim = NULL;
         LaunchError err = {};
@@ -392,6 +474,14 @@ int cmd_run(int argc, char **argv)
                                 log_error("invalid size '%s'", optarg);
                                 goto usage;
                         }
+                        /* Below this, the kernel kills pid 1 before the
+                         * command runs: a bare exit 137. */
+                        if (o.limits.memory < RUN_MIN_MEMORY) {
+                                log_error("cannot run with --memory '%s': an instance needs at "
+                                          "least 1M to start (give a larger size, such as 64M)",
+                                          optarg);
+                                goto usage;
+                        }
                         break;
                 case OPT_PIDS:
                         if (cglimits_parse_size(optarg, &o.limits.pids) < 0 ||
@@ -420,13 +510,31 @@ int cmd_run(int argc, char **argv)
                           launch_net_to_string(o.launch.net));
                 goto usage;
         }
+        if ((o.launch.share & (1u << NS_USER)) && o.launch.cap_keep) {
+                log_error("cannot run with --cap-add and --share=user: the capabilities would "
+                          "be the host's (drop one of them)");
+                goto usage;
+        }
         if (o.launch.rootfs) {
                 struct stat st;
+
                 if (stat(o.launch.rootfs, &st) < 0 || !S_ISDIR(st.st_mode)) {
                         log_error("'%s' is not a directory", o.launch.rootfs);
                         return 1;
                 }
+                /* The mounts and pivot_root need the directory itself: a
+                 * symbolic link (or one on the way) is resolved here, on
+                 * the host, where the user named it. */
+                rootfs = realpath(o.launch.rootfs, NULL);
+                if (!rootfs) {
+                        log_error("cannot resolve '%s': %s", o.launch.rootfs,
+                                  errstr(errno, buf, sizeof(buf)));
+                        return 1;
+                }
+                o.launch.rootfs = rootfs;
         }
+        if (check_tun(&o) < 0)
+                return 1;
 
         if (optind < argc)
                 o.launch.argv = argv + optind;
@@ -457,6 +565,10 @@ int cmd_run(int argc, char **argv)
         }
         if (err.stage == LAUNCH_STAGE_EXEC)
                 report_error(&o, &err);
+        if (o.limits.memory && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+                log_error("the sandbox was killed (SIGKILL) under --memory %" PRIu64 "K: "
+                          "out of memory? (give a larger --memory)",
+                          o.limits.memory / 1024);
         if (WIFEXITED(status))
                 ret = WEXITSTATUS(status);
         else if (WIFSIGNALED(status))

@@ -8,10 +8,8 @@
  * mount point made here is on a tmpfs of the instance's own.
  */
 #include <fcntl.h>
-#include <linux/magic.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/syscall.h>
 
 #include "launch-internal.h"
@@ -77,14 +75,39 @@ static int clone_tree(int dfd, const char *path, bool recursive)
         return fd < 0 ? -errno : fd;
 }
 
+/* The tmpfs mounts of the instance's own (/tmp, each --tmpfs), by device:
+ * the only places where a missing mount point may be made. */
+typedef struct OwnTmpfs {
+        dev_t dev[64];
+        size_t n;
+} OwnTmpfs;
+
+static void own_tmpfs_add(OwnTmpfs *t, const char *path)
+{
+        struct stat st;
+
+        if (t->n < ELEMENTSOF(t->dev) && stat(path, &st) == 0)
+                t->dev[t->n++] = st.st_dev;
+}
+
+static bool own_tmpfs_has(const OwnTmpfs *t, dev_t dev)
+{
+        for (size_t i = 0; i < t->n; i++)
+                if (t->dev[i] == dev)
+                        return true;
+        return false;
+}
+
 /*
  * A mount point that does not exist may be made only on a tmpfs of the
- * instance (under /tmp, or a --tmpfs): never on a disk, even with --build.
+ * instance's own (/tmp, or a --tmpfs): never on a disk, even with --build,
+ * and never in a host directory bound in by --vol, even a host tmpfs.
+ * -ENOENT when the closest existing parent is elsewhere.
  */
-static int make_mountpoint(const char *path, bool dir)
+static int make_mountpoint(const char *path, bool dir, const OwnTmpfs *own)
 {
         _cleanup_free_ char *p = xstrdup(path), *parent = NULL;
-        struct statfs sfs;
+        struct stat st;
         char *slash;
         int r;
 
@@ -97,14 +120,16 @@ static int make_mountpoint(const char *path, bool dir)
                         slash[1] = '\0';
                 else
                         slash[0] = '\0';
-                if (statfs(parent, &sfs) == 0)
+                if (stat(parent, &st) == 0)
                         break;
                 if (errno != ENOENT)
                         return -errno;
                 if (streq(parent, "/"))
                         return -ENOENT;
         }
-        if (sfs.f_type != TMPFS_MAGIC)
+        if (!S_ISDIR(st.st_mode))
+                return -ENOTDIR;
+        if (!own_tmpfs_has(own, st.st_dev))
                 return -ENOENT;
 
         /* mkdir -p, then the last component. */
@@ -125,7 +150,7 @@ static int make_mountpoint(const char *path, bool dir)
         return r;
 }
 
-static int ensure_mountpoint(const char *path, bool dir)
+static int ensure_mountpoint(const char *path, bool dir, const OwnTmpfs *own)
 {
         struct stat st;
 
@@ -133,7 +158,34 @@ static int ensure_mountpoint(const char *path, bool dir)
                 return 0;
         if (errno != ENOENT)
                 return -errno;
-        return make_mountpoint(path, dir);
+        return make_mountpoint(path, dir, own);
+}
+
+/* Is path at or below dir (both absolute, as given)? */
+static bool path_below(const char *path, const char *dir)
+{
+        size_t n = strlen(dir);
+
+        while (n > 1 && dir[n - 1] == '/')
+                n--;
+        return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0' || n == 1);
+}
+
+/*
+ * Why a mount point could not be made: when its closest mount is an
+ * earlier --vol or --map, the host's directory would have to change
+ * (EXDEV, for the message); else it is not on a tmpfs of the instance's
+ * (ENOENT).
+ */
+static int missing_reason(const LaunchConfig *c, size_t i)
+{
+        const LaunchMount *best = NULL;
+
+        for (size_t j = 0; j < i; j++)
+                if (path_below(c->mounts[i].dst, c->mounts[j].dst) &&
+                    (!best || strlen(c->mounts[j].dst) >= strlen(best->dst)))
+                        best = &c->mounts[j];
+        return best && best->type != LAUNCH_MOUNT_TMPFS ? EXDEV : ENOENT;
 }
 
 /* /dev: a small tmpfs with the host's harmless nodes bound in, its own
@@ -294,7 +346,8 @@ static int switch_root(const char *rootfs, LaunchError *ret_err)
         return 0;
 }
 
-static int setup_user_mounts(const LaunchConfig *c, int *bind_fds, LaunchError *ret_err)
+static int setup_user_mounts(const LaunchConfig *c, int *bind_fds, OwnTmpfs *own,
+                             LaunchError *ret_err)
 {
         int r;
 
@@ -302,18 +355,23 @@ static int setup_user_mounts(const LaunchConfig *c, int *bind_fds, LaunchError *
                 const LaunchMount *m = &c->mounts[i];
 
                 if (m->type == LAUNCH_MOUNT_TMPFS) {
-                        r = ensure_mountpoint(m->dst, true);
+                        r = ensure_mountpoint(m->dst, true, own);
+                        if (r == -ENOENT)
+                                r = -missing_reason(c, i);
                         if (r < 0)
                                 return fail_at(ret_err, LAUNCH_STAGE_BIND_TARGET, -r, m->dst);
                         if (mount("tmpfs", m->dst, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
                                 return fail_at(ret_err, LAUNCH_STAGE_BIND_TARGET, errno, m->dst);
+                        own_tmpfs_add(own, m->dst);
                         continue;
                 }
                 {
                         struct stat st;
                         bool dir = fstat(bind_fds[i], &st) == 0 && S_ISDIR(st.st_mode);
 
-                        r = ensure_mountpoint(m->dst, dir);
+                        r = ensure_mountpoint(m->dst, dir, own);
+                        if (r == -ENOENT)
+                                r = -missing_reason(c, i);
                         if (r < 0)
                                 return fail_at(ret_err, LAUNCH_STAGE_BIND_TARGET, -r, m->dst);
                 }
@@ -332,6 +390,7 @@ int launch_fs_setup(const LaunchChild *ch, LaunchError *ret_err)
                             spare_proc_fd = -EBADF;
         int node_fds[ELEMENTSOF(dev_nodes)];
         _cleanup_free_ int *bind_fds = NULL;
+        OwnTmpfs own = {};
         uint64_t ro = c->build ? 0 : MOUNT_ATTR_RDONLY;
         int r = 0;
 
@@ -438,6 +497,7 @@ int launch_fs_setup(const LaunchChild *ch, LaunchError *ret_err)
                 r = fail_at(ret_err, LAUNCH_STAGE_MOUNT, errno, "/tmp");
                 goto out;
         }
+        own_tmpfs_add(&own, "/tmp");
         r = setup_dev(ch, node_fds, shm_fd, spare_proc_fd, ret_err);
         if (r < 0)
                 goto out;
@@ -446,7 +506,7 @@ int launch_fs_setup(const LaunchChild *ch, LaunchError *ret_err)
                 if (r < 0)
                         goto out;
         }
-        r = setup_user_mounts(c, bind_fds, ret_err);
+        r = setup_user_mounts(c, bind_fds, &own, ret_err);
 
 out:
         for (size_t i = 0; i < ELEMENTSOF(node_fds); i++)

@@ -38,6 +38,12 @@ typedef struct LaunchChild {
         gid_t gid;
         const char *cwd; /* the caller's working directory, or NULL */
         bool new_ns[NS_TYPE_MAX];
+        /* The payload gets a user namespace of its own below pid 1's, with
+         * copies of the mount namespace and of the others it may
+         * administer: the mounts pid 1's namespace holds are then locked
+         * (MNT_LOCK_READONLY, MNT_LOCKED), whatever the payload's
+         * capabilities. See launch_start(). */
+        bool nest;
         sigset_t saved_mask; /* the caller's signal mask, restored in the payload */
 } LaunchChild;
 

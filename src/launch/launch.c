@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "caps.h"
 #include "launch-internal.h"
 #include "util.h"
 
@@ -128,6 +129,9 @@ static int read_msg(int fd, LaunchMsg *ret)
                 return 0;
         if ((size_t)k != sizeof(*ret))
                 return -EIO;
+        /* Written by processes the payload may reach (it is the same
+         * user): never trust the string to end. */
+        ret->error.path[sizeof(ret->error.path) - 1] = '\0';
         return 1;
 }
 
@@ -306,6 +310,16 @@ int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
                 if (t != NS_NET)
                         args.flags |= (uint64_t)ns_info[t].clone_flag;
         }
+
+        /* The payload keeps CAP_SYS_ADMIN, which in the owner of the mount
+         * namespace could undo every mount made there (remount /
+         * writable, unmount a mask): give it a user namespace of its own
+         * below, whose copy of the mounts Linux locks. Without it nothing
+         * can change a mount, and a namespace the payload makes itself
+         * gets locked copies anyway; so only then, as it costs a second
+         * copy of the mount tree. */
+        ch.nest = ch.new_ns[NS_USER] && ch.new_ns[NS_MNT] &&
+                  (c->cap_keep & (1ULL << CAP_SYS_ADMIN));
 
         if (pipe2(p, O_CLOEXEC) < 0)
                 return -errno;

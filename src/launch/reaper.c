@@ -47,11 +47,13 @@ static int write_file(const char *path, const char *s)
 }
 
 /*
- * Single-id maps, written by pid 1 itself: an unprivileged process may map
- * its own ids in a namespace it created, once setgroups is denied (Linux
- * 3.19). No round trip to the parent.
+ * Single-id maps, written by the process that made the user namespace: an
+ * unprivileged process may map its own ids in a namespace it created, once
+ * setgroups is denied (Linux 3.19). No round trip to the parent. The ids
+ * inside are the caller's, or 0 with --root; outside, those of the parent
+ * namespace (the caller's, or the same ids for the payload's nested one).
  */
-static void map_ids(const LaunchChild *ch)
+static void map_ids(const LaunchChild *ch, unsigned outside_uid, unsigned outside_gid)
 {
         char buf[64];
         unsigned inside_uid = ch->c->root ? 0 : (unsigned)ch->uid;
@@ -61,14 +63,19 @@ static void map_ids(const LaunchChild *ch)
         r = write_file("/proc/self/setgroups", "deny");
         if (r < 0 && r != -ENOENT)
                 fail(ch, LAUNCH_STAGE_USERNS_MAP, -r, "/proc/self/setgroups");
-        snprintf(buf, sizeof(buf), "%u %u 1\n", inside_uid, (unsigned)ch->uid);
+        snprintf(buf, sizeof(buf), "%u %u 1\n", inside_uid, outside_uid);
         r = write_file("/proc/self/uid_map", buf);
         if (r < 0)
                 fail(ch, LAUNCH_STAGE_USERNS_MAP, -r, "/proc/self/uid_map");
-        snprintf(buf, sizeof(buf), "%u %u 1\n", inside_gid, (unsigned)ch->gid);
+        snprintf(buf, sizeof(buf), "%u %u 1\n", inside_gid, outside_gid);
         r = write_file("/proc/self/gid_map", buf);
         if (r < 0)
                 fail(ch, LAUNCH_STAGE_USERNS_MAP, -r, "/proc/self/gid_map");
+}
+
+static void map_caller_ids(const LaunchChild *ch)
+{
+        map_ids(ch, (unsigned)ch->uid, (unsigned)ch->gid);
 }
 
 /*
@@ -263,22 +270,15 @@ static int go_wait(int sock, int *ret_fd)
         return err;
 }
 
-/*
- * pid 1 makes the network namespace (Linux registers its sysctls and its
- * loopback device: the most expensive step of a launch, half a millisecond
- * here) while the payload builds the mounts on the other CPU, and brings lo
- * up. Returns 0 and the namespace's fd, taken from the socket
- * (SIOCGSKNS, Linux 4.9) rather than a path in a /proc the payload is
- * mounting over; an errno, negative when lo failed.
- */
-static int make_net(int *ret_fd)
+/* Bring lo up in the calling process's network namespace; returns the
+ * namespace's fd, taken from the socket (SIOCGSKNS, Linux 4.9) rather than
+ * a path in a /proc the payload may be mounting over, or -errno. */
+static int lo_up(void)
 {
         _cleanup_close_ int fd = -EBADF;
         struct ifreq ifr = {};
         int nsfd;
 
-        if (unshare(ns_info[NS_NET].clone_flag) < 0)
-                return errno;
         fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         if (fd < 0)
                 return -errno;
@@ -289,10 +289,69 @@ static int make_net(int *ret_fd)
         if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
                 return -errno;
         nsfd = ioctl(fd, SIOCGSKNS);
+        return nsfd < 0 ? -errno : nsfd;
+}
+
+/*
+ * pid 1 makes the network namespace (Linux registers its sysctls and its
+ * loopback device: the most expensive step of a launch, half a millisecond
+ * here) while the payload builds the mounts on the other CPU, and brings lo
+ * up. Returns 0 and the namespace's fd; an errno, negative when lo failed.
+ */
+static int make_net(int *ret_fd)
+{
+        int nsfd;
+
+        if (unshare(ns_info[NS_NET].clone_flag) < 0)
+                return errno;
+        nsfd = lo_up();
         if (nsfd < 0)
-                return -errno;
+                return nsfd;
         *ret_fd = nsfd;
         return 0;
+}
+
+/* The namespaces the payload makes for itself below pid 1's when nesting:
+ * the user namespace, a copy of the mount namespace, and those of pid 1's
+ * own whose capabilities --cap-add means (network, UTS, IPC). The pid and
+ * cgroup namespaces stay pid 1's. */
+static unsigned long nest_flags(const LaunchChild *ch)
+{
+        static const NsType types[] = { NS_USER, NS_MNT, NS_NET, NS_UTS, NS_IPC };
+        unsigned long flags = 0;
+
+        for (size_t i = 0; i < ELEMENTSOF(types); i++)
+                if (ch->new_ns[types[i]])
+                        flags |= (unsigned long)ns_info[types[i]].clone_flag;
+        return flags;
+}
+
+/*
+ * The payload's own user namespace, made once the file system view is
+ * built. Linux copies the mount tree into the new mount namespace and,
+ * the new namespace belonging to a less privileged user namespace, locks
+ * every mount's flags (read-only, nosuid, nodev) and every mount over
+ * another (mount_setattr, umount and a bind that would uncover what is
+ * below fail): no capability of the payload's can undo them. Sends 0 to
+ * pid 1, which then joins the same namespaces.
+ */
+static void nest_payload(const LaunchChild *ch, int sync_fd)
+{
+        unsigned inside_uid = ch->c->root ? 0 : (unsigned)ch->uid;
+        unsigned inside_gid = ch->c->root ? 0 : (unsigned)ch->gid;
+        int ok = 0, nsfd;
+
+        if (unshare(nest_flags(ch)) < 0)
+                fail(ch, LAUNCH_STAGE_CLONE, errno, NULL);
+        map_ids(ch, inside_uid, inside_gid);
+        if (ch->new_ns[NS_NET]) {
+                nsfd = lo_up();
+                if (nsfd < 0)
+                        fail(ch, LAUNCH_STAGE_NETWORK, -nsfd, "lo");
+                close(nsfd);
+        }
+        if (write(sync_fd, &ok, sizeof(ok)) != (ssize_t)sizeof(ok))
+                _exit(1);
 }
 
 /*
@@ -321,7 +380,7 @@ static _noreturn_ void payload_exec(const LaunchChild *ch, int sync_fd, const cp
 
         /* With a network helper, pid 1 has mapped them (launch.c). */
         if (ch->new_ns[NS_USER] && !launch_net_helper(c->net))
-                map_ids(ch);
+                map_caller_ids(ch);
         if (ch->new_ns[NS_MNT]) {
                 r = launch_fs_setup(ch, &e);
                 if (r < 0)
@@ -332,6 +391,11 @@ static _noreturn_ void payload_exec(const LaunchChild *ch, int sync_fd, const cp
                 if (sethostname(h, strlen(h)) < 0)
                         fail(ch, LAUNCH_STAGE_HOSTNAME, errno, h);
         }
+        /* After the mounts and the hostname, which the new UTS namespace
+         * copies; before the bounding set, which a new user namespace
+         * fills again. */
+        if (ch->nest)
+                nest_payload(ch, sync_fd);
         /* The bounding set limits exec only. */
         r = caps_drop_bounding(c->cap_keep | nesting_caps(ch));
         if (r < 0)
@@ -525,6 +589,32 @@ static bool spread_cpus(cpu_set_t *ret_all, cpu_set_t *ret_other)
         return CPU_COUNT(ret_other) > 0;
 }
 
+/*
+ * Nesting: wait for the payload's namespaces and join them (one setns on a
+ * pidfd, Linux 5.8), so that pid 1 is a member of the instance as ns ls
+ * and ns enter see it, with its root and working directory at the root of
+ * the locked copy. When the payload failed (it has said why), nothing.
+ */
+static void join_payload(const LaunchChild *ch, int sync_fd, pid_t payload)
+{
+        _cleanup_close_ int pidfd = -EBADF;
+        ssize_t k;
+        int ok = -1;
+
+        do
+                k = read(sync_fd, &ok, sizeof(ok));
+        while (k < 0 && errno == EINTR);
+        if (k != (ssize_t)sizeof(ok) || ok != 0)
+                return;
+        pidfd = pidfd_open(payload, 0);
+        if (pidfd < 0 || setns(pidfd, (int)nest_flags(ch)) < 0) {
+                int err = errno;
+
+                go_payload(sync_fd, err, -1);
+                fail(ch, LAUNCH_STAGE_CLONE, err, NULL);
+        }
+}
+
 void reaper_main(const LaunchChild *ch)
 {
         const LaunchConfig *c = ch->c;
@@ -554,7 +644,7 @@ void reaper_main(const LaunchChild *ch)
          * READY: the ids must be mapped by then. (Otherwise the payload
          * maps them, beside the network namespace being made.) */
         if (ch->new_ns[NS_USER] && launch_net_helper(c->net))
-                map_ids(ch);
+                map_caller_ids(ch);
 
         /* no_new_privs and the filter, before the fork: installed once
          * for both processes (Linux compiles the filter and emulates it
@@ -565,6 +655,14 @@ void reaper_main(const LaunchChild *ch)
         r = seccomp_install_default();
         if (r < 0)
                 fail(ch, LAUNCH_STAGE_SECURITY, -r, "seccomp");
+
+        /* Nothing of the caller's view stays with pid 1: its working
+         * directory may be one the instance must not see (below the
+         * host's /tmp, or outside --rootfs), and the payload, as the same
+         * user, may reach it through /proc/1/cwd. "/" now; the payload's
+         * pivot_root moves it (and the root) to --rootfs with it. */
+        if (chdir("/") < 0)
+                fail(ch, LAUNCH_STAGE_WORKDIR, errno, "/");
 
         /* Then the payload, so that the two halves start at once. */
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
@@ -581,7 +679,9 @@ void reaper_main(const LaunchChild *ch)
         if (spread)
                 (void)sched_setaffinity(payload, sizeof(other), &other);
 
-        if (ch->new_ns[NS_NET]) {
+        if (ch->nest)
+                join_payload(ch, sv[0], payload);
+        else if (ch->new_ns[NS_NET]) {
                 r = make_net(&netns_fd);
                 if (r != 0) {
                         go_payload(sv[0], r, -1);
@@ -598,17 +698,18 @@ void reaper_main(const LaunchChild *ch)
                 launch_send(ch->status_fd, &ready);
                 wait_go(ch);
         }
+        /* pid 1 needs no power of its own from here on, and drops it
+         * before the payload may run: it stays dumpable so that ns ls and
+         * ns enter, as the same user, can read its namespaces, and with no
+         * capabilities, the filter, its root and working directory in the
+         * instance's view and no fd but the status pipe, a payload that
+         * ptraces it gains nothing. */
+        (void)drop_caps(0, 0);
         go_payload(sv[0], 0, netns_fd);
         close(sv[0]);
         closep(&netns_fd);
         if (ch->go_fd >= 0)
                 close(ch->go_fd);
-
-        /* pid 1 needs no power of its own from here on. It stays dumpable
-         * so that ns ls and ns enter, as the same user, can read its
-         * namespaces: with no capabilities, the filter and no fd but the
-         * status pipe, a payload that ptraces it gains nothing. */
-        (void)drop_caps(0, 0);
         set_title(c);
         /* Hold nothing of the caller's: not its terminal, not its pipes. */
         for (int fd = 0; fd < 3; fd++)

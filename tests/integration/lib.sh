@@ -112,6 +112,17 @@ require_ns() {
         [[ -x $NS ]] || fatal "NS='$NS' is not an executable file"
 }
 
+# ns_for_nobody: point NS at a copy of itself in the test's own 0755
+# directory, which an unprivileged user may run: the build directory may be
+# below a home that it may not search (a checkout under /root, 0700). The
+# binary needs only system libraries, the sanitizers' included.
+ns_for_nobody() {
+        local d=$T_TMP/ns-bin
+        mkdir -p "$d" && chmod 755 "$d" && cp "$NS" "$d/ns" && chmod 755 "$d/ns" ||
+                fatal "cannot copy NS='$NS' to $d for an unprivileged user"
+        NS=$d/ns
+}
+
 # --------------------------------------------------------- processes
 
 # The ppid of every process, into the associative array T_PPID.

@@ -15,6 +15,7 @@
 }
 
 require_ns
+ns_for_nobody
 require_root
 require_tools setpriv perl
 

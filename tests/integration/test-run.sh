@@ -91,20 +91,44 @@ mounts_snapshot() {
 tmp_snapshot() {
         ls -A /tmp | grep -v "^${T_TMP#/tmp/}\$" | sort
 }
+# The test's /tmp is told by what it is, not by being the only mount there
+# (the host's /tmp may be a tmpfs too): what is written in it is not in the
+# host's /tmp (pid 1's), and it is another file system.
+own_tmp() {
+        local m
+        m=$(mktemp /tmp/ns-run-test-own.XXXXXX) || return 1
+        [[ ! -e /proc/1/root$m && $(stat -c %d /tmp) != $(stat -c %d /proc/1/root/tmp) &&
+                $(stat -f -c %T /tmp) == tmpfs ]]
+        local rc=$?
+        rm -f "$m"
+        return $rc
+}
 if [[ -n ${NS_RUN_TEST_TMP:-} ]]; then
-        [[ $(findmnt -no SOURCE /tmp) == ns-run-test ]] || fatal "/tmp is not the test's own tmpfs"
+        own_tmp || fatal "/tmp is not the test's own tmpfs"
 else
         diag "the test lives below /tmp: /tmp is the host's, compared before and after"
 fi
+# with_tun CMD...: CMD in a mount namespace of its own where /dev/net/tun
+# is a 0666 node (on a tmpfs of its own), as udev makes it: on a host
+# without udev the node is 0600 and pasta or slirp4netns may not open it
+# as nobody. The host's node is not changed.
+with_tun() {
+        unshare -m --propagation private bash -c '
+                mount -t tmpfs -o mode=0755,size=16k ns-run-tun /dev/net &&
+                        mknod -m 0666 /dev/net/tun c 10 200 || exit 99
+                exec "$@"' with_tun "$@"
+}
+
 mounts_snapshot >"$T_TMP/mounts.before"
 tmp_snapshot >"$T_TMP/tmp.before"
 
 # ------------------------------------------------------------------------
 suite() {
         local who=$1 uid
-        local -a AS=()
+        local -a AS=() TUN=()
         if [[ $who == nobody ]]; then
                 AS=("${AS_NOBODY[@]}")
+                TUN=(with_tun)
                 uid=$NOBODY_UID
         else
                 uid=0
@@ -252,8 +276,8 @@ suite() {
         is "$(cat "$OUT")" "$(readlink /proc/self/ns/net)" "$who: --net=host keeps the host's network"
 
         # outbound network through pasta or slirp4netns, which go with the
-        # instance
-        run slirp "${AS[@]}" "$N" run --net=slirp4netns sh -c 'ip -br -4 addr show tap0; ip route show default'
+        # instance (nobody's with a usable /dev/net/tun: see with_tun)
+        run slirp "${TUN[@]}" "${AS[@]}" "$N" run --net=slirp4netns sh -c 'ip -br -4 addr show tap0; ip route show default'
         if ((RC == 0)) && grep -q '10.0.2.100/24' "$OUT" && grep -q 'default via 10.0.2.2' "$OUT"; then
                 ok "$who: --net=slirp4netns configures tap0 (10.0.2.100) and a default route"
         else
@@ -261,7 +285,7 @@ suite() {
                 diag_file "$OUT"
                 diag_file "$ERR"
         fi
-        run pasta "${AS[@]}" "$N" run --net=pasta sh -c 'ip -br -4 addr | grep -v "^lo "; ip route show default'
+        run pasta "${TUN[@]}" "${AS[@]}" "$N" run --net=pasta sh -c 'ip -br -4 addr | grep -v "^lo "; ip route show default'
         if ((RC == 0)) && grep -q 'UP\|UNKNOWN' "$OUT" && grep -q '^default via' "$OUT"; then
                 ok "$who: --net=pasta configures an interface and a default route"
         else

@@ -13,6 +13,7 @@
 }
 
 require_ns
+ns_for_nobody
 require_root
 require_tools setpriv unshare jq
 

@@ -1,0 +1,242 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# ns run against a payload that tries to get out, as root and as an
+# unprivileged user (nobody), each attack done for real: through pid 1's
+# working directory (/proc/1/cwd), with and without --rootfs; with
+# --cap-add sys_admin, remounting the root writable and unmounting what
+# covers host files (/tmp, /proc/sys). Then the bad inputs that must get a
+# clear error rather than a silent surprise: mount points that would be
+# made in a host directory, --tmpfs or --vol on /, a --memory too small to
+# start, --rootfs given as a symbolic link, pasta and slirp4netns without
+# access to /dev/net/tun, --cap-add with --share=user.
+
+# The ns binary and the busybox root go to a work directory on the root
+# file system (not below /tmp, which an instance does not see), that
+# nobody may search.
+if [[ -z ${NS_SEC_TEST_W:-} ]]; then
+        self=$(realpath "$0")
+        NS_SEC_TEST_W=$(mktemp -d /var/tmp/ns-run-security.XXXXXX) &&
+                chmod 755 "$NS_SEC_TEST_W" && cp "${NS:?}" "$NS_SEC_TEST_W/ns" &&
+                chmod 755 "$NS_SEC_TEST_W/ns" || {
+                printf '1..1\nnot ok 1 - cannot copy ns to /var/tmp\n'
+                exit 1
+        }
+        export NS_SEC_TEST_W NS=$NS_SEC_TEST_W/ns
+        export NS_SOURCE_ROOT=$(realpath "${NS_SOURCE_ROOT:-${self%/*}/../..}")
+        trap 'rm -rf "$NS_SEC_TEST_W"' EXIT
+        trap 'exit 143' TERM
+        trap 'exit 130' INT
+        bash "$self" "$@"
+        exit
+fi
+
+# shellcheck source=tests/integration/lib.sh
+. "${NS_SOURCE_ROOT:-${0%/*}/../..}/tests/integration/lib.sh" || {
+        printf '1..1\nnot ok 1 - cannot read tests/integration/lib.sh\n'
+        exit 1
+}
+
+require_ns
+require_root
+require_tools setpriv unshare busybox stat mknod pasta slirp4netns jq
+
+NOBODY_UID=65534
+AS_NOBODY=(setpriv --reuid="$NOBODY_UID" --regid="$NOBODY_UID" --clear-groups)
+W=$NS_SEC_TEST_W
+N=$W/ns
+
+"${AS_NOBODY[@]}" unshare -Ur true 2>"$T_TMP/userns.err" || {
+        diag_file "$T_TMP/userns.err"
+        fatal "uid $NOBODY_UID cannot make a user namespace (unprivileged user namespaces disabled?)"
+}
+[[ $(stat -f -c %T /dev/shm 2>/dev/null) == tmpfs ]] || fatal "/dev/shm is not a tmpfs (the host tmpfs of the --vol check)"
+
+R=$W/rootfs
+mkdir -p "$R"/{bin,proc,dev,tmp,etc,mnt} || fatal "mkdir $R"
+cp "$(command -v busybox)" "$R/bin/busybox" || fatal "cannot copy busybox"
+for a in sh cat echo touch mount umount readlink ls; do
+        ln -s busybox "$R/bin/$a"
+done
+echo "busybox-root" >"$R/etc/marker"
+ln -s rootfs "$W/rootfs-link"
+chmod -R a+rX "$R"
+
+# expect_error DESC PATTERN: the last run exited 1 and said PATTERN
+expect_error() {
+        local desc=$1 pattern=$2
+        if ((RC == 1)) && grep -Eq -- "$pattern" "$ERR"; then
+                ok "$desc"
+        else
+                not_ok "$desc"
+                diag "status $RC, expected 1 and a message matching: $pattern"
+                diag_file "$ERR"
+                diag_file "$OUT"
+        fi
+}
+
+# with_tun MODE CMD...: CMD in a mount namespace of its own where
+# /dev/net/tun is a node of that mode on a tmpfs of its own: the host's is
+# not changed, whatever it is.
+with_tun() {
+        local mode=$1
+        shift
+        unshare -m --propagation private bash -c '
+                mount -t tmpfs -o mode=0755,size=16k ns-run-tun /dev/net &&
+                        mknod -m "$0" /dev/net/tun c 10 200 || exit 99
+                exec "$@"' "$mode" "$@"
+}
+
+suite() {
+        local who=$1 uid
+        local -a AS=()
+        if [[ $who == nobody ]]; then
+                AS=("${AS_NOBODY[@]}")
+                uid=$NOBODY_UID
+        else
+                uid=0
+        fi
+        local D=$W/$who
+        mkdir -p "$D/cwd" "$D/open" "$D/disk" && chown -R "$uid" "$D" && chmod 777 "$D/open" ||
+                fatal "mkdir $D"
+
+        # --- pid 1's working directory -----------------------------------
+        # With --rootfs, pid 1 kept the caller's directory in the old root,
+        # detached but writable, and the payload reached it.
+        echo "host secret" >"$D/cwd/secret"
+        run cwdroot bash -c 'cd "$1" && shift && exec "$@"' _ "$D/cwd" "${AS[@]}" "$N" run --rootfs "$R" \
+                sh -c 'echo out >/proc/1/cwd/escaped; cat /proc/1/cwd/secret; readlink /proc/1/cwd; readlink /proc/1/root'
+        if [[ ! -e $D/cwd/escaped ]] && ! grep -q secret "$OUT" && [[ $(tr '\n' ' ' <"$OUT") == "/ / " ]]; then
+                ok "$who: --rootfs: pid 1's cwd and root are the instance's /, the host directory is out of reach"
+        else
+                not_ok "$who: --rootfs: pid 1's cwd and root are the instance's /, the host directory is out of reach"
+                [[ -e $D/cwd/escaped ]] && diag "the payload wrote $D/cwd/escaped on the host"
+                diag_file "$OUT"
+                diag_file "$ERR"
+        fi
+        rm -f "$D/cwd/escaped"
+
+        # Without --rootfs, from a directory below the host's /tmp, which
+        # the instance's own /tmp hides.
+        local H=$T_TMP/hidden-$who
+        mkdir -p "$H" && echo "hidden secret" >"$H/secret" && chown -R "$uid" "$H" && chmod 700 "$H"
+        run cwdtmp bash -c 'cd "$1" && shift && exec "$@"' _ "$H" "${AS[@]}" "$N" run \
+                sh -c 'cat /proc/1/cwd/secret; readlink /proc/1/cwd /proc/1/root; cat /tmp/hidden-*/secret'
+        if ! grep -q secret "$OUT" && [[ $(tr '\n' ' ' <"$OUT") == "/ / " ]]; then
+                ok "$who: pid 1 does not keep the caller's directory below the host's /tmp"
+        else
+                not_ok "$who: pid 1 does not keep the caller's directory below the host's /tmp"
+                diag_file "$OUT"
+        fi
+
+        # --- --cap-add sys_admin ------------------------------------------
+        # The read-only root, remounted writable.
+        run rw "${AS[@]}" "$N" run --cap-add sys_admin sh -c \
+                "mount -o remount,rw,bind / 2>&1; mount -o remount,rw / 2>&1; touch '$D/open/escaped' 2>&1; true"
+        if [[ ! -e $D/open/escaped ]]; then
+                ok "$who: --cap-add sys_admin cannot remount the root writable"
+        else
+                not_ok "$who: --cap-add sys_admin cannot remount the root writable"
+                diag "the payload wrote $D/open/escaped on the host"
+        fi
+        rm -f "$D/open/escaped"
+        # (a root of the user's own, which it could write outside)
+        cp -a "$R" "$D/rootfs" && chown -R "$uid" "$D/rootfs" || fatal "cannot copy $R"
+        run rwrootfs "${AS[@]}" "$N" run --cap-add all --rootfs "$D/rootfs" sh -c \
+                "mount -o remount,rw,bind / 2>&1; touch /escaped 2>&1; true"
+        [[ ! -e $D/rootfs/escaped ]] && ok "$who: --cap-add all cannot remount a --rootfs writable" ||
+                not_ok "$who: --cap-add all cannot remount a --rootfs writable"
+        rm -f "$D/rootfs/escaped"
+
+        # The instance's /tmp covers the host's: unmounted, host files show.
+        echo "tmp secret" >"$T_TMP/tmp-secret-$who" && chmod 644 "$T_TMP/tmp-secret-$who"
+        run umtmp "${AS[@]}" "$N" run --cap-add sys_admin sh -c \
+                "umount /tmp 2>&1; umount -l /tmp 2>&1; cat '$T_TMP/tmp-secret-$who' 2>&1; true"
+        if ! grep -q 'tmp secret' "$OUT"; then
+                ok "$who: --cap-add sys_admin cannot unmount /tmp to read the host's"
+        else
+                not_ok "$who: --cap-add sys_admin cannot unmount /tmp to read the host's"
+                diag_file "$OUT"
+        fi
+
+        if [[ $who == root ]]; then
+                # /proc/sys is covered read-only for the host's root; written
+                # back with its own value, so that the host never changes.
+                run umsys "$N" run --cap-add sys_admin sh -c \
+                        'umount /proc/sys 2>&1; umount -l /proc/sys 2>&1;
+                         cat /proc/sys/kernel/core_pattern >/proc/sys/kernel/core_pattern 2>/dev/null && echo WROTE; true'
+                if ! grep -q WROTE "$OUT"; then
+                        ok "$who: --cap-add sys_admin cannot unmask /proc/sys to write kernel.core_pattern"
+                else
+                        not_ok "$who: --cap-add sys_admin cannot unmask /proc/sys to write kernel.core_pattern"
+                        diag_file "$OUT"
+                fi
+        fi
+
+        # What the capability is for still works inside: its own mounts,
+        # the hostname, ns run nested; pid 1 is a member of the instance.
+        run inside "${AS[@]}" "$N" run --cap-add sys_admin sh -c \
+                "mount -t tmpfs x /mnt && touch /mnt/f && hostname box && hostname && $N run true && echo nested"
+        is "$(tr '\n' ' ' <"$OUT")" "box nested " "$who: --cap-add sys_admin still mounts a tmpfs, sets the hostname, nests ns run"
+        run same "${AS[@]}" "$N" run --cap-add sys_admin sh -c \
+                'for t in user mnt net uts ipc pid; do [ "$(readlink /proc/1/ns/$t)" = "$(readlink /proc/self/ns/$t)" ] || echo "$t differs"; done; echo checked'
+        is "$(cat "$OUT")" "checked" "$who:   ... and pid 1 shares every namespace of the payload's"
+
+        # --- mount points in host directories -------------------------------
+        local S=/dev/shm/ns-run-security-$who
+        rm -rf "$S" && mkdir "$S" && chown "$uid" "$S" || fatal "mkdir $S"
+        on_cleanup "rm -rf '$S'"
+        run shm "${AS[@]}" "$N" run --vol "$S" /mnt --tmpfs /mnt/a/b true
+        if [[ -z $(ls -A "$S") ]]; then
+                ok "$who: a --tmpfs below a --vol of a host tmpfs makes no directory on the host"
+        else
+                not_ok "$who: a --tmpfs below a --vol of a host tmpfs makes no directory on the host"
+                diag "left in $S: $(ls -A "$S")"
+        fi
+        expect_error "$who:   ... and says why" "^ns: cannot mount on '/mnt/a/b': .*bound there by --vol.*make it on the host first"
+        run disk "${AS[@]}" "$N" run --vol "$D/disk" /mnt --tmpfs /mnt/a true
+        expect_error "$who: the same on a disk: refused, for that reason" "^ns: cannot mount on '/mnt/a': .*bound there by --vol.*make it on the host first"
+        [[ -z $(ls -A "$D/disk") ]] || not_ok "$who: a directory was made in $D/disk"
+
+        # --- inputs that did nothing, or failed without saying why ----------
+        run tmpfsroot "${AS[@]}" "$N" run --tmpfs / true
+        expect_error "$who: --tmpfs / is refused, naming --rootfs" "^ns: cannot run with --tmpfs '/': .*--rootfs"
+        run volroot "${AS[@]}" "$N" run --vol "$D/disk" / true
+        expect_error "$who: --vol DIR / is refused, naming --rootfs" "^ns: cannot run with --vol .*--rootfs '$D/disk' --build"
+        run maproot "${AS[@]}" "$N" run --map "$D/disk" //. true
+        expect_error "$who: --map DIR //. is refused too" "^ns: cannot run with --map .*--rootfs"
+        run mem "${AS[@]}" "$N" run --memory 1.5K true
+        expect_error "$who: --memory 1.5K is refused with the minimum" "^ns: cannot run with --memory '1.5K': .*at least 1M"
+        run link "${AS[@]}" "$N" run --rootfs "$W/rootfs-link" cat /etc/marker
+        if ((RC == 0)) && [[ $(cat "$OUT") == busybox-root ]]; then
+                ok "$who: --rootfs given as a symbolic link runs in the directory it names"
+        else
+                not_ok "$who: --rootfs given as a symbolic link runs in the directory it names"
+                diag "status $RC"
+                diag_file "$ERR"
+        fi
+}
+
+suite root
+suite nobody
+
+# pasta and slirp4netns need /dev/net/tun: where nobody may not open it,
+# the message names it and the fix.
+for helper in slirp4netns pasta; do
+        run tun with_tun 0600 "${AS_NOBODY[@]}" "$N" run --net=$helper true
+        expect_error "nobody: --net=$helper with /dev/net/tun 0600: names the device and the fix" \
+                "^ns: cannot run with --net=$helper: cannot open '/dev/net/tun': permission denied .*chmod 0666 /dev/net/tun"
+        run tunok with_tun 0666 "${AS_NOBODY[@]}" "$N" run --net=$helper --cap-add sys_admin \
+                sh -c 'ip -br link | grep -v "^lo " | grep -q UP && echo up'
+        is "$RC:$(cat "$OUT")" "0:up" "nobody: --net=$helper with a 0666 /dev/net/tun works, with --cap-add sys_admin too"
+done
+wait_for 10 "pasta and slirp4netns to leave" bash -c \
+        '! pgrep -r RSD -f "^pasta --foreground" && ! pgrep -r RSD -x slirp4netns' ||
+        not_ok "a network helper is left"
+
+# --share=user keeps the host's user namespace: a capability there is the
+# host's.
+run shareuser "$N" run --share=user --cap-add sys_admin true
+expect_error "--cap-add with --share=user is refused" "^ns: cannot run with --cap-add and --share=user"
+
+done_testing
