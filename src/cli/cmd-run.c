@@ -88,32 +88,22 @@ static int parse_share(const char *list, unsigned *share)
         return 0;
 }
 
-/* --cap-add: "all" or capability names, which libcap knows (loaded at the
- * first name only). Reports its errors: -ELIBACC when libcap cannot be
- * loaded, -EINVAL for an unknown name. */
+/* --cap-add: "all" or capability names (or numbers). Reports its errors:
+ * -EINVAL for an unknown name. */
 static int parse_caps(const char *list, uint64_t *keep)
 {
-        _cleanup_free_ char *s = xstrdup(list), *err = NULL;
+        _cleanup_free_ char *s = xstrdup(list);
         char *save = NULL;
         uint64_t all = caps_all();
-        LibCap libcap = {};
 
         for (char *t = strtok_r(s, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-                _cleanup_free_ char *name = NULL;
-                cap_value_t v;
+                int v;
 
                 if (strcasecmp(t, "all") == 0) {
                         *keep |= all;
                         continue;
                 }
-                if (!libcap.from_name && caps_load_libcap(&libcap, &err) < 0) {
-                        log_error("cannot load libcap.so.2: %s", err);
-                        return -ELIBACC;
-                }
-                name = strncasecmp(t, "cap_", 4) == 0 ? xstrdup(t) : xasprintf("cap_%s", t);
-                for (char *p = name; *p; p++)
-                        *p = (char)tolower((unsigned char)*p);
-                if (libcap.from_name(name, &v) < 0 || v < 0 || v >= 64 || !(all & (1ULL << v))) {
+                if (caps_from_name(t, &v) < 0 || !(all & (1ULL << v))) {
                         log_error("unknown capability '%s'", t);
                         return -EINVAL;
                 }
@@ -463,10 +453,7 @@ int cmd_run(int argc, char **argv)
                                 goto usage;
                         break;
                 case OPT_CAP_ADD:
-                        r = parse_caps(optarg, &o.launch.cap_keep);
-                        if (r == -ELIBACC)
-                                return 1;
-                        if (r < 0)
+                        if (parse_caps(optarg, &o.launch.cap_keep) < 0)
                                 goto usage;
                         break;
                 case OPT_MEMORY:

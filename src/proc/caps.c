@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <linux/capability.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 
+#include "caps-names.h"
 #include "caps.h"
 #include "macro.h"
 #include "util.h"
@@ -78,11 +81,31 @@ int caps_set_ambient(uint64_t set)
         return caps_raise_ambient(set);
 }
 
-int caps_load_libcap(LibCap *ret, char **ret_error)
+int caps_from_name(const char *name, int *ret)
 {
-        static const DlSymbol syms[] = {
-                { "cap_from_name", offsetof(LibCap, from_name) },
-        };
+        const char *n = strncasecmp(name, "cap_", 4) == 0 ? name + 4 : name;
+        unsigned long v;
+        char *end;
 
-        return dlopen_symbols("libcap.so.2", syms, ELEMENTSOF(syms), ret, ret_error);
+        if (*n >= '0' && *n <= '9') {
+                errno = 0;
+                v = strtoul(n, &end, 10);
+                if (errno != 0 || *end || v >= 64)
+                        return -EINVAL;
+                *ret = (int)v;
+                return 0;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(caps_names); i++)
+                if (caps_names[i] && strcasecmp(n, caps_names[i]) == 0) {
+                        *ret = (int)i;
+                        return 0;
+                }
+        return -EINVAL;
+}
+
+const char *caps_to_name(int cap)
+{
+        if (cap < 0 || (size_t)cap >= ELEMENTSOF(caps_names))
+                return NULL;
+        return caps_names[cap];
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <linux/capability.h> /* CAP_*: the kernel's numbers, no library */
 #include <stdint.h>
-#include <sys/capability.h>
 
 /*
  * Capabilities through the syscalls themselves (prctl, capset): no library
@@ -28,15 +28,10 @@ int caps_raise_ambient(uint64_t set);
  * or -errno. */
 int caps_set_ambient(uint64_t set);
 
-/*
- * libcap, for capability names only (ns run --cap-add): it is loaded with
- * dlopen() on the host, before any namespace is joined, and only when a
- * name is given. Each pointer has the type of libcap's own prototype.
- */
-typedef struct LibCap {
-        typeof(cap_from_name) *from_name;
-} LibCap;
+/* The number of the capability called name: "net_admin", "CAP_NET_ADMIN"
+ * or a number. The names are libcap's, taken at build time. Returns 0, or
+ * -EINVAL for a name no capability has. */
+int caps_from_name(const char *name, int *ret);
 
-/* Load libcap.so.2. Returns 0, or -ELIBACC with the reason in *ret_error
- * (to free). */
-int caps_load_libcap(LibCap *ret, char **ret_error);
+/* The name of capability cap ("net_admin"), or NULL. */
+const char *caps_to_name(int cap);
