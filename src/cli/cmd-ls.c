@@ -95,20 +95,6 @@ static void ls_help(void)
               stdout);
 }
 
-static void list_columns(const ColumnDesc *desc, size_t n, bool json)
-{
-        if (json) {
-                fputs("{\n   \"columns\": [\n", stdout);
-                for (size_t i = 0; i < n; i++)
-                        printf("      {\"name\": \"%s\", \"description\": \"%s\"}%s\n", desc[i].name,
-                               desc[i].help, i + 1 < n ? "," : "");
-                fputs("   ]\n}\n", stdout);
-                return;
-        }
-        for (size_t i = 0; i < n; i++)
-                printf("%12s  %s\n", desc[i].name, desc[i].help);
-}
-
 /* getpwuid() reads /etc/passwd anew on every call: remember the answers. */
 typedef struct UserCache {
         uid_t *uids;
@@ -353,8 +339,9 @@ int cmd_ls(int argc, char **argv)
                 return usage_error("ls");
         }
         if (list) {
-                list_columns(ls_columns, COL_MAX, o.out.json);
-                return 0;
+                if (load_smartcols(&sc) < 0)
+                        return 1;
+                return output_list_columns(&sc, ls_columns, COL_MAX, o.out.json) < 0;
         }
 
         if (output_all) {

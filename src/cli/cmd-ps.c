@@ -183,9 +183,9 @@ int cmd_ps(int argc, char **argv)
                 }
         }
         if (list) {
-                for (size_t i = 0; i < COL_MAX; i++)
-                        printf("%8s  %s\n", ps_columns[i].name, ps_columns[i].help);
-                return 0;
+                if (load_smartcols(&sc) < 0)
+                        return 1;
+                return output_list_columns(&sc, ps_columns, COL_MAX, out.json) < 0;
         }
         if (optind >= argc) {
                 log_error("no instance given");

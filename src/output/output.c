@@ -91,3 +91,35 @@ struct libscols_table *output_table_new(const Scols *sc, const ColumnDesc *desc,
         }
         return tb;
 }
+
+int output_list_columns(const Scols *sc, const ColumnDesc *desc, size_t n, bool json)
+{
+        struct libscols_table *tb = sc->new_table();
+        struct libscols_column *name, *help;
+        int r = 0;
+
+        if (!tb)
+                oom();
+        sc->table_enable_json(tb, json);
+        sc->table_set_name(tb, "columns");
+        /* a plain list, as lsns -H prints it: no headings */
+        sc->table_enable_noheadings(tb, !json);
+        name = sc->table_new_column(tb, "name", 0, json ? 0 : SCOLS_FL_RIGHT);
+        help = sc->table_new_column(tb, "description", 0, 0);
+        if (!name || !help)
+                oom();
+        for (size_t i = 0; i < n; i++) {
+                struct libscols_line *ln = sc->table_new_line(tb, NULL);
+
+                if (!ln)
+                        oom();
+                /* the line owns (and frees) what it refers to */
+                if (sc->line_refer_data(ln, 0, xstrdup(desc[i].name)) < 0 ||
+                    sc->line_refer_data(ln, 1, xstrdup(desc[i].help)) < 0)
+                        oom();
+        }
+        if (sc->print_table(tb) < 0)
+                r = -EIO;
+        sc->unref_table(tb);
+        return r;
+}

@@ -64,3 +64,10 @@ int columns_parse(const ColumnDesc *desc, size_t n_desc, const char *list, const
 /* A table with the given columns, set up for the output flags. */
 struct libscols_table *output_table_new(const Scols *sc, const ColumnDesc *desc, const int *cols,
                                         size_t n, const OutputOpts *o, const char *json_name);
+
+/*
+ * -H: the columns a command has, one a line (name, then what it shows), or
+ * with json {"columns": [{"name": ..., "description": ...}, ...]}.
+ * Returns 0, or -errno from printing.
+ */
+int output_list_columns(const Scols *sc, const ColumnDesc *desc, size_t n, bool json);

@@ -142,6 +142,9 @@ for c in "${PS_COLS[@]}"; do
         awk '{ print $1 }' "$OUT" | grep -qx "$c" || missing+=("$c")
 done
 is "${missing[*]}" "" "ns ps -H lists all ${#PS_COLS[@]} columns"
+run pj "$NS" ps -H -J
+check "ns ps -H -J is valid JSON with the columns" \
+        jq -e --argjson n ${#PS_COLS[@]} '.columns | length == $n and all(.[]; .name and .description)' "$OUT"
 
 # ---- default table, -r, -n, -o
 succeeds "ns ls" "$NS" ls
