@@ -17,6 +17,7 @@
 
 
 #include "attach-internal.h"
+#include "fdpass.h"
 #include "cgroup.h"
 #include "macro.h"
 #include "pty.h"
@@ -461,56 +462,15 @@ int attach_ns_mask(const Attach *a)
 
 int attach_msg_send(int sock, const Msg *m, int fd)
 {
-        union {
-                struct cmsghdr h;
-                char buf[CMSG_SPACE(sizeof(int))];
-        } control = {};
-        struct iovec iov = { .iov_base = (void *)m, .iov_len = sizeof(*m) };
-        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-        if (fd >= 0) {
-                struct cmsghdr *c;
-                mh.msg_control = control.buf;
-                mh.msg_controllen = sizeof(control.buf);
-                c = CMSG_FIRSTHDR(&mh);
-                c->cmsg_level = SOL_SOCKET;
-                c->cmsg_type = SCM_RIGHTS;
-                c->cmsg_len = CMSG_LEN(sizeof(int));
-                memcpy(CMSG_DATA(c), &fd, sizeof(int));
-        }
-        while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
-                if (errno != EINTR)
-                        return -errno;
-        return 0;
+        return fd_send(sock, m, sizeof(*m), fd);
 }
 
-/* Returns 1 with a message, 0 at EOF, or -errno. *ret_fd is -1 when none came. */
 int attach_msg_recv(int sock, Msg *m, int *ret_fd)
 {
-        union {
-                struct cmsghdr h;
-                char buf[CMSG_SPACE(sizeof(int))];
-        } control;
-        struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
-        struct msghdr mh = {
-                .msg_iov = &iov,
-                .msg_iovlen = 1,
-                .msg_control = control.buf,
-                .msg_controllen = sizeof(control.buf),
-        };
-        ssize_t k;
+        ssize_t k = fd_recv(sock, m, sizeof(*m), ret_fd);
 
-        *ret_fd = -EBADF;
-        do
-                k = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-        while (k < 0 && errno == EINTR);
-        if (k < 0)
-                return -errno;
-        if (k == 0)
-                return 0;
-        for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
-                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-                        memcpy(ret_fd, CMSG_DATA(c), sizeof(int));
+        if (k <= 0)
+                return (int)k;
         if ((size_t)k != sizeof(*m)) {
                 closep(ret_fd);
                 return -EBADMSG;

@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 
 #include "caps.h"
+#include "fdpass.h"
 #include "launch-internal.h"
 #include "util.h"
 
@@ -220,53 +221,23 @@ static void wait_go(const LaunchChild *ch)
  */
 static void go_payload(int sock, int err, int netns_fd)
 {
-        char buf[CMSG_SPACE(sizeof(int))] = {};
-        struct iovec iov = { .iov_base = &err, .iov_len = sizeof(err) };
-        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-        if (netns_fd >= 0) {
-                struct cmsghdr *cm;
-
-                mh.msg_control = buf;
-                mh.msg_controllen = sizeof(buf);
-                cm = CMSG_FIRSTHDR(&mh);
-                cm->cmsg_level = SOL_SOCKET;
-                cm->cmsg_type = SCM_RIGHTS;
-                cm->cmsg_len = CMSG_LEN(sizeof(int));
-                memcpy(CMSG_DATA(cm), &netns_fd, sizeof(netns_fd));
-        }
-        /* The payload may have failed and gone: no SIGPIPE. */
-        while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 && errno == EINTR)
-                ;
+        /* the payload may have failed and gone: nothing to do about it */
+        (void)fd_send(sock, &err, sizeof(err), netns_fd);
 }
 
 /* The payload's side: the error, and the namespace's fd in *ret_fd (or
  * -1). End of file (pid 1 failed, and said why) is EPIPE. */
 static int go_wait(int sock, int *ret_fd)
 {
-        char buf[CMSG_SPACE(sizeof(int))];
         int err = 0;
-        struct iovec iov = { .iov_base = &err, .iov_len = sizeof(err) };
-        struct msghdr mh = {
-                .msg_iov = &iov,
-                .msg_iovlen = 1,
-                .msg_control = buf,
-                .msg_controllen = sizeof(buf),
-        };
-        struct cmsghdr *cm;
-        ssize_t k;
+        ssize_t k = fd_recv(sock, &err, sizeof(err), ret_fd);
 
-        *ret_fd = -1;
-        do
-                k = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-        while (k < 0 && errno == EINTR);
         if (k <= 0)
                 return EPIPE;
-        if (k != sizeof(err))
+        if (k != sizeof(err)) {
+                closep(ret_fd);
                 return EIO;
-        cm = CMSG_FIRSTHDR(&mh);
-        if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-                memcpy(ret_fd, CMSG_DATA(cm), sizeof(int));
+        }
         return err;
 }
 
