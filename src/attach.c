@@ -19,6 +19,7 @@
 #endif
 
 #include "attach-internal.h"
+#include "attach-seccomp.h"
 #include "cgroup.h"
 #include "macro.h"
 #include "pty.h"
@@ -372,6 +373,11 @@ int attach_open(int proc_fd, pid_t pid, unsigned long long starttime, const Atta
                 goto fail;
         }
 
+        /* Step 7's input, last: it may stop the leader for a moment. */
+        r = attach_seccomp_open(a, status, err);
+        if (r < 0)
+                goto fail;
+
         r = verify_alive(a, err);
         if (r < 0)
                 goto fail;
@@ -405,6 +411,7 @@ Attach *attach_free(Attach *a)
         free(a->cg_fds);
         free(a->cg_paths);
         free(a->frozen);
+        attach_seccomp_free(a->seccomp);
         free(a);
         return NULL;
 }
