@@ -5,12 +5,17 @@
  *
  *   seccomp-box [-n] RULE... -- COMMAND [ARG...]
  *       install one filter per RULE (with -n under no_new_privs first;
- *       without, the caller needs CAP_SYS_ADMIN), then exec COMMAND:
+ *       without, the caller needs CAP_SYS_ADMIN), then exec COMMAND. A
+ *       rule is one of these, or several joined by commas in one filter:
  *         userns       unshare(CLONE_NEWUSER) fails with EPERM
  *         mkdir-eperm  mkdir and mkdirat fail with EPERM
  *         mkdir-erofs  mkdir and mkdirat fail with EROFS
+ *       or, alone:
  *         notif        acct goes to a supervisor (SECCOMP_RET_USER_NOTIF);
  *                      the listener fd is kept open, never answered
+ *
+ *   seccomp-box strict
+ *       enter strict mode and block forever
  *
  *   seccomp-box probe userns|keyctl|mkdir PATH
  *       make that call and print "ok" or the errno's name (EPERM...);
@@ -57,42 +62,32 @@ static void die(const char *what)
         exit(125);
 }
 
-static void rule_userns(void)
+/* One filter: unshare(CLONE_NEWUSER) fails with EPERM when userns, mkdir
+ * and mkdirat with mkdir_err when not 0. */
+static void rule_filter(int userns, int mkdir_err)
 {
         struct sock_filter f[] = {
                 LOAD_ARCH,
                 BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 1, 0),
                 ALLOW,
                 LOAD_NR,
-                BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_unshare, 1, 0),
+                BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, userns ? __NR_unshare : ~0U, 4, 0),
+#ifdef __NR_mkdir
+                BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, mkdir_err ? __NR_mkdir : ~0U, 1, 0),
+#else
+                BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, mkdir_err ? __NR_mkdirat : ~0U, 1, 0),
+#endif
+                BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, mkdir_err ? __NR_mkdirat : ~0U, 0, 1),
+                RET(SECCOMP_RET_ERRNO | (unsigned)mkdir_err),
                 ALLOW,
+                /* unshare: */
                 LOAD_ARG0,
                 BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_NEWUSER, 0, 1),
                 RET(SECCOMP_RET_ERRNO | EPERM),
                 ALLOW,
         };
         if (install(f, sizeof(f) / sizeof(f[0]), 0) < 0)
-                die("seccomp(userns)");
-}
-
-static void rule_mkdir(int err)
-{
-        struct sock_filter f[] = {
-                LOAD_ARCH,
-                BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 1, 0),
-                ALLOW,
-                LOAD_NR,
-#ifdef __NR_mkdir
-                BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_mkdir, 2, 0),
-#else
-                BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_mkdirat, 2, 0),
-#endif
-                BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_mkdirat, 1, 0),
-                ALLOW,
-                RET(SECCOMP_RET_ERRNO | (unsigned)err),
-        };
-        if (install(f, sizeof(f) / sizeof(f[0]), 0) < 0)
-                die("seccomp(mkdir)");
+                die("seccomp");
 }
 
 static void rule_notif(void)
@@ -108,6 +103,21 @@ static void rule_notif(void)
         int fd = install(f, sizeof(f) / sizeof(f[0]), SECCOMP_FILTER_FLAG_NEW_LISTENER);
         if (fd < 0)
                 die("seccomp(notif)");
+}
+
+/* Strict mode allows read, write, _exit and sigreturn only: block in a
+ * read of a pipe nobody writes to, forever. */
+static _Noreturn void strict_forever(void)
+{
+        int p[2];
+        char c;
+
+        if (pipe(p) < 0)
+                die("pipe");
+        if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT, 0, 0, 0) < 0)
+                die("strict");
+        for (;;)
+                (void)!read(p[0], &c, 1);
 }
 
 static int probe(int argc, char **argv)
@@ -145,19 +155,29 @@ int main(int argc, char **argv)
                         die("no_new_privs");
                 i++;
         }
+        if (i < argc && strcmp(argv[i], "strict") == 0)
+                strict_forever();
         for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
-                if (strcmp(argv[i], "userns") == 0)
-                        rule_userns();
-                else if (strcmp(argv[i], "mkdir-eperm") == 0)
-                        rule_mkdir(EPERM);
-                else if (strcmp(argv[i], "mkdir-erofs") == 0)
-                        rule_mkdir(EROFS);
-                else if (strcmp(argv[i], "notif") == 0)
+                char *save = NULL;
+                int userns = 0, mkdir_err = 0;
+
+                if (strcmp(argv[i], "notif") == 0) {
                         rule_notif();
-                else {
-                        fprintf(stderr, "seccomp-box: unknown rule '%s'\n", argv[i]);
-                        return 2;
+                        continue;
                 }
+                for (char *w = strtok_r(argv[i], ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+                        if (strcmp(w, "userns") == 0)
+                                userns = 1;
+                        else if (strcmp(w, "mkdir-eperm") == 0)
+                                mkdir_err = EPERM;
+                        else if (strcmp(w, "mkdir-erofs") == 0)
+                                mkdir_err = EROFS;
+                        else {
+                                fprintf(stderr, "seccomp-box: unknown rule '%s'\n", w);
+                                return 2;
+                        }
+                }
+                rule_filter(userns, mkdir_err);
         }
         if (i + 1 >= argc) {
                 fprintf(stderr, "usage: seccomp-box [-n] RULE... -- COMMAND [ARG...]\n");
