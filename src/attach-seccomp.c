@@ -251,12 +251,14 @@ static int wait_stop(pid_t pid, int *ret_status)
  * tracee fails and would leave it traced until ns exits); if ns dies
  * meanwhile, the kernel detaches and resumes it.
  */
-static int read_by_ptrace(pid_t pid, AttachSeccomp *s)
+static int read_by_ptrace(pid_t pid, AttachSeccomp *s, bool *ret_seized)
 {
         int status, sig = 0, r;
 
+        *ret_seized = false;
         if (ptrace(PTRACE_SEIZE, pid, NULL, NULL) < 0)
                 return -errno;
+        *ret_seized = true;
         if (ptrace(PTRACE_INTERRUPT, pid, NULL, NULL) < 0) {
                 r = -errno;
                 /* Only if it died meanwhile; a live tracee can always be
@@ -265,8 +267,11 @@ static int read_by_ptrace(pid_t pid, AttachSeccomp *s)
                         return r;
         }
         r = wait_stop(pid, &status);
-        if (r < 0)
+        if (r < 0) {
+                /* Cannot happen to a tracee; if it does, try anyway. */
+                (void)ptrace(PTRACE_DETACH, pid, NULL, NULL);
                 return r;
+        }
         if (!WIFSTOPPED(status))
                 return -ESRCH; /* it ended: nothing is left to detach */
         /* A signal-delivery-stop (no event in the high bits): the signal
@@ -292,7 +297,7 @@ static int read_by_ptrace(pid_t pid, AttachSeccomp *s)
         return r;
 }
 
-static int take(Attach *a, AttachSeccomp *s)
+static int adopt(Attach *a, AttachSeccomp *s)
 {
         /* With no_new_privs any process may install a filter, so the child
          * does it last, right before the exec. Without, seccomp(2) needs
@@ -307,7 +312,7 @@ static int take(Attach *a, AttachSeccomp *s)
 int attach_seccomp_open(Attach *a, const char *status, AttachError *err)
 {
         AttachSeccomp *s = NULL;
-        bool self_filtered;
+        bool self_filtered, seized;
         long tracer;
         int mode, n, r;
 
@@ -327,7 +332,7 @@ int attach_seccomp_open(Attach *a, const char *status, AttachError *err)
         if (is_own_box(a, n)) {
                 s = seccomp_new(1);
                 own_box_filter(s);
-                return take(a, s);
+                return adopt(a, s);
         }
 
         r = may_read_filters(a, &self_filtered);
@@ -344,13 +349,18 @@ int attach_seccomp_open(Attach *a, const char *status, AttachError *err)
                 return fail(err, ATTACH_STEP_SECCOMP, EAGAIN, "%s", a->frozen);
 
         s = seccomp_new(n > 0 ? (size_t)n : 1);
-        r = read_by_ptrace(a->pid, s);
+        r = read_by_ptrace(a->pid, s, &seized);
         if (r == -ESRCH) {
                 attach_seccomp_free(s);
                 return fail(err, ATTACH_STEP_OPEN, ESRCH, NULL);
         }
         if (r < 0) {
                 attach_seccomp_free(s);
+                /* The seize: ptrace access to it (an LSM may deny it to root);
+                 * a read: not privileged after all (a copy of the initial
+                 * uid_map). */
+                if (!seized)
+                        return fail(err, ATTACH_STEP_SECCOMP, r, "attach");
                 if (r == -EPERM || r == -EACCES)
                         return fail(err, ATTACH_STEP_SECCOMP, EACCES, "%s", "");
                 /* EINVAL: no CONFIG_CHECKPOINT_RESTORE; EIO: before Linux
@@ -374,7 +384,7 @@ int attach_seccomp_open(Attach *a, const char *status, AttachError *err)
                         return fail(err, ATTACH_STEP_SECCOMP, r, "%zu", i + 1);
                 }
         }
-        return take(a, s);
+        return adopt(a, s);
 }
 
 /* ----------------------------------------------------------- install */

@@ -42,6 +42,7 @@ struct AttachSeccomp {
  * ATTACH_STEP_OPEN with ESRCH when the leader went away), errno:
  *   EACCES      they can be read only by root (detail "self": ns itself
  *               runs under a filter, which forbids reading them)
+ *   any         detail "attach": ptrace(PTRACE_SEIZE) of the leader failed
  *   EBUSY       another process traces the leader (detail: its pid)
  *   EAGAIN      the leader's cgroup is frozen (detail: the cgroup)
  *   EOPNOTSUPP  a filter hands calls to a supervisor (detail: its index)

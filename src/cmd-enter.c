@@ -121,6 +121,12 @@ static int report_seccomp(const char *id, const AttachError *e)
         static const char without[] = "use --keep=seccomp to enter without them";
         const char *d = e->detail;
 
+        if (streq(d, "attach")) {
+                log_error("cannot enter '%s': cannot attach to its leader to read its seccomp "
+                          "filters: %s (%s)",
+                          id, strerror(e->error), without);
+                return 1;
+        }
         switch (e->error) {
         case EACCES:
         case EPERM:
