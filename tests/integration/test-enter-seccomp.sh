@@ -9,9 +9,9 @@
 # (one filter under no_new_privs, two stacked without), ns run boxes of
 # root and of nobody (nobody enters their own box without ptrace), and
 # the refusals, each with a clear message: a user-notification filter,
-# strict mode, and nobody's non-ns instance (filters only root can read).
-# After every ns enter, failed or not, the leader is neither stopped nor
-# traced.
+# strict mode, nobody's non-ns instance (filters only root can read), a
+# leader traced by strace. After every ns enter, failed or not, the
+# leader is neither stopped nor traced (one stopped by SIGSTOP stays so).
 
 # shellcheck source=tests/integration/lib.sh
 . "${NS_SOURCE_ROOT:-${0%/*}/../..}/tests/integration/lib.sh" || {
@@ -23,7 +23,7 @@
 
 require_ns
 require_root
-require_tools unshare setpriv
+require_tools unshare setpriv strace
 [[ -n ${SECCOMP_BOX:-} && -x ${SECCOMP_BOX:-} ]] ||
         fatal "SECCOMP_BOX is not the path of tests/helpers/seccomp-box (meson test sets it)"
 SB=$SECCOMP_BOX
@@ -106,6 +106,34 @@ entered_report one-keep --keep=seccomp "$L1" userns
 is "$RC:$(cat "$OUT")" "0:0 0 ok" "one filter: --keep=seccomp enters without it"
 run one-keep-unshare "$NS" enter --keep=seccomp "$L1" unshare -U true
 is "$RC" 0 "one filter: 'unshare -U true' works with --keep=seccomp"
+
+# A leader stopped by SIGSTOP: read all the same, and left stopped, not
+# traced; SIGCONT resumes it.
+kill -STOP "$L1"
+wait_for 10 "pid $L1 to stop" bash -c "[[ \$(sed -n 's/^State:[[:space:]]*//p' /proc/$L1/status) == T* ]]" ||
+        fatal "one filter: the leader does not stop"
+entered_report one-stopped "$L1" userns
+is "$RC:$(cat "$OUT")" "0:2 1 EPERM" "one filter, stopped leader: the command has its filter"
+is "$(status_field "$L1" State | cut -c1):$(status_field "$L1" TracerPid)" "T:0" \
+        "one filter, stopped leader: still stopped, not traced"
+kill -CONT "$L1"
+wait_for 10 "pid $L1 to run again" bash -c "[[ \$(sed -n 's/^State:[[:space:]]*//p' /proc/$L1/status) != [tT]* ]]" &&
+        ok "one filter, stopped leader: SIGCONT resumes it" || not_ok "one filter, stopped leader: SIGCONT resumes it"
+
+# A leader that another process traces: refused, that tracer left alone.
+spawn strace -qq -o /dev/null -p "$L1"
+STRACE=$SPAWNED_PID
+wait_for 10 "strace to attach to pid $L1" bash -c "[[ \$(sed -n 's/^TracerPid:[[:space:]]*//p' /proc/$L1/status) == $STRACE ]]" ||
+        fatal "strace does not attach to pid $L1"
+run traced "$NS" enter "$L1" true
+is "$RC" 1 "one filter, traced leader: refused, status 1"
+grep -q "^ns: cannot enter '$L1': its leader is traced by pid $STRACE, so its seccomp filters cannot be read (use --keep=seccomp to enter without them)$" "$ERR" &&
+        ok "one filter, traced leader: a clear message" || { not_ok "one filter, traced leader: a clear message"; diag_file "$ERR"; }
+is "$(status_field "$L1" TracerPid)" "$STRACE" "one filter, traced leader: still traced by strace only"
+kill "$STRACE"
+wait "$STRACE" 2>/dev/null
+wait_for 10 "strace to detach" bash -c "[[ \$(sed -n 's/^TracerPid:[[:space:]]*//p' /proc/$L1/status) == 0 ]]" ||
+        fatal "strace does not detach from pid $L1"
 
 # --------------------------------- two stacked, without no_new_privs
 
