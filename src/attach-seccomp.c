@@ -197,7 +197,8 @@ static int may_read_filters(const Attach *a, bool *ret_self)
         {
                 unsigned long long inside, outside, count;
                 if (sscanf(map, "%llu %llu %llu", &inside, &outside, &count) != 3 || inside != 0 ||
-                    outside != 0 || count != 4294967295ULL || strchr(map, '\n') != strrchr(map, '\n'))
+                    outside != 0 || count != 4294967295ULL ||
+                    strchr(map, '\n') != strrchr(map, '\n'))
                         return -EACCES;
         }
         return 0;
@@ -398,8 +399,7 @@ int attach_seccomp_install(const AttachSeccomp *s, bool late, size_t *ret_failed
                         .len = s->filters[i].len,
                         .filter = s->filters[i].insns,
                 };
-                if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, s->filters[i].flags, &prog) <
-                    0) {
+                if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, s->filters[i].flags, &prog) < 0) {
                         *ret_failed = i;
                         return -errno;
                 }

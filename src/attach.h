@@ -30,7 +30,8 @@ typedef enum AttachKeep {
         ATTACH_KEEP_CREDS = 1 << 2,  /* ns' own uid, gids and groups */
         ATTACH_KEEP_LSM = 1 << 3,    /* ns' own LSM label */
         ATTACH_KEEP_ENV = 1 << 4,    /* ns' own environment */
-        ATTACH_KEEP_SECCOMP = 1 << 5, /* not the leader's seccomp filters (ns' own only) */
+        /* not the leader's seccomp filters, only those ns runs under */
+        ATTACH_KEEP_SECCOMP = 1 << 5,
 } AttachKeep;
 
 /* "caps,cgroup,creds,lsm,env,seccomp" into AttachKeep flags; on an unknown word,

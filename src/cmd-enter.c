@@ -144,9 +144,10 @@ static int report_seccomp(const char *id, const AttachError *e)
                                   id, without);
                 return 1;
         case EBUSY:
-                log_error("cannot enter '%s': its leader is traced by pid %s, so its seccomp filters "
-                          "cannot be read (%s)",
-                          id, d, without);
+                log_error(
+                        "cannot enter '%s': its leader is traced by pid %s, so its seccomp filters "
+                        "cannot be read (%s)",
+                        id, d, without);
                 return 1;
         case EAGAIN:
                 log_error("cannot enter '%s': its cgroup '%s' is frozen, and its seccomp filters "
