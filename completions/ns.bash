@@ -229,7 +229,7 @@ _ns_complete_enter()
         --keep)
                 local head='' last=$cur k
                 [[ $cur == *,* ]] && head=${cur%,*}, last=${cur##*,}
-                for k in caps cgroup creds lsm env; do
+                for k in caps cgroup creds lsm env seccomp; do
                         [[ ,$head != *,$k,* && $k == "$last"* ]] && COMPREPLY+=("$head$k")
                 done
                 compopt -o nospace 2>/dev/null

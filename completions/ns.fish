@@ -304,7 +304,7 @@ set -l enter_opts '__ns_is enter; and test (__ns_enter_state) = opts'
 complete -c ns -n $enter_opts -s u -l user -x -d 'Run as this user of the instance'
 complete -c ns -n $enter_opts -s w -l workdir -x -d 'Working directory inside'
 complete -c ns -n $enter_opts -s e -l env -x -d 'Set a variable: VAR[=VALUE]'
-complete -c ns -n $enter_opts -l keep -x -a 'caps cgroup creds lsm env' -d "Keep ns' own"
+complete -c ns -n $enter_opts -l keep -x -a 'caps cgroup creds lsm env seccomp' -d "Keep ns' own"
 complete -c ns -n $enter_opts -l tools -d 'Host tools against the instance'
 complete -c ns -n $enter_opts -l at -x -a '(__fish_complete_directories)' -d 'Where --tools mounts its root'
 complete -c ns -n $enter_opts -s f -l force -d 'Enter a frozen instance'

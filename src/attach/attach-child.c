@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 
 #include "attach-internal.h"
+#include "attach-seccomp.h"
 #include "caps.h"
 #include "cgroup.h"
 #include "macro.h"
@@ -375,6 +376,17 @@ static void child_stdio(Child *c)
                 child_fail(c, ATTACH_STEP_PTY, r, NULL);
 }
 
+/* The leader's seccomp filters (attach-seccomp.c), at the point that
+ * a->seccomp->late chooses. */
+static void child_seccomp(Child *c, bool late)
+{
+        size_t failed = 0;
+        int r = attach_seccomp_install(c->a->seccomp, late, &failed);
+
+        if (r < 0)
+                child_fail(c, ATTACH_STEP_SECCOMP, r, "install %zu", failed + 1);
+}
+
 static void child_close_fds(Child *c)
 {
         int sock = c->sock;
@@ -506,6 +518,8 @@ _noreturn_ void attach_child_main(Child *c)
                 child_lsm(c);
         if (!(a->keep & ATTACH_KEEP_CAPS))
                 child_bounding_set(c);
+        /* Without no_new_privs: while still privileged in the user namespace. */
+        child_seccomp(c, false);
         if (!o->tools)
                 child_creds(c, &u);
         root = u.set_ids ? u.uid[1] == 0 : geteuid() == 0;
@@ -546,6 +560,9 @@ _noreturn_ void attach_child_main(Child *c)
         child_close_fds(c);
         child_nofile(c);
         child_signals();
+        /* Under no_new_privs: last, so that the filters see only the exec
+         * (and, if that fails, the report of it). */
+        child_seccomp(c, true);
         environ = env;
         execvp(argv[0], argv);
         child_fail(c, ATTACH_STEP_EXEC, errno, "%s", argv[0]);

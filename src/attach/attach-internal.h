@@ -15,6 +15,8 @@
 #include "cgroup.h"
 #include "macro.h"
 
+typedef struct AttachSeccomp AttachSeccomp; /* attach-seccomp.h */
+
 struct Attach {
         const AttachOptions *opts;
         unsigned keep; /* opts->keep, and what --tools implies */
@@ -47,6 +49,7 @@ struct Attach {
         char **cg_paths; /* for the error messages */
         size_t n_cg;
         char *frozen;
+        AttachSeccomp *seccomp; /* the leader's filters for the child, or NULL */
 };
 
 /* Between the parent and the child, over a SOCK_SEQPACKET pair. */

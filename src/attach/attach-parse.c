@@ -19,7 +19,7 @@ int attach_keep_from_string(const char *s, unsigned *ret, const char **ret_bad, 
         } words[] = {
                 { "caps", ATTACH_KEEP_CAPS },   { "cgroup", ATTACH_KEEP_CGROUP },
                 { "creds", ATTACH_KEEP_CREDS }, { "lsm", ATTACH_KEEP_LSM },
-                { "env", ATTACH_KEEP_ENV },
+                { "env", ATTACH_KEEP_ENV },     { "seccomp", ATTACH_KEEP_SECCOMP },
         };
         unsigned keep = 0;
 

@@ -15,8 +15,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-
 #include "attach-internal.h"
+#include "attach-seccomp.h"
 #include "fdpass.h"
 #include "cgroup.h"
 #include "macro.h"
@@ -411,6 +411,11 @@ int attach_open(int proc_fd, pid_t pid, unsigned long long starttime, const Atta
                 goto fail;
         }
 
+        /* Step 7's input, last: it may stop the leader for a moment. */
+        r = attach_seccomp_open(a, status, err);
+        if (r < 0)
+                goto fail;
+
         r = verify_alive(a, err);
         if (r < 0)
                 goto fail;
@@ -444,6 +449,7 @@ Attach *attach_free(Attach *a)
         free(a->cg_fds);
         free(a->cg_paths);
         free(a->frozen);
+        attach_seccomp_free(a->seccomp);
         free(a);
         return NULL;
 }

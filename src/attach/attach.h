@@ -30,9 +30,11 @@ typedef enum AttachKeep {
         ATTACH_KEEP_CREDS = 1 << 2,  /* ns' own uid, gids and groups */
         ATTACH_KEEP_LSM = 1 << 3,    /* ns' own LSM label */
         ATTACH_KEEP_ENV = 1 << 4,    /* ns' own environment */
+        /* not the leader's seccomp filters, only those ns runs under */
+        ATTACH_KEEP_SECCOMP = 1 << 5,
 } AttachKeep;
 
-/* "caps,cgroup,creds,lsm,env" into AttachKeep flags; on an unknown word,
+/* "caps,cgroup,creds,lsm,env,seccomp" into AttachKeep flags; on an unknown word,
  * -EINVAL with *ret_bad pointing at it (length *ret_bad_len). */
 int attach_keep_from_string(const char *s, unsigned *ret, const char **ret_bad,
                             size_t *ret_bad_len);
@@ -52,6 +54,7 @@ typedef enum AttachStep {
         ATTACH_STEP_LSM, /* detail: the label */
         ATTACH_STEP_CREDS,
         ATTACH_STEP_CAPS,
+        ATTACH_STEP_SECCOMP, /* the leader's filters; detail: see attach-seccomp.h */
         ATTACH_STEP_PTY,
         ATTACH_STEP_STDIO,
         ATTACH_STEP_EXEC,        /* detail: the command */

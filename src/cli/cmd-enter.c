@@ -36,7 +36,8 @@ static void enter_help(void)
               " -u, --user <user>[:<group>]  run as this user of the instance (name or id)\n"
               " -w, --workdir <dir>          the working directory inside the instance\n"
               " -e, --env <var>[=<value>]    set a variable (without a value: take ns' own)\n"
-              "     --keep <list>            keep ns' own caps,cgroup,creds,lsm,env\n"
+              "     --keep <list>            keep ns' own caps,cgroup,creds,lsm,env; seccomp:\n"
+              "                                without the instance's seccomp filters\n"
               "     --tools                  run host tools against the instance: join every\n"
               "                                namespace but mnt, its root at /run/ns/root\n"
               "     --at <dir>               where --tools mounts the instance's root\n"
@@ -146,6 +147,76 @@ static int resolve_leader(int proc_fd, const char *id, pid_t *ret_leader,
         instances_free(is);
         scan_free(scan);
         return r;
+}
+
+/* The leader's seccomp filters could not be copied (attach-seccomp.h). */
+static int report_seccomp(const char *id, const AttachError *e)
+{
+        static const char without[] = "use --keep=seccomp to enter without them";
+        const char *d = e->detail;
+
+        if (streq(d, "attach")) {
+                log_error("cannot enter '%s': cannot attach to its leader to read its seccomp "
+                          "filters: %s (%s)",
+                          id, strerror(e->error), without);
+                return 1;
+        }
+        switch (e->error) {
+        case EACCES:
+        case EPERM:
+                if (streq(d, "self"))
+                        log_error("cannot enter '%s': ns runs under a seccomp filter of its own, "
+                                  "which forbids reading the instance's (%s)",
+                                  id, without);
+                else if (geteuid() == 0)
+                        log_error("cannot enter '%s': its seccomp filters can be read only by the "
+                                  "host's root (%s)",
+                                  id, without);
+                else
+                        log_error("cannot enter '%s': its seccomp filters can be read only by root "
+                                  "(run as root, or %s)",
+                                  id, without);
+                return 1;
+        case EBUSY:
+                log_error(
+                        "cannot enter '%s': its leader is traced by pid %s, so its seccomp filters "
+                        "cannot be read (%s)",
+                        id, d, without);
+                return 1;
+        case EAGAIN:
+                log_error("cannot enter '%s': its cgroup '%s' is frozen, and its seccomp filters "
+                          "cannot be read until it is thawed (thaw it, or %s)",
+                          id, d, without);
+                return 1;
+        case EOPNOTSUPP:
+                log_error("cannot enter '%s': its seccomp filter %s can hand system calls to a "
+                          "supervisor (SECCOMP_RET_USER_NOTIF), which ns cannot copy (%s)",
+                          id, d, without);
+                return 1;
+        case ENOSYS:
+                log_error("cannot enter '%s': this kernel cannot read its seccomp filters "
+                          "(PTRACE_SECCOMP_GET_FILTER needs Linux 4.4 with "
+                          "CONFIG_CHECKPOINT_RESTORE; %s)",
+                          id, without);
+                return 1;
+        case EINVAL:
+                if (streq(d, "strict")) {
+                        log_error("cannot enter '%s': its leader runs in seccomp strict mode, "
+                                  "under which no command can run",
+                                  id);
+                        return 1;
+                }
+                break;
+        default:
+                break;
+        }
+        if (startswith(d, "install "))
+                log_error("cannot enter '%s': cannot install its seccomp filter %s: %s (%s)", id,
+                          d + strlen("install "), strerror(e->error), without);
+        else
+                log_error("cannot enter '%s': cannot read its seccomp filters: %s (%s)", id,
+                          strerror(e->error), without);
+        return 1;
 }
 
 /* One line, "ns: cannot enter '<id>': <reason> (<what to do>)". Returns the exit status. */
@@ -282,6 +353,8 @@ static int report(const char *id, pid_t leader, const AttachError *e)
                           id, d[0] ? d : "capabilities", why,
                           root || !perm ? "" : "try as root, or ");
                 return 1;
+        case ATTACH_STEP_SECCOMP:
+                return report_seccomp(id, e);
         case ATTACH_STEP_LSM:
                 log_error("cannot enter '%s': cannot take its LSM label '%s': %s (use --keep=lsm)",
                           id, d, why);
@@ -419,7 +492,7 @@ int cmd_enter(int argc, char **argv)
                         unsigned keep;
                         if (attach_keep_from_string(optarg, &keep, &bad, &bad_len) < 0) {
                                 log_error(
-                                        "unknown --keep item '%.*s' (use caps, cgroup, creds, lsm, env)",
+                                        "unknown --keep item '%.*s' (use caps, cgroup, creds, lsm, env, seccomp)",
                                         (int)bad_len, bad);
                                 strv_free(o.setenv);
                                 return usage_error("enter");

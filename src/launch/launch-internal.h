@@ -61,5 +61,3 @@ int launch_fs_setup(const LaunchChild *ch, LaunchError *ret_err);
 /* reaper.c: pid 1. Never returns. */
 _noreturn_ void reaper_main(const LaunchChild *ch);
 
-/* seccomp.c: install the default filter in the calling process. */
-int seccomp_install_default(void);

@@ -27,6 +27,7 @@
 #include "caps.h"
 #include "fdpass.h"
 #include "launch-internal.h"
+#include "seccomp-default.h"
 #include "util.h"
 
 static _noreturn_ void fail(const LaunchChild *ch, LaunchStage stage, int err, const char *path)

@@ -176,6 +176,7 @@ expect "run: no options after the command" '' ns run true --bogus-no-such-file
 enter_opts='-u|--user|-w|--workdir|-e|--env|--keep|--tools|--at|-f|--force|-h|--help'
 expect "enter options" "$enter_opts" ns enter -
 expect "enter --keep, a comma list" 'caps,cgroup|caps,creds' ns enter --keep caps,c
+expect "enter --keep, seccomp" 'caps,seccomp' ns enter --keep caps,s
 expect_has "enter: after the id, a command" 'true' ns enter 3f9a1c07d2e4 tru
 
 # options of each command

@@ -179,6 +179,8 @@ Test(attach, keep)
         cr_assert_eq(attach_keep_from_string("caps,cgroup,creds,lsm,env", &k, &bad, &bad_len), 0);
         cr_assert_eq(k, ATTACH_KEEP_CAPS | ATTACH_KEEP_CGROUP | ATTACH_KEEP_CREDS |
                                 ATTACH_KEEP_LSM | ATTACH_KEEP_ENV);
+        cr_assert_eq(attach_keep_from_string("seccomp,env", &k, &bad, &bad_len), 0);
+        cr_assert_eq(k, ATTACH_KEEP_SECCOMP | ATTACH_KEEP_ENV);
         cr_assert_eq(attach_keep_from_string("env,bogus,caps", &k, &bad, &bad_len), -EINVAL);
         cr_assert_eq(bad_len, 5);
         cr_assert_eq(strncmp(bad, "bogus", 5), 0);

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 
 #include "launch-internal.h"
+#include "seccomp-default.h"
 #include "launch.h"
 #include "macro.h"
 #include "util.h"

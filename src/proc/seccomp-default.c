@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Install ns run's default seccomp filter. The rules are in seccomp-gen.c,
- * compiled to BPF by libseccomp at build time: here it is one syscall.
+ * ns' own seccomp filter (see seccomp-default.h): compiled at build time, so that
+ * installing it is one syscall.
  */
 #include <errno.h>
 #include <linux/filter.h>
@@ -10,16 +10,23 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "launch-internal.h"
+#include "macro.h"
 #include "seccomp-filter.h"
+#include "seccomp-default.h"
 
-int seccomp_install_default(void)
+void seccomp_default_program(struct sock_fprog *ret)
 {
-        struct sock_fprog prog = {
+        *ret = (struct sock_fprog){
                 .len = (unsigned short)ELEMENTSOF(seccomp_default_filter),
                 .filter = (struct sock_filter *)seccomp_default_filter,
         };
+}
 
+int seccomp_install_default(void)
+{
+        struct sock_fprog prog;
+
+        seccomp_default_program(&prog);
         /* The caller has set no_new_privs (or has CAP_SYS_ADMIN). */
         if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
                 return -errno;
