@@ -47,13 +47,9 @@ _noreturn_ _printf_(4, 5) static void child_fail(Child *c, AttachStep step, int 
         Msg m = { .type = MSG_ERROR };
         va_list ap;
 
-        m.err.step = step;
-        m.err.error = r < 0 ? -r : r ?: EIO;
-        if (fmt) {
-                va_start(ap, fmt);
-                vsnprintf(m.err.detail, sizeof(m.err.detail), fmt, ap);
-                va_end(ap);
-        }
+        va_start(ap, fmt);
+        (void)step_errorv(&m.err, step, r, fmt, ap);
+        va_end(ap);
         (void)attach_msg_send(c->sock, &m, -EBADF);
         _exit(127);
 }

@@ -36,24 +36,6 @@
  * instructions of its 32768 per path (MAX_INSNS_PER_PATH). */
 #define FILTERS_MAX 8192
 
-_printf_(4, 5) static int fail(AttachError *err, AttachStep step, int r, const char *fmt, ...)
-{
-        va_list ap;
-
-        r = r < 0 ? r : -r;
-        if (err) {
-                err->step = step;
-                err->error = -r;
-                err->detail[0] = '\0';
-                if (fmt) {
-                        va_start(ap, fmt);
-                        vsnprintf(err->detail, sizeof(err->detail), fmt, ap);
-                        va_end(ap);
-                }
-        }
-        return r;
-}
-
 /* ------------------------------------------------------------- pure */
 
 static const char *status_field(const char *status, const char *name)
@@ -328,9 +310,9 @@ int attach_seccomp_open(Attach *a, const char *status, AttachError *err)
         if (mode == 0)
                 return 0;
         if (mode == SECCOMP_MODE_STRICT)
-                return fail(err, ATTACH_STEP_SECCOMP, EINVAL, "strict");
+                return step_error(err, ATTACH_STEP_SECCOMP, EINVAL, "strict");
         if (mode != SECCOMP_MODE_FILTER)
-                return fail(err, ATTACH_STEP_SECCOMP, EINVAL, "mode %d", mode);
+                return step_error(err, ATTACH_STEP_SECCOMP, EINVAL, "mode %d", mode);
 
         if (is_own_box(a, n)) {
                 s = seccomp_new(1);
@@ -340,22 +322,22 @@ int attach_seccomp_open(Attach *a, const char *status, AttachError *err)
 
         r = may_read_filters(a, &self_filtered);
         if (r < 0)
-                return fail(err, ATTACH_STEP_SECCOMP, r, "%s", self_filtered ? "self" : "");
+                return step_error(err, ATTACH_STEP_SECCOMP, r, "%s", self_filtered ? "self" : "");
         /* Someone traces it already (a debugger, a supervisor): we may not
          * seize it, and would not stop it under another tracer's feet. */
         tracer = status_number(status, "TracerPid", 0);
         if (tracer > 0)
-                return fail(err, ATTACH_STEP_SECCOMP, EBUSY, "%ld", tracer);
+                return step_error(err, ATTACH_STEP_SECCOMP, EBUSY, "%ld", tracer);
         /* A frozen leader may reach the ptrace-stop only once it is thawed
          * (the v1 freezer holds it in the kernel): never wait on it. */
         if (a->frozen)
-                return fail(err, ATTACH_STEP_SECCOMP, EAGAIN, "%s", a->frozen);
+                return step_error(err, ATTACH_STEP_SECCOMP, EAGAIN, "%s", a->frozen);
 
         s = seccomp_new(n > 0 ? (size_t)n : 1);
         r = read_by_ptrace(a->pid, s, &seized);
         if (r == -ESRCH) {
                 attach_seccomp_free(s);
-                return fail(err, ATTACH_STEP_OPEN, ESRCH, NULL);
+                return step_error(err, ATTACH_STEP_OPEN, ESRCH, NULL);
         }
         if (r < 0) {
                 attach_seccomp_free(s);
@@ -363,19 +345,19 @@ int attach_seccomp_open(Attach *a, const char *status, AttachError *err)
                  * a read: not privileged after all (a copy of the initial
                  * uid_map). */
                 if (!seized)
-                        return fail(err, ATTACH_STEP_SECCOMP, r, "attach");
+                        return step_error(err, ATTACH_STEP_SECCOMP, r, "attach");
                 if (r == -EPERM || r == -EACCES)
-                        return fail(err, ATTACH_STEP_SECCOMP, EACCES, "%s", "");
+                        return step_error(err, ATTACH_STEP_SECCOMP, EACCES, "%s", "");
                 /* EINVAL: no CONFIG_CHECKPOINT_RESTORE; EIO: before Linux
                  * 4.4; EMEDIUMTYPE: not a classic BPF program. */
                 if (r == -EINVAL || r == -EIO || r == -EMEDIUMTYPE)
-                        return fail(err, ATTACH_STEP_SECCOMP, ENOSYS, NULL);
-                return fail(err, ATTACH_STEP_SECCOMP, r, NULL);
+                        return step_error(err, ATTACH_STEP_SECCOMP, ENOSYS, NULL);
+                return step_error(err, ATTACH_STEP_SECCOMP, r, NULL);
         }
         /* More than the status said: it stacked one since; all count. */
         if (s->n == 0 || (n >= 0 && s->n < (size_t)n)) {
                 attach_seccomp_free(s);
-                return fail(err, ATTACH_STEP_SECCOMP, EIO, NULL);
+                return step_error(err, ATTACH_STEP_SECCOMP, EIO, NULL);
         }
         /* Checked once the leader runs again. SECCOMP_RET_TRACE is copied:
          * untraced, such a call fails with ENOSYS, in the leader as here;
@@ -384,7 +366,7 @@ int attach_seccomp_open(Attach *a, const char *status, AttachError *err)
                 r = attach_seccomp_check(s->filters[i].insns, s->filters[i].len);
                 if (r < 0) {
                         attach_seccomp_free(s);
-                        return fail(err, ATTACH_STEP_SECCOMP, r, "%zu", i + 1);
+                        return step_error(err, ATTACH_STEP_SECCOMP, r, "%zu", i + 1);
                 }
         }
         return adopt(a, s);

@@ -34,27 +34,6 @@
 
 /* ------------------------------------------------------------ errors */
 
-_printf_(4, 5) static int fail(AttachError *err, AttachStep step, int r, const char *fmt, ...)
-{
-        va_list ap;
-
-        if (r > 0)
-                r = -r;
-        if (r == 0)
-                r = -EIO;
-        if (err) {
-                err->step = step;
-                err->error = -r;
-                err->detail[0] = '\0';
-                if (fmt) {
-                        va_start(ap, fmt);
-                        vsnprintf(err->detail, sizeof(err->detail), fmt, ap);
-                        va_end(ap);
-                }
-        }
-        return r;
-}
-
 /* ----------------------------------------------------------- opening */
 
 static int read_ns_links(int dir_fd, const char *prefix, NsIno ret[NS_TYPE_MAX])
@@ -142,15 +121,15 @@ static int translate_ids(Attach *a, AttachError *err)
         if (r >= 0)
                 r = read_file_at(a->pid_dir_fd, "gid_map", MAP_MAX, &gid_map, NULL);
         if (r < 0)
-                return fail(err, ATTACH_STEP_READ, r, "uid_map");
+                return step_error(err, ATTACH_STEP_READ, r, "uid_map");
         for (int i = 0; i < 4; i++) {
                 uint32_t v;
                 if (attach_map_id(uid_map, a->target.uid[i], &v) < 0)
-                        return fail(err, ATTACH_STEP_CREDS, EOVERFLOW, "uid %u",
+                        return step_error(err, ATTACH_STEP_CREDS, EOVERFLOW, "uid %u",
                                     (unsigned)a->target.uid[i]);
                 a->want_uid[i] = v;
                 if (attach_map_id(gid_map, a->target.gid[i], &v) < 0)
-                        return fail(err, ATTACH_STEP_CREDS, EOVERFLOW, "gid %u",
+                        return step_error(err, ATTACH_STEP_CREDS, EOVERFLOW, "gid %u",
                                     (unsigned)a->target.gid[i]);
                 a->want_gid[i] = v;
         }
@@ -173,12 +152,12 @@ static int open_cgroups(Attach *a, AttachError *err)
 
         r = read_file_at(a->proc_fd, "self/mountinfo", 0, &mountinfo, NULL);
         if (r < 0)
-                return fail(err, ATTACH_STEP_READ, r, "/proc/self/mountinfo");
+                return step_error(err, ATTACH_STEP_READ, r, "/proc/self/mountinfo");
         r = cgroup_load(a->pid_dir_fd, "cgroup", mountinfo, &a->cgroups);
         if (r == -EINVAL)
                 return 0; /* a kernel without cgroups */
         if (r < 0)
-                return fail(err, ATTACH_STEP_READ, r, "cgroup");
+                return step_error(err, ATTACH_STEP_READ, r, "cgroup");
 
         /* Step 2's input: refuse to walk into a frozen cgroup. */
         const CgroupPath *fz = cgroup_frozen(a->host_root_fd, &a->cgroups);
@@ -190,7 +169,7 @@ static int open_cgroups(Attach *a, AttachError *err)
                 return 0;
         r = cgroup_load(a->proc_fd, "self/cgroup", mountinfo, &self);
         if (r < 0)
-                return fail(err, ATTACH_STEP_READ, r, "/proc/self/cgroup");
+                return step_error(err, ATTACH_STEP_READ, r, "/proc/self/cgroup");
 
         a->cg_fds = xnew(int, a->cgroups.n);
         a->cg_paths = xnew(char *, a->cgroups.n);
@@ -203,7 +182,7 @@ static int open_cgroups(Attach *a, AttachError *err)
                 if (strlen(p->path) >= PATH_MAX - 1) {
                         /* /proc/PID/cgroup cuts a path at PATH_MAX: where the
                          * cgroup really is cannot be known */
-                        r = fail(err, ATTACH_STEP_CGROUP, ENAMETOOLONG, NULL);
+                        r = step_error(err, ATTACH_STEP_CGROUP, ENAMETOOLONG, NULL);
                         goto out;
                 }
                 if (!p->dir) {
@@ -211,12 +190,12 @@ static int open_cgroups(Attach *a, AttachError *err)
                          * outside our cgroup namespace: we cannot reach it. */
                         if (!p->mounted)
                                 continue;
-                        r = fail(err, ATTACH_STEP_CGROUP, ENOENT, "%s", p->path);
+                        r = step_error(err, ATTACH_STEP_CGROUP, ENOENT, "%s", p->path);
                         goto out;
                 }
                 fd = cgroup_open_file(a->host_root_fd, p, "cgroup.procs", O_WRONLY);
                 if (fd < 0) {
-                        r = fail(err, ATTACH_STEP_CGROUP, fd, "%s", p->path);
+                        r = step_error(err, ATTACH_STEP_CGROUP, fd, "%s", p->path);
                         goto out;
                 }
                 a->cg_fds[a->n_cg] = fd;
@@ -253,12 +232,12 @@ static int verify_alive(Attach *a, AttachError *err)
          * read through /proc/PID above was read from it. */
         if (a->pidfd >= 0) {
                 if (syscall(SYS_pidfd_send_signal, a->pidfd, 0, NULL, 0) < 0)
-                        return fail(err, ATTACH_STEP_VERIFY, errno, NULL);
+                        return step_error(err, ATTACH_STEP_VERIFY, errno, NULL);
                 return 0;
         }
         /* Before Linux 5.3: /proc/PID of a dead process reads ESRCH. */
         if (read_small_at(a->pid_dir_fd, "stat", buf, sizeof(buf)) < 0)
-                return fail(err, ATTACH_STEP_VERIFY, ESRCH, NULL);
+                return step_error(err, ATTACH_STEP_VERIFY, ESRCH, NULL);
         return 0;
 }
 
@@ -285,37 +264,37 @@ int attach_open(int proc_fd, pid_t pid, unsigned long long starttime, const Atta
 
         a->proc_fd = fcntl(proc_fd, F_DUPFD_CLOEXEC, 3);
         if (a->proc_fd < 0) {
-                r = fail(err, ATTACH_STEP_OPEN, errno, NULL);
+                r = step_error(err, ATTACH_STEP_OPEN, errno, NULL);
                 goto fail;
         }
         /* Step 1: the pidfd pins what we act on; pidfd_open needs Linux 5.3. */
         a->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
         if (a->pidfd < 0 && errno != ENOSYS) {
-                r = fail(err, ATTACH_STEP_OPEN, errno, NULL);
+                r = step_error(err, ATTACH_STEP_OPEN, errno, NULL);
                 goto fail;
         }
         snprintf(path, sizeof(path), "%d", (int)pid);
         a->pid_dir_fd = openat(proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (a->pid_dir_fd < 0) {
-                r = fail(err, ATTACH_STEP_OPEN, errno == ENOENT ? ESRCH : errno, NULL);
+                r = step_error(err, ATTACH_STEP_OPEN, errno == ENOENT ? ESRCH : errno, NULL);
                 goto fail;
         }
         r = proc_read_stat(a->pid_dir_fd, "stat", &state, &ppid, &st, comm);
         if (r < 0) {
-                r = fail(err, ATTACH_STEP_OPEN, r == -ENOENT ? -ESRCH : r, NULL);
+                r = step_error(err, ATTACH_STEP_OPEN, r == -ENOENT ? -ESRCH : r, NULL);
                 goto fail;
         }
         if (state == 'Z' || state == 'X') {
-                r = fail(err, ATTACH_STEP_OPEN, ESRCH, NULL);
+                r = step_error(err, ATTACH_STEP_OPEN, ESRCH, NULL);
                 goto fail;
         }
         if (is_kernel_thread(a->pid_dir_fd)) {
-                r = fail(err, ATTACH_STEP_KERNEL, EPERM, NULL);
+                r = step_error(err, ATTACH_STEP_KERNEL, EPERM, NULL);
                 goto fail;
         }
         if (starttime != 0 && st != starttime) {
                 /* the pid was reused by another process since it was resolved */
-                r = fail(err, ATTACH_STEP_VERIFY, ESRCH, NULL);
+                r = step_error(err, ATTACH_STEP_VERIFY, ESRCH, NULL);
                 goto fail;
         }
 
@@ -325,7 +304,7 @@ int attach_open(int proc_fd, pid_t pid, unsigned long long starttime, const Atta
         if (r >= 0)
                 r = read_ns_links(proc_fd, "self/", self_ns);
         if (r < 0) {
-                r = fail(err, ATTACH_STEP_READ, r, "ns");
+                r = step_error(err, ATTACH_STEP_READ, r, "ns");
                 goto fail;
         }
         for (int t = 0; t < NS_TYPE_MAX; t++)
@@ -340,7 +319,7 @@ int attach_open(int proc_fd, pid_t pid, unsigned long long starttime, const Atta
                  * own (joining its other namespaces needs CAP_SYS_ADMIN
                  * over them, from outside). */
                 if ((a->mask & ns_info[NS_USER].clone_flag) && geteuid() != 0) {
-                        r = fail(err, ATTACH_STEP_TOOLS, EPERM, "%s", "");
+                        r = step_error(err, ATTACH_STEP_TOOLS, EPERM, "%s", "");
                         goto fail;
                 }
                 a->mask &= ~(ns_info[NS_MNT].clone_flag | ns_info[NS_USER].clone_flag);
@@ -348,17 +327,17 @@ int attach_open(int proc_fd, pid_t pid, unsigned long long starttime, const Atta
 
         r = read_file_at(a->pid_dir_fd, "status", STATUS_MAX, &status, NULL);
         if (r < 0) {
-                r = fail(err, ATTACH_STEP_READ, r, "status");
+                r = step_error(err, ATTACH_STEP_READ, r, "status");
                 goto fail;
         }
         r = attach_parse_status(status, &a->target);
         if (r < 0) {
-                r = fail(err, ATTACH_STEP_READ, r, "status");
+                r = step_error(err, ATTACH_STEP_READ, r, "status");
                 goto fail;
         }
         r = self_creds(&a->self);
         if (r < 0) {
-                r = fail(err, ATTACH_STEP_READ, r, "credentials");
+                r = step_error(err, ATTACH_STEP_READ, r, "credentials");
                 goto fail;
         }
         a->groups_differ = !attach_same_groups(a->target.groups, a->target.n_groups, a->self.groups,
@@ -373,7 +352,7 @@ int attach_open(int proc_fd, pid_t pid, unsigned long long starttime, const Atta
                 r = read_file_at(a->pid_dir_fd, "environ", ENVIRON_MAX, &a->environ,
                                  &a->environ_len);
                 if (r < 0) {
-                        r = fail(err, ATTACH_STEP_READ, r, "environ");
+                        r = step_error(err, ATTACH_STEP_READ, r, "environ");
                         goto fail;
                 }
         }
@@ -392,7 +371,7 @@ int attach_open(int proc_fd, pid_t pid, unsigned long long starttime, const Atta
 
         a->host_root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (a->host_root_fd < 0) {
-                r = fail(err, ATTACH_STEP_READ, errno, "/");
+                r = step_error(err, ATTACH_STEP_READ, errno, "/");
                 goto fail;
         }
         r = open_cgroups(a, err);
@@ -402,12 +381,12 @@ int attach_open(int proc_fd, pid_t pid, unsigned long long starttime, const Atta
         /* Opening these magic links needs ptrace access to the leader. */
         a->root_fd = openat(a->pid_dir_fd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (a->root_fd < 0) {
-                r = fail(err, ATTACH_STEP_ROOT, errno, NULL);
+                r = step_error(err, ATTACH_STEP_ROOT, errno, NULL);
                 goto fail;
         }
         a->cwd_fd = openat(a->pid_dir_fd, "cwd", O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (a->cwd_fd < 0) {
-                r = fail(err, ATTACH_STEP_CWD, errno, NULL);
+                r = step_error(err, ATTACH_STEP_CWD, errno, NULL);
                 goto fail;
         }
 
@@ -505,7 +484,7 @@ static int join_namespaces(const Attach *a, int mask, AttachError *err)
                 if (setns(a->pidfd, mask) == 0)
                         return 0;
                 if (errno != EINVAL && !(errno == EPERM && (mask & ns_info[NS_USER].clone_flag)))
-                        return fail(err, ATTACH_STEP_NAMESPACES, errno, "%s", "");
+                        return step_error(err, ATTACH_STEP_NAMESPACES, errno, "%s", "");
         }
 
         for (int t = 0; t < NS_TYPE_MAX; t++) {
@@ -514,7 +493,7 @@ static int join_namespaces(const Attach *a, int mask, AttachError *err)
                         continue;
                 fds[t] = openat(a->pid_dir_fd, ns_info[t].proc, O_RDONLY | O_CLOEXEC);
                 if (fds[t] < 0) {
-                        r = fail(err, ATTACH_STEP_NAMESPACES, errno, "%s", ns_info[t].name);
+                        r = step_error(err, ATTACH_STEP_NAMESPACES, errno, "%s", ns_info[t].name);
                         goto out;
                 }
                 pending[t] = true;
@@ -529,7 +508,7 @@ static int join_namespaces(const Attach *a, int mask, AttachError *err)
                         }
                         /* pass 0 may lack the privilege that the user namespace gives */
                         if (pass == 1 || errno != EPERM) {
-                                r = fail(err, ATTACH_STEP_NAMESPACES, errno, "%s", ns_info[t].name);
+                                r = step_error(err, ATTACH_STEP_NAMESPACES, errno, "%s", ns_info[t].name);
                                 goto out;
                         }
                 }
@@ -570,19 +549,19 @@ static int tools_clone_root(const Attach *a, int *ret_tree, AttachError *err)
                                   OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
                                           AT_RECURSIVE);
                 if (fd < 0)
-                        return fail(err, ATTACH_STEP_TOOLS, errno, "/");
+                        return step_error(err, ATTACH_STEP_TOOLS, errno, "/");
                 *ret_tree = fd;
                 return 0;
         }
 
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
-                return fail(err, ATTACH_STEP_FORK, errno, NULL);
+                return step_error(err, ATTACH_STEP_FORK, errno, NULL);
         pid = fork();
         if (pid < 0) {
                 r = -errno;
                 close(pair[0]);
                 close(pair[1]);
-                return fail(err, ATTACH_STEP_FORK, r, NULL);
+                return step_error(err, ATTACH_STEP_FORK, r, NULL);
         }
         if (pid == 0) {
                 AttachError e = {};
@@ -598,7 +577,7 @@ static int tools_clone_root(const Attach *a, int *ret_tree, AttachError *err)
                                           AT_RECURSIVE);
                 if (fd < 0) {
                         m.type = MSG_ERROR;
-                        fail(&m.err, ATTACH_STEP_TOOLS, errno, "/");
+                        step_error(&m.err, ATTACH_STEP_TOOLS, errno, "/");
                         (void)attach_msg_send(pair[1], &m, -EBADF);
                         _exit(1);
                 }
@@ -612,7 +591,7 @@ static int tools_clone_root(const Attach *a, int *ret_tree, AttachError *err)
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
                 ;
         if (r <= 0)
-                return fail(err, ATTACH_STEP_TOOLS, r == 0 ? EIO : -r, "/");
+                return step_error(err, ATTACH_STEP_TOOLS, r == 0 ? EIO : -r, "/");
         if (m.type == MSG_ERROR) {
                 closep(&fd);
                 if (err)
@@ -620,7 +599,7 @@ static int tools_clone_root(const Attach *a, int *ret_tree, AttachError *err)
                 return -m.err.error;
         }
         if (fd < 0)
-                return fail(err, ATTACH_STEP_TOOLS, EIO, "/");
+                return step_error(err, ATTACH_STEP_TOOLS, EIO, "/");
         *ret_tree = fd;
         return 0;
 }
@@ -692,7 +671,7 @@ _noreturn_ static void joiner_main(Child *c)
                 attach_child_main(c);
         if (pid < 0) {
                 m.type = MSG_ERROR;
-                fail(&m.err, ATTACH_STEP_FORK, errno, NULL);
+                step_error(&m.err, ATTACH_STEP_FORK, errno, NULL);
         } else {
                 m.type = MSG_PID;
                 m.pid = pid;
@@ -743,14 +722,14 @@ int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, in
                 /* for a pty from the host's devpts when the container has none */
                 host_dev_fd = open("/dev", O_PATH | O_DIRECTORY | O_CLOEXEC);
                 if (host_dev_fd < 0)
-                        return fail(err, ATTACH_STEP_PTY, errno, "/dev");
+                        return step_error(err, ATTACH_STEP_PTY, errno, "/dev");
         }
 
         /* Step 4: from here on nothing in the container may ptrace this
          * process or its children or open their /proc files
          * (CVE-2016-9962); the command inherits it, until its exec. */
         if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-                return fail(err, ATTACH_STEP_OPEN, errno, NULL);
+                return step_error(err, ATTACH_STEP_OPEN, errno, NULL);
 
         if (a->opts->tools) {
                 r = tools_clone_root(a, &tree_fd, err);
@@ -759,7 +738,7 @@ int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, in
         }
 
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
-                return fail(err, ATTACH_STEP_FORK, errno, NULL);
+                return step_error(err, ATTACH_STEP_FORK, errno, NULL);
         child = (Child){
                 .a = a,
                 .io = io,
@@ -772,7 +751,7 @@ int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, in
                 r = joiner;
                 close(pair[0]);
                 close(pair[1]);
-                return fail(err, ATTACH_STEP_FORK, r, NULL);
+                return step_error(err, ATTACH_STEP_FORK, r, NULL);
         }
         close(pair[1]);
         sock = pair[0];
@@ -789,7 +768,7 @@ int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, in
                 if (poll(p, sigfd >= 0 && !interrupted ? 2 : 1, -1) < 0) {
                         if (errno == EINTR)
                                 continue;
-                        r = fail(&child_err, ATTACH_STEP_FORK, errno, NULL);
+                        r = step_error(&child_err, ATTACH_STEP_FORK, errno, NULL);
                         failed = true;
                         break;
                 }
@@ -797,7 +776,7 @@ int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, in
                         struct signalfd_siginfo si;
                         if (read(sigfd, &si, sizeof(si)) == sizeof(si) &&
                             is_stop_signal((int)si.ssi_signo)) {
-                                fail(&child_err, ATTACH_STEP_INTERRUPTED, EINTR, "%s",
+                                step_error(&child_err, ATTACH_STEP_INTERRUPTED, EINTR, "%s",
                                      strsignal((int)si.ssi_signo));
                                 interrupted = failed = true;
                                 if (pid > 0)
@@ -809,7 +788,7 @@ int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, in
                         continue;
                 r = attach_msg_recv(sock, &m, &fd);
                 if (r < 0) {
-                        fail(&child_err, ATTACH_STEP_FORK, r, NULL);
+                        step_error(&child_err, ATTACH_STEP_FORK, r, NULL);
                         failed = true;
                         break;
                 }
@@ -860,7 +839,7 @@ int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, in
 
         if (!failed && pid <= 0) {
                 /* the joiner died without a word (killed) */
-                fail(&child_err, ATTACH_STEP_FORK, ECHILD, NULL);
+                step_error(&child_err, ATTACH_STEP_FORK, ECHILD, NULL);
                 failed = true;
         }
         if (failed) {

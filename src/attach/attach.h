@@ -23,6 +23,7 @@
 #include <termios.h>
 
 #include "nstype.h"
+#include "steperror.h"
 
 typedef enum AttachKeep {
         ATTACH_KEEP_CAPS = 1 << 0,   /* ns' own capabilities, bounding set, no_new_privs */
@@ -64,11 +65,8 @@ typedef enum AttachStep {
         ATTACH_STEP_INVALID = -1,
 } AttachStep;
 
-typedef struct AttachError {
-        AttachStep step;
-        int error;        /* a positive errno */
-        char detail[256]; /* what the step was about, "" when nothing */
-} AttachError;
+/* step is an AttachStep; detail says what the step was about, "" when nothing */
+typedef StepError AttachError;
 
 typedef struct AttachOptions {
         unsigned keep;        /* AttachKeep */

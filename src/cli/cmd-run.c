@@ -252,62 +252,62 @@ static int check_tun(const RunOptions *o)
 static void report_error(const RunOptions *o, const LaunchError *e)
 {
         char buf[128];
-        const char *msg = errstr(e->err, buf, sizeof(buf));
+        const char *msg = errstr(e->error, buf, sizeof(buf));
 
-        switch (e->stage) {
+        switch (e->step) {
         case LAUNCH_STAGE_CLONE:
-                report_clone_error(o, e->err);
+                report_clone_error(o, e->error);
                 break;
         case LAUNCH_STAGE_USERNS_MAP:
-                log_error("cannot write '%s': %s", e->path, msg);
-                if (e->err == EPERM && geteuid() == 0 && !o->launch.root)
+                log_error("cannot write '%s': %s", e->detail, msg);
+                if (e->error == EPERM && geteuid() == 0 && !o->launch.root)
                         fputs("Root without CAP_SETFCAP may not map uid 0: inside an instance of "
                               "the host's root that can write\nto the host (--vol, --build), "
                               "ns run does not nest. See ns-run(1).\n",
                               stderr);
                 break;
         case LAUNCH_STAGE_ROOT:
-                log_error("cannot set up the root '%s': %s", e->path, msg);
+                log_error("cannot set up the root '%s': %s", e->detail, msg);
                 break;
         case LAUNCH_STAGE_MOUNT:
-                log_error("cannot mount '%s': %s", e->path, msg);
+                log_error("cannot mount '%s': %s", e->detail, msg);
                 break;
         case LAUNCH_STAGE_BIND_SOURCE:
-                log_error("cannot bind '%s': %s", e->path, msg);
+                log_error("cannot bind '%s': %s", e->detail, msg);
                 break;
         case LAUNCH_STAGE_BIND_TARGET:
-                if (e->err == ENOENT)
+                if (e->error == ENOENT)
                         log_error("cannot mount on '%s': no such file or directory (it must "
                                   "exist in the root, or be below /tmp or a --tmpfs)",
-                                  e->path);
-                else if (e->err == EXDEV)
+                                  e->detail);
+                else if (e->error == EXDEV)
                         log_error("cannot mount on '%s': it does not exist, and it would have to "
                                   "be made in the host directory bound there by --vol or --map "
                                   "(make it on the host first)",
-                                  e->path);
+                                  e->detail);
                 else
-                        log_error("cannot mount on '%s': %s", e->path, msg);
+                        log_error("cannot mount on '%s': %s", e->detail, msg);
                 break;
         case LAUNCH_STAGE_NETWORK:
-                if (e->err == ENOENT && !streq(e->path, "lo"))
-                        log_error("cannot set up the network: '%s' is not installed", e->path);
+                if (e->error == ENOENT && !streq(e->detail, "lo"))
+                        log_error("cannot set up the network: '%s' is not installed", e->detail);
                 else
-                        log_error("cannot set up the network ('%s'): %s", e->path, msg);
+                        log_error("cannot set up the network ('%s'): %s", e->detail, msg);
                 break;
         case LAUNCH_STAGE_HOSTNAME:
-                log_error("cannot set the hostname '%s': %s", e->path, msg);
+                log_error("cannot set the hostname '%s': %s", e->detail, msg);
                 break;
         case LAUNCH_STAGE_CGROUP:
                 log_error("cannot join the cgroup of the limits: %s", msg);
                 break;
         case LAUNCH_STAGE_SECURITY:
-                log_error("cannot set up %s: %s", e->path, msg);
+                log_error("cannot set up %s: %s", e->detail, msg);
                 break;
         case LAUNCH_STAGE_WORKDIR:
-                log_error("cannot change directory to '%s': %s", e->path, msg);
+                log_error("cannot change directory to '%s': %s", e->detail, msg);
                 break;
         case LAUNCH_STAGE_EXEC:
-                log_error("cannot run '%s': %s", e->path, msg);
+                log_error("cannot run '%s': %s", e->detail, msg);
                 break;
         default:
                 log_error("the sandbox failed: %s", msg);
@@ -550,7 +550,7 @@ int cmd_run(int argc, char **argv)
                 report_error(&o, &err);
                 goto out;
         }
-        if (err.stage == LAUNCH_STAGE_EXEC)
+        if (err.step == LAUNCH_STAGE_EXEC)
                 report_error(&o, &err);
         if (o.limits.memory && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
                 log_error("the sandbox was killed (SIGKILL) under --memory %" PRIu64 "K: "

@@ -18,10 +18,7 @@
 /* Note what failed, for the message; returns -err. */
 static int fail_at(LaunchError *e, LaunchStage stage, int err, const char *path)
 {
-        e->stage = stage;
-        e->err = err;
-        snprintf(e->path, sizeof(e->path), "%s", path ?: "");
-        return -err;
+        return step_error(e, (int)stage, err, "%s", path ?: "");
 }
 
 static const char *const dev_nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };

@@ -101,18 +101,16 @@ void launch_send_error(int fd, LaunchStage stage, int err, const char *path)
 {
         LaunchMsg m = { .type = LAUNCH_MSG_ERROR };
 
-        m.error.stage = stage;
-        m.error.err = err;
+        m.error.step = stage;
+        m.error.error = err;
         if (path)
-                snprintf(m.error.path, sizeof(m.error.path), "%s", path);
+                snprintf(m.error.detail, sizeof(m.error.detail), "%s", path);
         launch_send(fd, &m);
 }
 
 static void set_error(LaunchError *e, LaunchStage stage, int err, const char *path)
 {
-        e->stage = stage;
-        e->err = err;
-        snprintf(e->path, sizeof(e->path), "%s", path ?: "");
+        (void)step_error(e, (int)stage, err, "%s", path ?: "");
 }
 
 /* Read one whole message; 0 at end of file. */
@@ -131,7 +129,7 @@ static int read_msg(int fd, LaunchMsg *ret)
                 return -EIO;
         /* Written by processes the payload may reach (it is the same
          * user): never trust the string to end. */
-        ret->error.path[sizeof(ret->error.path) - 1] = '\0';
+        ret->error.detail[sizeof(ret->error.detail) - 1] = '\0';
         return 1;
 }
 
@@ -163,7 +161,7 @@ static int spawn_net_helper(Launch *l, LaunchNet net, LaunchError *ret_err)
         snprintf(pidbuf, sizeof(pidbuf), "%d", (int)l->pid);
         if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(ex, O_CLOEXEC) < 0) {
                 set_error(ret_err, LAUNCH_STAGE_NETWORK, errno, helper);
-                return -ret_err->err;
+                return -ret_err->error;
         }
         ready_r = ready[0];
         ready_w = ready[1];
@@ -173,7 +171,7 @@ static int spawn_net_helper(Launch *l, LaunchNet net, LaunchError *ret_err)
         pid = fork();
         if (pid < 0) {
                 set_error(ret_err, LAUNCH_STAGE_NETWORK, errno, helper);
-                return -ret_err->err;
+                return -ret_err->error;
         }
         if (pid == 0) {
                 char runas[16];
@@ -251,7 +249,7 @@ static int spawn_net_helper(Launch *l, LaunchNet net, LaunchError *ret_err)
         }
         set_error(ret_err, LAUNCH_STAGE_NETWORK,
                   WIFEXITED(st) && WEXITSTATUS(st) == 127 ? ENOENT : EIO, helper);
-        return -ret_err->err;
+        return -ret_err->error;
 }
 
 static int cgroup_join(Launch *l, const LaunchConfig *c, LaunchError *ret_err)
@@ -262,7 +260,7 @@ static int cgroup_join(Launch *l, const LaunchConfig *c, LaunchError *ret_err)
         for (size_t i = 0; i < c->n_cgroup_procs_fds; i++)
                 if (pwrite(c->cgroup_procs_fds[i], buf, (size_t)n, 0) != n) {
                         set_error(ret_err, LAUNCH_STAGE_CGROUP, errno ?: EIO, NULL);
-                        return -ret_err->err;
+                        return -ret_err->error;
                 }
         return 0;
 }
@@ -272,7 +270,7 @@ static int send_go(Launch *l, LaunchError *ret_err)
 {
         if (write(l->go_fd, "g", 1) != 1) {
                 set_error(ret_err, LAUNCH_STAGE_INTERNAL, errno ?: EIO, NULL);
-                return -ret_err->err;
+                return -ret_err->error;
         }
         return 0;
 }
@@ -406,7 +404,7 @@ int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
                                 *ret_err = m.error;
                         else
                                 set_error(ret_err, LAUNCH_STAGE_INTERNAL, r < 0 ? -r : EIO, NULL);
-                        r = -ret_err->err;
+                        r = -ret_err->error;
                         goto fail;
                 }
                 r = spawn_net_helper(l, c->net, ret_err);
@@ -539,7 +537,7 @@ int launch_wait(Launch *l, int *ret_status, LaunchError *ret_err)
         sigprocmask(SIG_SETMASK, &l->saved_mask, NULL);
 
         if (failed)
-                return -(ret_err->err ?: EIO);
+                return -(ret_err->error ?: EIO);
         *ret_status = exec_status >= 0 ? exec_status : status;
         return 0;
 }

@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "nstype.h"
+#include "steperror.h"
 
 typedef enum LaunchMountType {
         LAUNCH_MOUNT_MAP,   /* --map SRC DST: read-only bind */
@@ -76,11 +77,8 @@ typedef enum LaunchStage {
         LAUNCH_STAGE_INVALID = -1,
 } LaunchStage;
 
-typedef struct LaunchError {
-        LaunchStage stage;
-        int err;        /* a positive errno */
-        char path[512]; /* the path or helper concerned, "" when none */
-} LaunchError;
+/* step is a LaunchStage; detail is the path or helper concerned, "" when none */
+typedef StepError LaunchError;
 
 typedef struct Launch Launch;
 

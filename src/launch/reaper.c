@@ -356,7 +356,7 @@ static _noreturn_ void payload_exec(const LaunchChild *ch, int sync_fd, const cp
         if (ch->new_ns[NS_MNT]) {
                 r = launch_fs_setup(ch, &e);
                 if (r < 0)
-                        fail(ch, e.stage, e.err, e.path);
+                        fail(ch, e.step, e.error, e.detail);
         }
         if (ch->new_ns[NS_UTS] && (c->hostname || c->name)) {
                 const char *h = c->hostname ?: c->name;
@@ -401,9 +401,9 @@ static _noreturn_ void payload_exec(const LaunchChild *ch, int sync_fd, const cp
         close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
         err = exec_search(c->argv);
 
-        m.error.stage = LAUNCH_STAGE_EXEC;
-        m.error.err = err;
-        snprintf(m.error.path, sizeof(m.error.path), "%s", c->argv[0]);
+        m.error.step = LAUNCH_STAGE_EXEC;
+        m.error.error = err;
+        snprintf(m.error.detail, sizeof(m.error.detail), "%s", c->argv[0]);
         launch_send(ch->status_fd, &m);
         _exit(err == ENOENT || err == ENOTDIR ? 127 : 126);
 }

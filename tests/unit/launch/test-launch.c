@@ -183,12 +183,12 @@ Test(launch, exit_status)
         LaunchError err;
         int st = -1;
 
-        cr_assert_eq(launch_sh("exit 0", &st, &err), 0, "stage %d: %s", err.stage,
-                     strerror(err.err));
+        cr_assert_eq(launch_sh("exit 0", &st, &err), 0, "stage %d: %s", err.step,
+                     strerror(err.error));
         cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
         cr_assert_eq(launch_sh("exit 42", &st, &err), 0);
         cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 42);
-        cr_assert_eq(err.stage, LAUNCH_STAGE_NONE);
+        cr_assert_eq(err.step, LAUNCH_STAGE_NONE);
 }
 
 Test(launch, killed_by_signal)
@@ -230,9 +230,9 @@ Test(launch, exec_failure)
         launch_free(l);
         cr_assert(WIFEXITED(st));
         cr_assert_eq(WEXITSTATUS(st), 127);
-        cr_assert_eq(err.stage, LAUNCH_STAGE_EXEC);
-        cr_assert_eq(err.err, ENOENT);
-        cr_assert_str_eq(err.path, "/nonexistent/ns-unit-test");
+        cr_assert_eq(err.step, LAUNCH_STAGE_EXEC);
+        cr_assert_eq(err.error, ENOENT);
+        cr_assert_str_eq(err.detail, "/nonexistent/ns-unit-test");
 }
 
 Test(launch, bad_bind_source)
@@ -247,8 +247,8 @@ Test(launch, bad_bind_source)
         cr_assert_eq(launch_start(&c, &l, &err), 0);
         cr_assert_eq(launch_wait(l, &st, &err), -ENOENT);
         launch_free(l);
-        cr_assert_eq(err.stage, LAUNCH_STAGE_BIND_SOURCE);
-        cr_assert_str_eq(err.path, "/nonexistent/src");
+        cr_assert_eq(err.step, LAUNCH_STAGE_BIND_SOURCE);
+        cr_assert_str_eq(err.detail, "/nonexistent/src");
 }
 
 /*
@@ -289,7 +289,7 @@ Test(launch, clone_into_cgroup)
         snprintf(script, sizeof(script), "grep -q '^0::.*/ns-unit-%d$' /proc/self/cgroup",
                  (int)getpid());
 
-        cr_assert_eq(launch_start(&c, &l, &err), 0, "stage %d: %s", err.stage, strerror(err.err));
+        cr_assert_eq(launch_start(&c, &l, &err), 0, "stage %d: %s", err.step, strerror(err.error));
         cr_assert_eq(launch_wait(l, &st, &err), 0);
         launch_reap(l, NULL);
         launch_free(l);
