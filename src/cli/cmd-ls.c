@@ -368,12 +368,11 @@ int cmd_ls(int argc, char **argv)
 
         if (load_smartcols(&sc) < 0)
                 return 1;
-        is = load_instances(&scan);
+        /* Nesting costs a few syscalls per instance: only when it is shown. */
+        is = load_instances_with(o.out.tree || ls_shows(&o, COL_PARENT) ? INSTANCES_LOAD_NEST : 0,
+                                 &scan);
         if (!is)
                 return 1;
-
-        if (o.out.tree || ls_shows(&o, COL_PARENT))
-                instances_find_parents(is);
         tb = output_table_new(&sc, ls_columns, o.cols, o.n_cols, &o.out, "instances");
         lines = xnew(struct libscols_line *, is->n);
         for (size_t i = 0; i < is->n; i++)

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "group.h"
+#include "instances.h"
 #include "macro.h"
 
 int cmd_enter(int argc, char **argv);
@@ -26,10 +26,12 @@ int usage_error(const char *cmd);
 int option_error(const char *cmd, int c, char *const *argv);
 
 /*
- * Scan /proc, group and name instances: what every command that takes an
- * <id> starts with. On failure, reports and returns NULL.
+ * Scan /proc, group and name instances (instances_load(), with flags for
+ * load_instances_with()): what every command that takes an <id> starts
+ * with. On failure, reports and returns NULL.
  */
 Instances *load_instances(Scan **ret_scan);
+Instances *load_instances_with(InstancesLoadFlags flags, Scan **ret_scan);
 
 /*
  * Resolve a user-given id, reporting unknown or ambiguous ids (with the

@@ -81,11 +81,11 @@ void report_unreadable(const Scan *s)
                 s->n_unreadable == 1 ? "its" : "their", geteuid() != 0 ? " (try as root)" : "");
 }
 
-Instances *load_instances(Scan **ret_scan)
+Instances *load_instances_with(InstancesLoadFlags flags, Scan **ret_scan)
 {
         _cleanup_close_ int proc_fd = -EBADF, root_fd = -EBADF;
         Scan *scan = NULL;
-        Instances *is;
+        Instances *is = NULL;
         int r;
 
         proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -98,15 +98,18 @@ Instances *load_instances(Scan **ret_scan)
                 log_error("cannot open '/': %s", strerror(errno));
                 return NULL;
         }
-        r = scan_proc(proc_fd, &scan);
+        r = instances_load(proc_fd, root_fd, flags, &is, &scan);
         if (r < 0) {
                 log_error("cannot read '/proc': %s", strerror(-r));
                 return NULL;
         }
-        is = instances_build(scan);
-        instances_identify(is, root_fd);
         *ret_scan = scan;
         return is;
+}
+
+Instances *load_instances(Scan **ret_scan)
+{
+        return load_instances_with(0, ret_scan);
 }
 
 int load_smartcols(Scols *ret)

@@ -4,9 +4,15 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "identify.h"
 #include "nstype.h"
+#include "runtime.h"
 #include "scan.h"
+
+/*
+ * Grouping: the scanned processes by namespace tuple, as instances with a
+ * leader and an ID (group.c). Nesting is added by nest.h, names by
+ * instances.h, which also loads the whole (scan, group, nest, name).
+ */
 
 /* How one namespace of an instance relates to the rest of the host. */
 typedef enum NsShare {
@@ -30,7 +36,7 @@ typedef struct Instance {
         size_t leader;        /* index into scan->procs */
         ssize_t parent;       /* index into Instances.items, -1 for a root; see instances_find_parents() */
         bool identified;
-        Identity ident;       /* runtime and name, after instances_identify() */
+        Identity ident;       /* runtime and name, after instances_identify() (instances.h) */
         char *command;        /* leader's command line, after instances_identify() */
         uid_t uid;            /* leader's owner, after instances_identify() */
 } Instance;
@@ -47,16 +53,14 @@ typedef struct Instances {
 /* The instance ID: a digest of the tuple, as 12 hex digits. */
 void instance_id_from_tuple(const NsIno ns[NS_TYPE_MAX], char ret[INSTANCE_ID_LEN + 1]);
 
-/* Group the scanned processes by tuple; find leaders, sharing and nesting. */
+/*
+ * Group the scanned processes by tuple; find leaders and sharing. Nesting
+ * (parent) is left at -1 and the identities empty. Sets each Proc's
+ * instance.
+ */
 Instances *instances_build(Scan *scan);
+/* Frees what later stages added too (identities, commands). */
 Instances *instances_free(Instances *is);
-
-/* Nesting costs a few syscalls per instance (NS_GET_PARENT): only for the
- * callers that show it. */
-void instances_find_parents(Instances *is);
-
-/* Name every instance (identify.c); root_fd is "/" or a fixture tree. */
-void instances_identify(Instances *is, int root_fd);
 
 static inline const Proc *instance_leader(const Instances *is, const Instance *in)
 {
@@ -67,13 +71,3 @@ static inline const Proc *instance_member(const Instances *is, const Instance *i
 {
         return &is->scan->procs[is->members[in->first_member + k]];
 }
-
-/*
- * Resolve a user-given id: an instance ID or a unique prefix of it, a NAME,
- * the runtime's own id or a unique prefix of it, or a member's host PID.
- * Returns the instance index, -ENOENT when nothing matches, -ENOTUNIQ when
- * several do; then *ret_candidates (malloc'd, when not NULL)
- * lists them.
- */
-ssize_t instances_resolve(const Instances *is, const char *id, size_t **ret_candidates,
-                          size_t *ret_n_candidates);

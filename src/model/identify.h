@@ -4,8 +4,10 @@
 /*
  * The I/O side of naming: reads the few files that tell which runtime made
  * an instance (the leader's cgroup, runtime state and metadata files) and
- * hands their text to the pure matchers of naming.c. Reading is relative to
- * two directory fds so tests can point it at fixture trees.
+ * hands their text to the pure matchers of naming.c. The decision is in
+ * identify.c, the runtimes' state and metadata files in identify-state.c,
+ * what is particular to each runtime in the table of runtime.c. Reading is
+ * relative to two directory fds so tests can point it at fixture trees.
  */
 
 #include <stdbool.h>
@@ -13,12 +15,6 @@
 
 #include "naming.h"
 #include "nstype.h"
-
-typedef struct Identity {
-        Runtime runtime;
-        char *name;       /* malloc'd; never NULL after identify_instance() */
-        char *runtime_id; /* malloc'd; the runtime's own container id, or NULL */
-} Identity;
 
 /* What identify needs to know of one instance, as plain data. */
 typedef struct IdentifyInput {
@@ -44,7 +40,9 @@ typedef struct IdentifyContext IdentifyContext;
 IdentifyContext *identify_context_new(int proc_fd, int root_fd);
 IdentifyContext *identify_context_free(IdentifyContext *ctx);
 
-/* Fill *ret for one instance. Never fails: the fallback is the leader's command. */
+/*
+ * Fill *ret for one instance, from the evidence in DESIGN.md's order (the
+ * runtime table's): first match wins. Never fails: the fallback is the
+ * leader's command.
+ */
 void identify_instance(IdentifyContext *ctx, const IdentifyInput *in, Identity *ret);
-
-void identity_done(Identity *id);

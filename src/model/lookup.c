@@ -157,9 +157,14 @@ int lookup_by_id(int proc_fd, const char *id, pid_t *ret_pid)
                 NsIno tuple[NS_TYPE_MAX] = {};
                 char name[16], got[INSTANCE_ID_LEN + 1];
 
+                int r;
+
                 snprintf(name, sizeof(name), "%d", (int)pids[i]);
-                if (scan_read_tuple(proc_fd, name, present, tuple) < 0)
+                r = scan_read_tuple(proc_fd, name, present, tuple);
+                if (r < 0 && proc_error_is_skippable(r))
                         continue; /* gone, a zombie, or not ours to read */
+                if (r < 0)
+                        return r;
                 instance_id_from_tuple(tuple, got);
                 if (streq(got, id)) {
                         *ret_pid = pids[i];

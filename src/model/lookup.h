@@ -26,7 +26,8 @@ bool lookup_is_full_id(const char *s);
 
 /*
  * A process of the instance whose full ID is id, reading the namespaces of
- * the newest processes first and stopping at the first match. Returns 0,
- * or -ENOENT.
+ * the newest processes first and stopping at the first match. Returns 0;
+ * -ENOENT when none matches (processes that vanish or that we may not read
+ * are passed over), -EINVAL when id is not a full ID, or another -errno.
  */
 int lookup_by_id(int proc_fd, const char *id, pid_t *ret_pid);

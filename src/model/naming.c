@@ -1,52 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Runtime names, and what a cgroup path says about who made an instance.
- * Metadata files and command lines are in naming-meta.c.
+ * What a cgroup path says about who made an instance: the rules of the
+ * runtime table (runtime.c) applied to each component of a path. Metadata
+ * files and command lines are in naming-meta.c.
  */
 #include "naming.h"
 #include "macro.h"
 #include "naming-internal.h"
-
-static const char *const runtime_table[RUNTIME_MAX] = {
-        [RUNTIME_UNKNOWN] = "-",
-        [RUNTIME_HOST] = "host",
-        [RUNTIME_DOCKER] = "docker",
-        [RUNTIME_PODMAN] = "podman",
-        [RUNTIME_CONTAINERD] = "containerd",
-        [RUNTIME_CRIO] = "cri-o",
-        [RUNTIME_KUBERNETES] = "kubernetes",
-        [RUNTIME_LXC] = "lxc",
-        [RUNTIME_NSPAWN] = "nspawn",
-        [RUNTIME_RUNC] = "runc",
-        [RUNTIME_CRUN] = "crun",
-        [RUNTIME_FLATPAK] = "flatpak",
-        [RUNTIME_SNAP] = "snap",
-        [RUNTIME_FIREJAIL] = "firejail",
-        [RUNTIME_BWRAP] = "bwrap",
-        [RUNTIME_NS] = "ns",
-        [RUNTIME_UNSHARE] = "unshare",
-        [RUNTIME_NETNS] = "netns",
-        [RUNTIME_GARDEN] = "garden",
-        [RUNTIME_KERNEL] = "kernel",
-};
-
-const char *runtime_to_string(Runtime r)
-{
-        /* Total, so that a table cell can never be NULL. */
-        if (r < 0 || r >= RUNTIME_MAX)
-                return runtime_table[RUNTIME_UNKNOWN];
-        return runtime_table[r];
-}
-
-Runtime runtime_from_string(const char *s)
-{
-        if (!s)
-                return RUNTIME_INVALID;
-        for (int r = 0; r < RUNTIME_MAX; r++)
-                if (streq(runtime_table[r], s))
-                        return (Runtime)r;
-        return RUNTIME_INVALID;
-}
 
 static bool is_hex(char c)
 {
@@ -194,33 +154,28 @@ static bool match_prefixed_id(Str c, const char *prefix, Str *ret_id)
  * while it was not itself told to use systemd, so the literal string became
  * a directory (containerd with SystemdCgroup=false under a systemd kubelet).
  */
-static bool match_colon_form(Str c, CgroupMatch *m)
+static bool match_colon_form(Str c, const char *prefix, Str *ret_id)
 {
         const char *a = memchr(c.s, ':', c.n), *b;
-        Str prefix, id;
+        Str id;
 
         if (!a)
                 return false;
         b = memchr(a + 1, ':', (size_t)(c.s + c.n - a - 1));
         if (!b)
                 return false;
-        prefix = (Str){ a + 1, (size_t)(b - a - 1) };
         id = (Str){ b + 1, (size_t)(c.s + c.n - b - 1) };
-        if (!is_container_id(id))
+        if (!str_eq((Str){ a + 1, (size_t)(b - a - 1) }, prefix) || !is_container_id(id))
                 return false;
-        if (str_eq(prefix, "cri-containerd"))
-                return set_id(m, RUNTIME_CONTAINERD, id);
-        if (str_eq(prefix, "crio"))
-                return set_id(m, RUNTIME_CRIO, id);
-        if (str_eq(prefix, "docker"))
-                return set_id(m, RUNTIME_DOCKER, id);
-        return false;
+        *ret_id = id;
+        return true;
 }
 
 /* "app-flatpak-<app id>-<instance>.scope". App ids may hold '-': parse from both ends. */
-static bool match_flatpak(Str c, CgroupMatch *m)
+bool naming_flatpak_unit(const char *cs, size_t cn, _unused_ const char *child, _unused_ size_t child_n,
+                         CgroupMatch *m)
 {
-        Str mid, app, instance;
+        Str c = { cs, cn }, mid, app, instance;
         const char *dash;
 
         if (!str_has_prefix(c, "app-flatpak-"))
@@ -261,9 +216,10 @@ static bool is_uuid(Str a)
  * types to run it: "<snap>" when the app is named after the snap, else
  * "<snap>.<app>".
  */
-static bool match_snap(Str c, CgroupMatch *m)
+bool naming_snap_unit(const char *cs, size_t cn, _unused_ const char *child, _unused_ size_t child_n,
+                      CgroupMatch *m)
 {
-        Str tag, snap, app;
+        Str c = { cs, cn }, tag, snap, app;
         const char *dot;
 
         if (!str_has_prefix(c, "snap."))
@@ -297,11 +253,12 @@ static bool match_snap(Str c, CgroupMatch *m)
  * libvirt registers its VMs and containers the same way as
  * "qemu-<n>-<name>" and "lxc-<pid>-<name>": those are not nspawn's.
  */
-static bool match_nspawn(Str c, Str child, CgroupMatch *m)
+bool naming_nspawn_unit(const char *cs, size_t cn, const char *child, size_t child_n,
+                        CgroupMatch *m)
 {
         static const char *const libvirt[] = { "qemu-", "lxc-" };
         _cleanup_free_ char *name = NULL;
-        Str inner;
+        Str c = { cs, cn }, inner;
 
         if (!str_has_prefix(c, "machine-"))
                 return false;
@@ -323,93 +280,136 @@ static bool match_nspawn(Str c, Str child, CgroupMatch *m)
         if (!set_name(m, RUNTIME_NSPAWN, (Str){ name, strlen(name) }, false))
                 return false;
         /* systemd-nspawn runs itself in ".../supervisor" and the container in ".../payload". */
-        m->monitor = child.s && str_eq(child, "supervisor");
+        m->monitor = child && str_eq((Str){ child, child_n }, "supervisor");
         return true;
 }
 
 /*
- * Match one path component, knowing its neighbours. Returns the class of
- * the evidence, CLASS_NONE when the component says nothing.
+ * One rule on component i. Returns 1 on a match (*m filled), 0 when the
+ * rule does not apply, -1 when it applies but what it found cannot be
+ * kept (a name with control characters, one too long): then the
+ * component says nothing.
+ */
+static int match_rule(const CgroupRule *rule, Runtime runtime, const Str *comps, size_t n,
+                      size_t i, CgroupMatch *m)
+{
+        Str c = comps[i], v = c;
+
+        switch (rule->where) {
+        case CGROUP_PREFIX:
+                if (rule->value == CGROUP_ID_HEX64) {
+                        if (!match_prefixed_id(c, rule->text, &v))
+                                return 0;
+                        break;
+                }
+                if (!str_has_prefix(c, rule->text) || c.n <= strlen(rule->text))
+                        return 0;
+                v = str_drop_prefix(c, rule->text);
+                break;
+        case CGROUP_COLON:
+                if (!match_colon_form(c, rule->text, &v))
+                        return 0;
+                break;
+        case CGROUP_UNIT: {
+                const char *child = i + 1 < n ? comps[i + 1].s : NULL;
+                size_t child_n = i + 1 < n ? comps[i + 1].n : 0;
+
+                return rule->parse(c.s, c.n, child, child_n, m) ? 1 : 0;
+        }
+        case CGROUP_BELOW:
+                if (i == 0 || !str_eq(comps[i - 1], rule->text))
+                        return 0;
+                break;
+        case CGROUP_SECOND:
+                if (i != 1 || !str_eq(comps[0], rule->text))
+                        return 0;
+                break;
+        case CGROUP_IN_ROOT:
+                if (i < 2 || !str_eq(comps[0], rule->text))
+                        return 0;
+                break;
+        case CGROUP_IN: {
+                bool in = false;
+
+                for (size_t j = 0; j < i && !in; j++)
+                        in = memmem(comps[j].s, comps[j].n, rule->text, strlen(rule->text)) != NULL;
+                if (!in)
+                        return 0;
+                break;
+        }
+        case CGROUP_ANY:
+                break;
+        default:
+                return 0;
+        }
+
+        switch (rule->value) {
+        case CGROUP_ID_HEX64:
+                if (!is_container_id(v))
+                        return 0;
+                break;
+        case CGROUP_ID_FARGATE:
+                if (!is_fargate_id(v))
+                        return 0;
+                break;
+        case CGROUP_ID_PLAIN:
+                if (!is_plain_name(v))
+                        return 0;
+                break;
+        case CGROUP_NAME:
+                if (!set_name(m, runtime, v, false))
+                        return -1;
+                m->monitor = rule->monitor;
+                return 1;
+        }
+        if (!set_id(m, runtime, v))
+                return -1;
+        m->monitor = rule->monitor;
+        return 1;
+}
+
+/* The kinds of rule in the order they are tried, and what a match of each says. */
+static const struct {
+        CgroupWhere first, last;
+        MatchClass class;
+} match_phases[] = {
+        /* What the component itself says: a runtime's own marker. */
+        { CGROUP_PREFIX, CGROUP_UNIT, CLASS_RUNTIME },
+        /* Where it is: below "docker", "lxc.payload", "garden"; then deep in "/ecs". */
+        { CGROUP_BELOW, CGROUP_SECOND, CLASS_RUNTIME },
+        { CGROUP_IN_ROOT, CGROUP_IN_ROOT, CLASS_RUNTIME },
+        /* Below kubepods: an id whose runtime the path does not encode. */
+        { CGROUP_IN, CGROUP_IN, CLASS_GENERIC },
+        /* A bare 64-hex directory (a custom cgroup parent): an id, runtime unknown. */
+        { CGROUP_ANY, CGROUP_ANY, CLASS_BARE_ID },
+};
+
+/*
+ * Match one path component, knowing its neighbours, against the runtime
+ * table: each phase over every runtime in the table's order, first match
+ * wins. Returns the class of the evidence, CLASS_NONE when the component
+ * says nothing.
  */
 static MatchClass match_component(const Str *comps, size_t n, size_t i, CgroupMatch *m)
 {
-        Str c = comps[i], parent = i > 0 ? comps[i - 1] : (Str){ NULL, 0 },
-            child = i + 1 < n ? comps[i + 1] : (Str){ NULL, 0 }, id;
-        bool kube = false;
+        for (size_t p = 0; p < ELEMENTSOF(match_phases); p++)
+                for (int r = 0; r < RUNTIME_MAX; r++) {
+                        const CgroupRule *rule = runtime_table[r].cgroup;
 
-        /* Monitors first: their prefixes extend the payloads' ones. */
-        if (match_prefixed_id(c, "libpod-conmon-", &id)) {
-                if (!set_id(m, RUNTIME_PODMAN, id))
-                        return CLASS_NONE;
-                m->monitor = true;
-                return CLASS_RUNTIME;
-        }
-        if (match_prefixed_id(c, "crio-conmon-", &id)) {
-                if (!set_id(m, RUNTIME_CRIO, id))
-                        return CLASS_NONE;
-                m->monitor = true;
-                return CLASS_RUNTIME;
-        }
-        /* podman --cgroups=split: "<unit>.service/libpod-payload-<id>". */
-        if (match_prefixed_id(c, "libpod-payload-", &id) || match_prefixed_id(c, "libpod-", &id))
-                return set_id(m, RUNTIME_PODMAN, id) ? CLASS_RUNTIME : CLASS_NONE;
-        if (match_prefixed_id(c, "docker-", &id))
-                return set_id(m, RUNTIME_DOCKER, id) ? CLASS_RUNTIME : CLASS_NONE;
-        if (match_prefixed_id(c, "cri-containerd-", &id) || match_prefixed_id(c, "nerdctl-", &id))
-                return set_id(m, RUNTIME_CONTAINERD, id) ? CLASS_RUNTIME : CLASS_NONE;
-        if (match_prefixed_id(c, "crio-", &id))
-                return set_id(m, RUNTIME_CRIO, id) ? CLASS_RUNTIME : CLASS_NONE;
-        if (match_colon_form(c, m))
-                return CLASS_RUNTIME;
+                        for (; rule && rule->where != CGROUP_END; rule++) {
+                                int k;
 
-        /* LXC 4 and later, LXD and Incus: "lxc.payload.<name>", "lxc.monitor.<name>". */
-        if (str_has_prefix(c, "lxc.payload.") && c.n > strlen("lxc.payload."))
-                return set_name(m, RUNTIME_LXC, str_drop_prefix(c, "lxc.payload."), false)
-                               ? CLASS_RUNTIME
-                               : CLASS_NONE;
-        if (str_has_prefix(c, "lxc.monitor.") && c.n > strlen("lxc.monitor.")) {
-                if (!set_name(m, RUNTIME_LXC, str_drop_prefix(c, "lxc.monitor."), false))
-                        return CLASS_NONE;
-                m->monitor = true;
-                return CLASS_RUNTIME;
-        }
-        if (match_nspawn(c, child, m) || match_flatpak(c, m) || match_snap(c, m))
-                return CLASS_RUNTIME;
-
-        if (parent.s) {
-                /* Docker's cgroupfs driver, also nested: "/docker/<outer>/docker/<inner>". */
-                if (str_eq(parent, "docker") && is_container_id(c))
-                        return set_id(m, RUNTIME_DOCKER, c) ? CLASS_RUNTIME : CLASS_NONE;
-                /* LXC 3.x "lxc.payload/<name>" and before it "/lxc/<name>". */
-                if (str_eq(parent, "lxc.payload") || (i == 1 && str_eq(parent, "lxc")))
-                        return set_name(m, RUNTIME_LXC, c, false) ? CLASS_RUNTIME : CLASS_NONE;
-                if (str_eq(parent, "lxc.monitor")) {
-                        if (!set_name(m, RUNTIME_LXC, c, false))
-                                return CLASS_NONE;
-                        m->monitor = true;
-                        return CLASS_RUNTIME;
+                                if (rule->where < match_phases[p].first ||
+                                    rule->where > match_phases[p].last)
+                                        continue;
+                                k = match_rule(rule, (Runtime)r, comps, n, i, m);
+                                if (k < 0)
+                                        return CLASS_NONE;
+                                if (k > 0)
+                                        return match_phases[p].class;
+                        }
                 }
-                if (str_eq(parent, "garden") && is_plain_name(c))
-                        return set_id(m, RUNTIME_GARDEN, c) ? CLASS_RUNTIME : CLASS_NONE;
-        }
-
-        /* ECS: "/ecs/[<cluster>/]<task>/<container>"; Fargate 1.4 ids are not 64-hex. */
-        if (i >= 2 && str_eq(comps[0], "ecs")) {
-                if (is_container_id(c))
-                        return set_id(m, RUNTIME_DOCKER, c) ? CLASS_RUNTIME : CLASS_NONE;
-                if (is_fargate_id(c))
-                        return set_id(m, RUNTIME_CONTAINERD, c) ? CLASS_RUNTIME : CLASS_NONE;
-        }
-
-        if (!is_container_id(c))
-                return CLASS_NONE;
-        /* The kubelet's cgroupfs driver does not say which runtime made the container. */
-        for (size_t j = 0; j < i && !kube; j++)
-                kube = memmem(comps[j].s, comps[j].n, "kubepods", strlen("kubepods")) != NULL;
-        if (kube)
-                return set_id(m, RUNTIME_KUBERNETES, c) ? CLASS_GENERIC : CLASS_NONE;
-        /* A bare 64-hex directory (a custom cgroup parent): an id, runtime unknown. */
-        return set_id(m, RUNTIME_UNKNOWN, c) ? CLASS_BARE_ID : CLASS_NONE;
+        return CLASS_NONE;
 }
 
 /* *ret_depth: the index of the matching component, the deeper the more specific. */

@@ -12,36 +12,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-typedef enum Runtime {
-        RUNTIME_UNKNOWN,        /* no evidence: shown as "-" */
-        RUNTIME_HOST,           /* the host instance itself */
-        RUNTIME_DOCKER,
-        RUNTIME_PODMAN,
-        RUNTIME_CONTAINERD,
-        RUNTIME_CRIO,
-        RUNTIME_KUBERNETES,     /* kubepods path, runtime not encoded */
-        RUNTIME_LXC,
-        RUNTIME_NSPAWN,
-        RUNTIME_RUNC,
-        RUNTIME_CRUN,
-        RUNTIME_FLATPAK,
-        RUNTIME_SNAP,
-        RUNTIME_FIREJAIL,
-        RUNTIME_BWRAP,
-        RUNTIME_NS,             /* ns run */
-        RUNTIME_UNSHARE,
-        RUNTIME_NETNS,          /* ip netns exec */
-        RUNTIME_GARDEN,
-        RUNTIME_KERNEL,         /* a kernel thread with namespaces of its own (kdevtmpfs) */
-        RUNTIME_MAX,
-        RUNTIME_INVALID = -1,
-} Runtime;
-
-/* "docker", "podman", "containerd", "cri-o", "kubernetes", "lxc", "nspawn",
- * "runc", "crun", "flatpak", "snap", "firejail", "bwrap", "ns", "unshare",
- * "netns", "garden", "kernel", "host"; RUNTIME_UNKNOWN is "-". */
-const char *runtime_to_string(Runtime r);
-Runtime runtime_from_string(const char *s);
+#include "runtime.h"
 
 typedef struct CgroupMatch {
         Runtime runtime;
@@ -58,6 +29,23 @@ int naming_match_cgroup(const char *content, CgroupMatch *ret);
 
 /* The same for one bare cgroup path ("/system.slice/docker-<id>.scope"). */
 int naming_match_cgroup_path(const char *path, CgroupMatch *ret);
+
+/*
+ * The unit names of the runtime table's CGROUP_UNIT rules: one path
+ * component (c, n) and the one below it (child, child_n; NULL, 0 when
+ * none). True and *ret filled on a match.
+ *   systemd-nspawn: "machine-<escaped name>.scope" (not libvirt's
+ *     "qemu-<n>-<name>", "lxc-<pid>-<name>"), a monitor with a
+ *     "supervisor" child;
+ *   flatpak: "app-flatpak-<app id>-<instance>.scope";
+ *   snap: "snap.<snap>.<app>-<uuid>.scope", "snap.<snap>.<app>.service".
+ */
+bool naming_nspawn_unit(const char *c, size_t n, const char *child, size_t child_n,
+                        CgroupMatch *ret);
+bool naming_flatpak_unit(const char *c, size_t n, const char *child, size_t child_n,
+                         CgroupMatch *ret);
+bool naming_snap_unit(const char *c, size_t n, const char *child, size_t child_n,
+                      CgroupMatch *ret);
 
 /*
  * Metadata files. Each returns 1 and a malloc'd *ret_name when found, 0 when

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "group.h"
+#include "resolve.h"
 #include "macro.h"
 #include "util.h"
 

@@ -42,6 +42,16 @@ int scan_read_tuple(int proc_fd, const char *pid, const bool *present, NsIno ret
         return 0;
 }
 
+int scan_skip_error(int r, size_t *n_unreadable)
+{
+        if (!proc_error_is_skippable(r))
+                return r;
+        /* Gone, or a zombie: nothing to group. Not ours to read: say how many. */
+        if (r == -EACCES || r == -EPERM)
+                (*n_unreadable)++;
+        return 0;
+}
+
 static int proc_cmp(const void *a, const void *b)
 {
         pid_t x = ((const Proc *)a)->pid, y = ((const Proc *)b)->pid;
@@ -105,12 +115,12 @@ int scan_proc(int proc_fd, Scan **ret)
                         procs[n].pid = pid;
                         procs[n].instance = -1;
                         r = scan_read_tuple(proc_fd, de->d_name, present, procs[n].ns);
-                        if (r == -EACCES || r == -EPERM) {
-                                unreadable++;
+                        if (r < 0) {
+                                r = scan_skip_error(r, &unreadable);
+                                if (r < 0)
+                                        return r;
                                 continue;
                         }
-                        if (r < 0)
-                                continue; /* gone, or a zombie: nothing to group */
                         n++;
                 }
         }

@@ -37,10 +37,20 @@ typedef struct Scan {
 
 /*
  * Scan the /proc at proc_fd. The fd is duplicated; the caller keeps its own.
- * Fails only when the directory itself cannot be read.
+ * Processes that vanish or that we may not read are skipped (see
+ * scan_skip_error()); any other error reading a process, or the directory
+ * itself, fails the scan.
  */
 int scan_proc(int proc_fd, Scan **ret);
 Scan *scan_free(Scan *s);
+
+/*
+ * What a scan does with a process whose namespaces could not be read (r <
+ * 0): one that vanished (ENOENT, ESRCH) or that we may not read (EACCES,
+ * EPERM) is skipped through proc_error_is_skippable(), the latter counted
+ * in *n_unreadable, and 0 is returned; any other error is returned.
+ */
+int scan_skip_error(int r, size_t *n_unreadable);
 
 Proc *scan_find(const Scan *s, pid_t pid);
 

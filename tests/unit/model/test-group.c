@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 
 #include "group.h"
+#include "nest.h"
+#include "resolve.h"
 #include "macro.h"
 #include "util.h"
 
