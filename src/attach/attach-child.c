@@ -295,8 +295,11 @@ static void child_creds(Child *c, ChildUser *u)
                 n = n > 0 ? getgroups(n, cur) : n;
                 /* Only when they differ: an unprivileged user's namespace
                  * denies setgroups, and there they are the same. */
+                /* A namespace that denies setgroups (a rootless one) keeps
+                 * the groups the joiner left: none, or the user's own. */
                 if (n < 0 || !attach_same_groups(cur, (size_t)n, u->groups, u->n_groups))
-                        if (setgroups(u->n_groups, u->groups) < 0)
+                        if (setgroups(u->n_groups, u->groups) < 0 &&
+                            !(errno == EPERM && c->a->setgroups_denied))
                                 child_fail(c, ATTACH_STEP_CREDS, errno, "groups");
         }
         if (!u->set_ids)
@@ -312,6 +315,10 @@ static void child_creds(Child *c, ChildUser *u)
                 child_fail(c, ATTACH_STEP_CREDS, errno, "uid %u", (unsigned)u->uid[1]);
         (void)setfsuid(u->uid[3]);
         (void)prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+        /* The uid change made us dumpable again when fs.suid_dumpable is
+         * set, while we still hold fds of the host: not until the exec. */
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+                child_fail(c, ATTACH_STEP_CREDS, errno, NULL);
 }
 
 static bool shell_usable(const char *sh)
@@ -327,22 +334,36 @@ static bool shell_usable(const char *sh)
         return access(sh, X_OK) == 0;
 }
 
+/*
+ * ns' own 0, 1 and 2 may be the user's terminal (in pipe mode, the one
+ * that is not redirected): never ours to hold, not even until the exec,
+ * where a pidfd_getfd on us could take it (TIOCSTI). The command's stdio
+ * (pipe mode) is kept above 2, and /dev/null takes 0, 1 and 2.
+ */
+static void child_hold_stdio(Child *c)
+{
+        if (!c->io->pty)
+                for (int i = 0; i < 3; i++) {
+                        /* above 2: a source may be one of 0, 1, 2 */
+                        c->stdio_fd[i] = fcntl(c->io->fd[i], F_DUPFD_CLOEXEC, 3);
+                        if (c->stdio_fd[i] < 0)
+                                child_fail(c, ATTACH_STEP_STDIO, errno, NULL);
+                }
+        for (int i = 0; i < 3; i++)
+                if (dup2(c->null_fd, i) < 0)
+                        child_fail(c, ATTACH_STEP_STDIO, errno, NULL);
+        closep(&c->null_fd);
+}
+
 static void child_stdio(Child *c)
 {
         const AttachStdio *io = c->io;
         int master = -EBADF, slave = -EBADF, r;
 
         if (!io->pty) {
-                int tmp[3];
-
-                /* Through fds above 2 first: a source may be one of 0, 1, 2. */
-                for (int i = 0; i < 3; i++) {
-                        tmp[i] = fcntl(io->fd[i], F_DUPFD_CLOEXEC, 3);
-                        if (tmp[i] < 0)
-                                child_fail(c, ATTACH_STEP_STDIO, errno, NULL);
-                }
+                /* saved above 2 at the start (child_hold_stdio) */
                 for (int i = 0; i < 3; i++)
-                        if (dup2(tmp[i], i) < 0)
+                        if (dup2(c->stdio_fd[i], i) < 0)
                                 child_fail(c, ATTACH_STEP_STDIO, errno, NULL);
                 return;
         }
@@ -489,6 +510,7 @@ _noreturn_ void attach_child_main(Child *c)
         char *const *argv = o->argv;
         bool root;
 
+        child_hold_stdio(c);
         /* A session of its own: it has no controlling terminal, so the
          * host's tty cannot be reopened through /dev/tty (TIOCSTI). */
         if (setsid() < 0)
@@ -512,6 +534,8 @@ _noreturn_ void attach_child_main(Child *c)
         child_rlimits(c);
         if (!(a->keep & ATTACH_KEEP_LSM))
                 child_lsm(c);
+        /* the host's /proc: needed for the LSM label only */
+        closep(&a->proc_fd);
         if (!(a->keep & ATTACH_KEEP_CAPS))
                 child_bounding_set(c);
         /* Without no_new_privs: while still privileged in the user namespace. */
@@ -523,6 +547,9 @@ _noreturn_ void attach_child_main(Child *c)
                 child_caps(c, !u.from_spec || root);
                 if (a->target.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                         child_fail(c, ATTACH_STEP_CAPS, errno, "no_new_privs");
+                /* capset is a credential change too (see child_creds) */
+                if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+                        child_fail(c, ATTACH_STEP_CAPS, errno, NULL);
         }
 
         env = child_env(c, &u);

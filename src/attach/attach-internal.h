@@ -44,6 +44,9 @@ struct Attach {
         bool have_rlim[RLIM_NLIMITS];
         char *lsm_label;
 
+        bool setgroups_denied; /* the leader's user namespace denies setgroups */
+        bool tools_signalable; /* --tools: our uid is one of the instance's own */
+
         Cgroups cgroups;
         int *cg_fds;     /* cgroup.procs of each hierarchy to join */
         char **cg_paths; /* for the error messages */
@@ -80,7 +83,9 @@ typedef struct Child {
         const AttachStdio *io;
         int sock;
         int tree_fd;     /* --tools */
-        int host_dev_fd; /* the host's /dev, for a pty when the container has no devpts */
+        int host_dev_fd; /* the relay's /dev: the joiner closes it */
+        int null_fd;     /* the host's /dev/null, over 0, 1, 2 from the start */
+        int stdio_fd[3]; /* pipe mode: the command's stdio, kept above 2 */
         bool groups_set; /* the joiner gave us the leader's groups already */
 } Child;
 

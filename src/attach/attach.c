@@ -348,6 +348,25 @@ int attach_open(int proc_fd, pid_t pid, unsigned long long starttime, const Atta
                         goto fail;
         }
 
+        if (a->mask & ns_info[NS_USER].clone_flag) {
+                char buf[16];
+
+                /* setgroups: "deny" since Linux 3.19 in a rootless namespace */
+                a->setgroups_denied = read_small_at(a->pid_dir_fd, "setgroups", buf,
+                                                    sizeof(buf)) > 0 &&
+                                      startswith(buf, "deny");
+        }
+        if (o->tools && (target_ns[NS_USER] != self_ns[NS_USER])) {
+                _cleanup_free_ char *uid_map = NULL;
+                uint32_t inside;
+
+                /* Its processes of that uid may signal the tools by uid
+                 * alone (not ptrace them: they lack our capabilities). */
+                a->tools_signalable = read_file_at(a->pid_dir_fd, "uid_map", MAP_MAX, &uid_map,
+                                                   NULL) >= 0 &&
+                                      attach_map_id(uid_map, geteuid(), &inside) >= 0;
+        }
+
         if (!(a->keep & ATTACH_KEEP_ENV)) {
                 r = read_file_at(a->pid_dir_fd, "environ", ENVIRON_MAX, &a->environ,
                                  &a->environ_len);
@@ -431,6 +450,11 @@ Attach *attach_free(Attach *a)
         attach_seccomp_free(a->seccomp);
         free(a);
         return NULL;
+}
+
+bool attach_tools_signalable(const Attach *a)
+{
+        return a->tools_signalable;
 }
 
 const char *attach_frozen(const Attach *a)
@@ -645,19 +669,23 @@ static pid_t fork_sibling(void)
  */
 _noreturn_ static void joiner_main(Child *c)
 {
-        const Attach *a = c->a;
+        Attach *a = c->a;
         Msg m = {};
         pid_t pid;
 
         /* Supplementary groups are set from outside when we may: inside a
          * user namespace that denies setgroups they could not be dropped,
-         * and groups the namespace does not map could not be given. */
+         * and groups the namespace does not map could not be given. For
+         * -u, ours are dropped here (the user's are given inside, where
+         * the namespace allows it), so that ns' own never reach the
+         * command. Unprivileged, they are the user's own anyway. */
         if (!(a->keep & ATTACH_KEEP_CREDS) && !a->opts->user) {
                 if (!a->groups_differ)
                         c->groups_set = true;
                 else if (setgroups(a->target.n_groups, a->target.groups) == 0)
                         c->groups_set = true;
-        }
+        } else if (!(a->keep & ATTACH_KEEP_CREDS))
+                (void)setgroups(0, NULL);
 
         /* Step 5. */
         if (join_namespaces(a, a->mask, &m.err) < 0) {
@@ -665,6 +693,21 @@ _noreturn_ static void joiner_main(Child *c)
                 (void)attach_msg_send(c->sock, &m, -EBADF);
                 _exit(1);
         }
+        /* A credential change may make a process dumpable again
+         * (fs.suid_dumpable): from here on every step says it is not. */
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+                m.type = MSG_ERROR;
+                step_error(&m.err, ATTACH_STEP_FORK, errno, NULL);
+                (void)attach_msg_send(c->sock, &m, -EBADF);
+                _exit(1);
+        }
+        /* What only the joining needed, and the relay's own: the command
+         * never holds more of the host than it uses. */
+        closep(&a->pidfd);
+        closep(&a->pid_dir_fd);
+        closep(&a->host_root_fd);
+        closep(&c->host_dev_fd);
+
         /* Step 6: the command, a process of the instance's pid namespace. */
         pid = fork_sibling();
         if (pid == 0)
@@ -681,22 +724,48 @@ _noreturn_ static void joiner_main(Child *c)
 }
 
 /*
- * vfork: the joiner lives for a setns and a clone only, and a copy of our
- * page tables for it would cost more than both. It never returns here: it
- * exits, and we go on once it has. Returns its pid or -errno.
+ * fork, not vfork: once the joiner has joined the instance's user
+ * namespace, the namespace's owner may stop it, and a vfork parent would
+ * wait for it where no signal but SIGKILL reaches. Returns its pid or
+ * -errno.
  */
 static pid_t spawn_joiner(Child *c, int our_end)
 {
-        pid_t pid = vfork();
+        pid_t pid = fork();
 
         if (pid < 0)
                 return -errno;
         if (pid == 0) {
-                /* the fd table is the joiner's own copy */
                 close(our_end);
                 joiner_main(c);
         }
         return pid;
+}
+
+/*
+ * SIGKILL every child of ours: the joiner, and a command whose pid the
+ * joiner may not have told (killed or stopped before it could). Our only
+ * children here are those two. /proc/thread-self/children: Linux 4.2 with
+ * CONFIG_PROC_CHILDREN; without it, only the ones we know.
+ */
+static void kill_children(int proc_fd, pid_t joiner, pid_t pid)
+{
+        char buf[256];
+        ssize_t k;
+
+        if (joiner > 0)
+                (void)kill(joiner, SIGKILL);
+        if (pid > 0)
+                (void)kill(pid, SIGKILL);
+        k = read_small_at(proc_fd, "thread-self/children", buf, sizeof(buf));
+        for (char *p = buf, *end; k > 0 && *p; p = end) {
+                long c = strtol(p, &end, 10);
+
+                if (end == p)
+                        break;
+                if (c > 0)
+                        (void)kill((pid_t)c, SIGKILL);
+        }
 }
 
 static void wait_exit(pid_t pid)
@@ -711,6 +780,7 @@ int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, in
                  AttachError *err)
 {
         _cleanup_close_ int host_dev_fd = -EBADF, tree_fd = -EBADF, master = -EBADF;
+        _cleanup_close_ int null_fd = -EBADF;
         _cleanup_close_ int sock = -EBADF;
         AttachError child_err = {};
         Child child;
@@ -724,6 +794,10 @@ int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, in
                 if (host_dev_fd < 0)
                         return step_error(err, ATTACH_STEP_PTY, errno, "/dev");
         }
+        /* the command holds this, not ns' own stdio, until it has its own */
+        null_fd = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOCTTY);
+        if (null_fd < 0)
+                return step_error(err, ATTACH_STEP_STDIO, errno, "/dev/null");
 
         /* Step 4: from here on nothing in the container may ptrace this
          * process or its children or open their /proc files
@@ -745,6 +819,7 @@ int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, in
                 .sock = pair[1],
                 .tree_fd = tree_fd,
                 .host_dev_fd = host_dev_fd,
+                .null_fd = null_fd,
         };
         joiner = spawn_joiner(&child, pair[0]);
         if (joiner < 0) {
@@ -779,8 +854,8 @@ int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, in
                                 step_error(&child_err, ATTACH_STEP_INTERRUPTED, EINTR, "%s",
                                      strsignal((int)si.ssi_signo));
                                 interrupted = failed = true;
-                                if (pid > 0)
-                                        (void)kill(pid, SIGKILL);
+                                /* the socket then closes: the loop ends */
+                                kill_children(a->proc_fd, joiner, pid);
                         }
                         /* SIGCHLD and the like: the caller polls waitpid() itself */
                 }
@@ -795,14 +870,29 @@ int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, in
                 if (r == 0)
                         break; /* exec'd, or died: the caller's waitpid() tells */
                 switch (m.type) {
-                case MSG_PID:
+                case MSG_PID: {
+                        siginfo_t si = {};
+
+                        /* Once, and only a child of ours: whatever else holds
+                         * the socket must not make us signal a pid it names. */
+                        if (pid > 0 || m.pid <= 0 ||
+                            waitid(P_PID, (id_t)m.pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0) {
+                                if (!failed)
+                                        step_error(&child_err, ATTACH_STEP_FORK, EBADMSG, NULL);
+                                failed = true;
+                                break;
+                        }
                         pid = m.pid;
                         if (interrupted)
                                 (void)kill(pid, SIGKILL);
-                        /* its last act: reap it now, the command may take long to exec */
+                        /* Its last act: reap it now, the command may take long
+                         * to exec. SIGKILL first: the instance's owner may have
+                         * stopped it, and we never wait on it for long. */
+                        (void)kill(joiner, SIGKILL);
                         wait_exit(joiner);
                         joiner = 0;
                         break;
+                }
                 case MSG_ERROR:
                         if (!failed)
                                 child_err = m.err;
@@ -834,19 +924,23 @@ int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, in
                 }
                 closep(&fd);
         }
-        if (joiner > 0)
-                wait_exit(joiner);
-
         if (!failed && pid <= 0) {
                 /* the joiner died without a word (killed) */
                 step_error(&child_err, ATTACH_STEP_FORK, ECHILD, NULL);
                 failed = true;
         }
+        if (failed)
+                kill_children(a->proc_fd, joiner, pid);
+        if (joiner > 0) {
+                (void)kill(joiner, SIGKILL);
+                wait_exit(joiner);
+        }
         if (failed) {
-                if (pid > 0) {
-                        (void)kill(pid, SIGKILL);
+                if (pid > 0)
                         wait_exit(pid);
-                }
+                /* one the joiner made but could not tell: reap what we killed */
+                while (waitpid(-1, NULL, WNOHANG) > 0)
+                        ;
                 if (err)
                         *err = child_err;
                 return -child_err.error;

@@ -100,6 +100,10 @@ int attach_open(int proc_fd, pid_t pid, unsigned long long starttime, const Atta
                 Attach **ret, AttachError *err);
 Attach *attach_free(Attach *a);
 
+/* --tools: whether the instance maps our own uid, so that its processes
+ * of that uid may signal the tools (though not ptrace them). */
+bool attach_tools_signalable(const Attach *a);
+
 /* The instance's cgroup that is frozen (as its path), or NULL. */
 const char *attach_frozen(const Attach *a);
 

@@ -558,6 +558,10 @@ int cmd_enter(int argc, char **argv)
                 ret = report(o.id, leader, &e);
                 goto finish;
         }
+        if (attach_tools_signalable(a))
+                log_warning("uid %u of the host is a uid of '%s' too: its processes of that uid "
+                            "can signal the tools (not ptrace them or read their files)",
+                            (unsigned)geteuid(), o.id);
         /* Step 2. */
         if (attach_frozen(a)) {
                 /* the cgroup's name is the instance's to choose: no escapes */

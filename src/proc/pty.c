@@ -265,12 +265,25 @@ static void flow_drain(Flow *f)
 
 static void forward_signal(const Relay *r, int sig)
 {
+        /* The command's own group: its pid stays reserved until we reap
+         * it, so the number cannot name anybody else's group. */
         (void)kill(-r->child, sig);
-        if (r->master >= 0) {
-                /* the shell's foreground job is a process group of its own */
+        /* A stopped command (by itself, or by whoever may signal it inside)
+         * would keep the signal pending for ever: continue it, as a shell's
+         * kill does for a stopped job. */
+        (void)kill(-r->child, SIGCONT);
+        /* The shell's foreground job is a process group of its own. Never
+         * by its number from tcgetpgrp(): the pty keeps the number of a
+         * group that died, which a host process may have since. TIOCSIG
+         * has the kernel signal the group the pty refers to (SIGINT,
+         * SIGQUIT and SIGTSTP only); the rest reach it as the terminal's
+         * hangup when we close the master. */
+        if (r->master >= 0 && (sig == SIGINT || sig == SIGQUIT)) {
                 pid_t fg = tcgetpgrp(r->master);
+
+                /* the number only tells whether it is the command's own */
                 if (fg > 0 && fg != r->child)
-                        (void)kill(-fg, sig);
+                        (void)ioctl(r->master, TIOCSIG, sig);
         }
 }
 

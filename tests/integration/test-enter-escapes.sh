@@ -16,7 +16,14 @@
 #     sequences in their name;
 #   - clear errors: -w '', -u 4294967295, a huge etc/passwd, a leader with
 #     nofile=4, a kernel thread, '00000000001', --at /nonexistent, and one
-#     wording for unknown options across commands.
+#     wording for unknown options across commands;
+#   - the owner of an instance stops every ns process it may signal (the
+#     joiner, the command before its exec): ns enter still ends on ^C;
+#   - with fs.suid_dumpable=1, root inside steals fds from the command
+#     before its exec (pidfd_getfd) to write the host;
+#   - a foreground process group that died inside, whose number a host
+#     process then has: the relay's signals never reach that process;
+#   - -u in a rootless instance (setgroups denied).
 
 # shellcheck source=tests/integration/lib.sh
 . "${NS_SOURCE_ROOT:-${0%/*}/../..}/tests/integration/lib.sh" || {
@@ -26,7 +33,8 @@
 
 require_ns
 require_root
-require_tools unshare setpriv nsenter script truncate
+require_tools unshare setpriv nsenter script truncate tmux
+[[ -x ${HOSTILE:-} ]] || fatal "HOSTILE (tests/helpers/hostile) is not set"
 
 NOBODY=65534
 AS_NOBODY=(setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups)
@@ -34,6 +42,8 @@ AS_NOBODY=(setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups)
 NSN=$T_TMP/ns-for-nobody
 cp "$NS" "$NSN" && chmod 755 "$NSN" || fatal "cannot copy NS for uid $NOBODY"
 "${AS_NOBODY[@]}" "$NSN" --version >/dev/null || fatal "uid $NOBODY cannot run $NSN"
+HOST=$T_TMP/hostile
+cp "$HOSTILE" "$HOST" && chmod 755 "$HOST" || fatal "cannot copy HOSTILE"
 "${AS_NOBODY[@]}" unshare -Ur true || fatal "uid $NOBODY cannot make a user namespace"
 NB=$T_TMP/nobody
 mkdir "$NB" && chown $NOBODY:$NOBODY "$NB" || fatal "mkdir $NB"
@@ -299,5 +309,102 @@ is "$RC" 1 "a frozen cgroup with an escape in its name: refused"
 ! grep -q $'\e' "$ERR" && grep -q 'esc?\[31mred' "$ERR" &&
         ok "a cgroup's escape sequence never reaches the terminal" ||
         { not_ok "a cgroup's escape sequence never reaches the terminal"; diag "$(od -c "$ERR" | head -5)"; }
+
+# ------------------------------------------------- -u in a rootless instance
+
+spawn "${AS_NOBODY[@]}" unshare -Ur sleep 3211
+wait_tree "$SPAWNED_PID" sleep 1 || fatal "nobody's rootless instance did not start"
+s_rootless=${T_FOUND[0]}
+run u_rootless "$NS" enter -u root "$s_rootless" id -u
+is "$RC" 0 "-u root in a rootless instance (setgroups denied): entered" || diag_file "$ERR"
+is "$(cat "$OUT")" 0 "-u root in a rootless instance: uid 0 inside"
+
+# --------------------------- the owner stops every ns process it may signal
+
+spawn "${AS_NOBODY[@]}" unshare -Urpf --mount-proc sleep 3212
+wait_tree "$SPAWNED_PID" sleep 1 || fatal "nobody's instance for the stopper did not start"
+s_stop=${T_FOUND[0]}
+spawn "${AS_NOBODY[@]}" "$HOST" stop 60 "$NB/stop.log"
+stopper=$SPAWNED_PID
+hung=0 stopped=0
+enter_done() { ! alive "$1"; }
+for i in $(seq 1 8); do
+        "$NS" enter "$s_stop" true >/dev/null 2>&1 &
+        r=$!
+        if ! wait_for 2 "try $i" enter_done "$r" >/dev/null; then
+                stopped=$((stopped + 1))
+                kill -INT "$r" 2>/dev/null
+                if ! wait_for 3 "ns enter to end on SIGINT" enter_done "$r"; then
+                        hung=$((hung + 1))
+                        diag "try $i: ns enter (pid $r) ignores SIGINT: $(ps -o stat=,wchan= -p "$r")"
+                        kill -KILL "$r" 2>/dev/null
+                fi
+        fi
+        wait "$r" 2>/dev/null
+done
+kill "$stopper" 2>/dev/null
+diag "the owner stopped $(grep -c hit "$NB/stop.log" 2>/dev/null) processes; $stopped of 8 entries waited"
+is "$hung" 0 "an owner that stops ns' processes: ns enter still ends on SIGINT"
+while read -r _ p; do [[ $(proc_comm "$p") == ns ]] && kill -KILL "$p" 2>/dev/null; done <"$NB/stop.log"
+
+# ------------------ fs.suid_dumpable=1: no host fd to steal before the exec
+
+old_dumpable=$(cat /proc/sys/fs/suid_dumpable)
+on_cleanup "echo $old_dumpable >/proc/sys/fs/suid_dumpable"
+STOLEN=var/tmp/ns-itest-stolen-$$
+rm -f "/$STOLEN"
+# the instance's own /var/tmp is a tmpfs: through its own root or cwd the
+# thief writes there; only a host fd reaches the host's /var/tmp
+spawn "${AS_NOBODY[@]}" unshare -Urpfm --mount-proc sh -c \
+        "mount -t tmpfs none /var/tmp && cd / && { $HOST steal 40 $STOLEN & exec sleep 3213; }"
+wait_tree "$SPAWNED_PID" sleep 1 || { diag_file "$SPAWNED_LOG"; fatal "the thief's instance did not start"; }
+s_thief=${T_FOUND[0]}
+echo 1 >/proc/sys/fs/suid_dumpable
+for i in $(seq 1 30); do
+        [[ -e /$STOLEN ]] && break
+        timeout -s KILL 5 "$NS" enter -u root "$s_thief" true >/dev/null 2>&1
+        timeout -s KILL 5 "$NS" enter "$s_thief" true >/dev/null 2>&1
+done
+echo "$old_dumpable" >/proc/sys/fs/suid_dumpable
+[[ ! -e /$STOLEN ]] && ok "suid_dumpable=1: root inside takes no host fd from the command" ||
+        { not_ok "suid_dumpable=1: root inside takes no host fd from the command"; diag "$(cat "/$STOLEN")"; }
+rm -f "/$STOLEN"
+
+# ------------------- a dead foreground group whose number a host process has
+
+spawn unshare -Urpf --mount-proc sleep 3214
+wait_tree "$SPAWNED_PID" sleep 1 || fatal "root's instance for the stale group did not start"
+s_fg=${T_FOUND[0]}
+TM=(tmux -L "ns-itest-$$")
+on_cleanup "tmux -L ns-itest-$$ kill-server"
+held=0 tried=0
+for attempt in 1 2 3 4 5; do
+        FG=$T_TMP/fg.$attempt
+        "${TM[@]}" new-session -d -s "fg$attempt" -x 80 -y 20 "$NS enter $s_fg $HOST fgstale $FG"
+        wait_for 10 "the dead foreground group" test -s "$FG" || break
+        pane=$("${TM[@]}" list-panes -t "fg$attempt" -F '#{pane_pid}')
+        relay=$pane
+        [[ $(proc_comm "$relay") == ns ]] || relay=$(pgrep -P "$pane" -x ns)
+        master=$(ls -l "/proc/$relay/fd" | awk '/ptmx/ { print $9 }' | tail -1)
+        stale=$("$HOST" getpg "$relay" "$master") || { diag "no foreground group read"; break; }
+        # a host process group takes that number
+        echo $((stale - 1)) >/proc/sys/kernel/ns_last_pid
+        setsid sleep 3215 &
+        victim=$!
+        if [[ $victim != "$stale" ]]; then
+                kill "$victim"
+                "${TM[@]}" kill-session -t "fg$attempt"
+                continue
+        fi
+        tried=1
+        diag "relay $relay, its pty's foreground group $stale, now a host process's: $(ps -o pid=,pgid=,comm= -p "$victim")"
+        kill -HUP "$relay"
+        wait_for 10 "the relay to end on SIGHUP" enter_done "$relay"
+        alive "$victim" && held=1
+        kill "$victim" 2>/dev/null
+        break
+done
+is "$tried" 1 "a host process took the dead group's number"
+is "$held" 1 "the relay's SIGHUP never reaches a host process with a dead group's number"
 
 done_testing
