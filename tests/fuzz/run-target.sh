@@ -17,7 +17,7 @@ if ! compgen -G "$seeds/*" >/dev/null; then
         exit 1
 fi
 
-artifacts=$(dirname "$bin")/fuzz-artifacts/$name
+artifacts=$(realpath "$(dirname "$bin")")/fuzz-artifacts/$name
 mkdir -p "$artifacts"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
@@ -28,10 +28,16 @@ fi
 
 # -timeout: one input taking seconds is a hang; -rss_limit_mb and
 # -malloc_limit_mb: a parser that allocates without bound is a bug too.
+# libFuzzer exits 77 on a crash, which meson would count as a skip.
+rc=0
 "$bin" "$scratch" "$seeds" \
         -max_total_time="$seconds" \
         -timeout=10 \
         -rss_limit_mb=1024 \
         -malloc_limit_mb=256 \
         -artifact_prefix="$artifacts/" \
-        -print_final_stats=1
+        -print_final_stats=1 || rc=$?
+if [ "$rc" -ne 0 ]; then
+        echo "$name: failed (exit status $rc); the input is in $artifacts/" >&2
+        exit 1
+fi
