@@ -120,7 +120,9 @@ static char *unescape(const char *s, size_t n)
         char *r = xmalloc(n + 1), *o = r;
 
         for (size_t i = 0; i < n; i++) {
-                if (s[i] == '\\' && i + 3 < n + 1 && s[i + 1] >= '0' && s[i + 1] <= '3') {
+                /* All three digits octal and inside the field: anything else is literal. */
+                if (s[i] == '\\' && i + 3 < n && s[i + 1] >= '0' && s[i + 1] <= '3' &&
+                    s[i + 2] >= '0' && s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
                         *o++ = (char)(((s[i + 1] - '0') << 6) | ((s[i + 2] - '0') << 3) |
                                       (s[i + 3] - '0'));
                         i += 3;

@@ -177,6 +177,21 @@ Test(cglimits, plan_v1_in_cgroup_namespace)
         cr_assert_eq(cglimits_plan(&c, "4:memory:/other\n", mi, NULL, &p), -EOPNOTSUPP);
 }
 
+Test(cglimits, plan_mountinfo_escapes)
+{
+        /* "\040" is a blank; a backslash without three octal digits inside
+         * the field is itself (found by tests/fuzz/fuzz-cglimits: the digits
+         * were taken unchecked, from past the field, and shifted negative). */
+        static const char mi[] =
+                "30 25 0:26 / /sys/fs/cgroup\\040a\\1!\\3 rw - cgroup2 cgroup2 rw\n";
+        LimitsConfig c = { .pids = 20 };
+        LimitsPlan p = {};
+
+        cr_assert_eq(cglimits_plan(&c, "0::/\n", mi, "pids", &p), 0);
+        cr_assert_str_eq(p.parent[LIMITS_PIDS], "/sys/fs/cgroup a\\1!\\3");
+        cglimits_plan_done(&p);
+}
+
 Test(cglimits, v2_enable_controllers, .init = setup, .fini = teardown)
 {
         LimitsConfig c = { .memory = 1 << 26, .cpu_millis = 500 };

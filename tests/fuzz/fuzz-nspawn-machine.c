@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * machined's /run/systemd/machines/<name> through naming_nspawn_machine()
+ * (src/model/naming-meta.c): the machine's NAME=.
+ */
+#include "fuzz.h"
+#include "naming.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+        _cleanup_free_ char *content = fuzz_text(data, size);
+        char *name = NULL;
+        int r;
+
+        r = naming_nspawn_machine(content, &name);
+        FUZZ_CHECK(r == 0 || r == 1);
+        if (r > 0) {
+                FUZZ_CHECK(name[0] != '\0' && !strchr(name, '\n'));
+                free(name);
+        }
+        return 0;
+}
