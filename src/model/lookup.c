@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <dirent.h>
 #include <fcntl.h>
-#include <sys/syscall.h>
 
 #include "lookup.h"
 #include "macro.h"
@@ -115,40 +113,18 @@ static int pid_cmp_desc(const void *a, const void *b)
 
 int lookup_by_id(int proc_fd, const char *id, pid_t *ret_pid)
 {
-        _cleanup_close_ int dfd = -EBADF;
         _cleanup_free_ pid_t *pids = NULL;
-        size_t n = 0, cap = 0;
         bool present[NS_TYPE_MAX];
-        char buf[32768];
+        size_t n;
+        int r;
 
         if (!lookup_is_full_id(id))
                 return -EINVAL;
-        dfd = openat(proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd < 0)
-                return -errno;
-        scan_detect_present(proc_fd, present);
-
         /* Only the directory listing for all of them: cheap. */
-        for (;;) {
-                long k = syscall(SYS_getdents64, dfd, buf, sizeof(buf));
-                if (k < 0)
-                        return -errno;
-                if (k == 0)
-                        break;
-                for (long off = 0; off < k;) {
-                        struct dirent64 *de = (struct dirent64 *)(buf + off);
-                        pid_t pid;
-
-                        off += de->d_reclen;
-                        if (parse_pid(de->d_name, &pid) < 0)
-                                continue;
-                        if (n == cap) {
-                                cap = cap ? cap * 2 : 1024;
-                                pids = xreallocarray(pids, cap, sizeof(pid_t));
-                        }
-                        pids[n++] = pid;
-                }
-        }
+        r = scan_list_pids(proc_fd, &pids, &n);
+        if (r < 0)
+                return r;
+        scan_detect_present(proc_fd, present);
 
         /* Containers are usually younger than the host's daemons: look at
          * the highest pids first. Any order finds it; this one sooner. */
@@ -156,8 +132,6 @@ int lookup_by_id(int proc_fd, const char *id, pid_t *ret_pid)
         for (size_t i = 0; i < n; i++) {
                 NsIno tuple[NS_TYPE_MAX] = {};
                 char name[16], got[INSTANCE_ID_LEN + 1];
-
-                int r;
 
                 snprintf(name, sizeof(name), "%d", (int)pids[i]);
                 r = scan_read_tuple(proc_fd, name, present, tuple);

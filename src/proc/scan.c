@@ -74,21 +74,16 @@ void scan_detect_present(int proc_fd, bool present[NS_TYPE_MAX])
         }
 }
 
-int scan_proc(int proc_fd, Scan **ret)
+int scan_list_pids(int proc_fd, pid_t **ret, size_t *ret_n)
 {
         _cleanup_close_ int dfd = -EBADF;
-        _cleanup_free_ Proc *procs = NULL;
-        size_t n = 0, cap = 0, unreadable = 0;
-        bool present[NS_TYPE_MAX];
-        Scan *s;
+        _cleanup_free_ pid_t *pids = NULL;
+        size_t n = 0, cap = 0;
         char buf[32768];
 
         dfd = openat(proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dfd < 0)
                 return -errno;
-
-        scan_detect_present(proc_fd, present);
-
         for (;;) {
                 /* getdents64 directly: readdir's 32 KiB buffer is the same,
                  * and this saves a DIR allocation and a copy. */
@@ -100,29 +95,53 @@ int scan_proc(int proc_fd, Scan **ret)
                 for (long off = 0; off < k;) {
                         struct dirent64 *de = (struct dirent64 *)(buf + off);
                         pid_t pid;
-                        int r;
 
                         off += de->d_reclen;
-                        if (de->d_name[0] < '1' || de->d_name[0] > '9')
-                                continue;
-                        if (parse_pid(de->d_name, &pid) < 0)
+                        if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
+                            parse_pid(de->d_name, &pid) < 0)
                                 continue;
                         if (n == cap) {
                                 cap = cap ? cap * 2 : 512;
-                                procs = xreallocarray(procs, cap, sizeof(Proc));
+                                pids = xreallocarray(pids, cap, sizeof(pid_t));
                         }
-                        memset(&procs[n], 0, sizeof(Proc));
-                        procs[n].pid = pid;
-                        procs[n].instance = -1;
-                        r = scan_read_tuple(proc_fd, de->d_name, present, procs[n].ns);
-                        if (r < 0) {
-                                r = scan_skip_error(r, &unreadable);
-                                if (r < 0)
-                                        return r;
-                                continue;
-                        }
-                        n++;
+                        pids[n++] = pid;
                 }
+        }
+        *ret = TAKE_PTR(pids);
+        *ret_n = n;
+        return 0;
+}
+
+int scan_proc(int proc_fd, Scan **ret)
+{
+        _cleanup_free_ Proc *procs = NULL;
+        _cleanup_free_ pid_t *pids = NULL;
+        size_t n = 0, n_pids = 0, unreadable = 0;
+        bool present[NS_TYPE_MAX];
+        Scan *s;
+        int r;
+
+        r = scan_list_pids(proc_fd, &pids, &n_pids);
+        if (r < 0)
+                return r;
+        scan_detect_present(proc_fd, present);
+
+        procs = xnew(Proc, n_pids + 1);
+        for (size_t i = 0; i < n_pids; i++) {
+                char name[16];
+
+                snprintf(name, sizeof(name), "%d", (int)pids[i]);
+                procs[n].pid = pids[i];
+                procs[n].instance = -1;
+                r = scan_read_tuple(proc_fd, name, present, procs[n].ns);
+                if (r < 0) {
+                        r = scan_skip_error(r, &unreadable);
+                        if (r < 0)
+                                return r;
+                        memset(&procs[n], 0, sizeof(Proc));
+                        continue;
+                }
+                n++;
         }
 
         /* /proc lists tasks in pid order already; sort to be sure of it. */
@@ -135,7 +154,7 @@ int scan_proc(int proc_fd, Scan **ret)
         s = xnew(Scan, 1);
         s->proc_fd = fcntl(proc_fd, F_DUPFD_CLOEXEC, 3);
         if (s->proc_fd < 0) {
-                int r = -errno;
+                r = -errno;
                 free(s);
                 return r;
         }

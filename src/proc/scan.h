@@ -42,6 +42,10 @@ typedef struct Scan {
  * itself, fails the scan.
  */
 int scan_proc(int proc_fd, Scan **ret);
+
+/* Every pid listed in the /proc at proc_fd, in the order /proc lists them
+ * (ascending). Returns 0 with a malloc'd array, or -errno. */
+int scan_list_pids(int proc_fd, pid_t **ret, size_t *ret_n);
 Scan *scan_free(Scan *s);
 
 /*
