@@ -60,7 +60,7 @@ static void child_tools_mounts(Child *c)
 
         /* A mount namespace of our own, copied from the host's, whose mounts
          * do not propagate back to the host. */
-        if (unshare(CLONE_NEWNS) < 0)
+        if (unshare(ns_info[NS_MNT].clone_flag) < 0)
                 child_fail(c, ATTACH_STEP_TOOLS, errno, "%s", at);
         if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
                 child_fail(c, ATTACH_STEP_TOOLS, errno, "/");

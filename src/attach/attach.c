@@ -24,9 +24,6 @@
 #include "scan.h"
 #include "util.h"
 
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080 /* Linux 5.6 */
-#endif
 
 #define STATUS_MAX (64 * 1024)
 #define ENVIRON_MAX (16 * 1024 * 1024)
@@ -39,20 +36,12 @@
 static int read_ns_links(int dir_fd, const char *prefix, NsIno ret[NS_TYPE_MAX])
 {
         for (int t = 0; t < NS_TYPE_MAX; t++) {
-                char path[48], link[64];
-                ssize_t k;
+                int r = ns_read_link(dir_fd, prefix, (NsType)t, &ret[t]);
 
-                snprintf(path, sizeof(path), "%s%s", prefix, ns_info[t].proc);
-                k = readlinkat(dir_fd, path, link, sizeof(link));
-                if (k < 0) {
-                        if (errno == ENOENT) {
-                                ret[t] = 0; /* this kernel has no such namespace */
-                                continue;
-                        }
-                        return -errno;
-                }
-                if (ns_parse_link(link, (size_t)k, &ret[t]) < 0)
-                        return -EIO;
+                if (r == -ENOENT)
+                        ret[t] = 0; /* this kernel has no such namespace */
+                else if (r < 0)
+                        return r;
         }
         return 0;
 }
@@ -515,9 +504,9 @@ static int join_namespaces(const Attach *a, int mask, AttachError *err)
                 fds[t] = -EBADF;
                 if (!(mask & ns_info[t].clone_flag))
                         continue;
-                fds[t] = openat(a->pid_dir_fd, ns_info[t].proc, O_RDONLY | O_CLOEXEC);
+                fds[t] = ns_open_link(a->pid_dir_fd, "", (NsType)t);
                 if (fds[t] < 0) {
-                        r = step_error(err, ATTACH_STEP_NAMESPACES, errno, "%s", ns_info[t].name);
+                        r = step_error(err, ATTACH_STEP_NAMESPACES, fds[t], "%s", ns_info[t].name);
                         goto out;
                 }
                 pending[t] = true;
@@ -554,17 +543,11 @@ static int tools_clone_root(const Attach *a, int *ret_tree, AttachError *err)
         int pair[2], fd = -EBADF, status, r;
         int mask = 0;
         NsIno mnt_target = 0, mnt_self = 0;
-        char link[64];
-        ssize_t k;
         pid_t pid;
         Msg m = {};
 
-        k = readlinkat(a->pid_dir_fd, ns_info[NS_MNT].proc, link, sizeof(link));
-        if (k > 0)
-                (void)ns_parse_link(link, (size_t)k, &mnt_target);
-        k = readlinkat(a->proc_fd, "self/ns/mnt", link, sizeof(link));
-        if (k > 0)
-                (void)ns_parse_link(link, (size_t)k, &mnt_self);
+        (void)ns_read_link(a->pid_dir_fd, "", NS_MNT, &mnt_target);
+        (void)ns_read_link(a->proc_fd, "self/", NS_MNT, &mnt_self);
         if (mnt_target != mnt_self)
                 mask = ns_info[NS_MNT].clone_flag;
 

@@ -30,14 +30,10 @@ void found_done(Found *f)
 
 static int read_ns_ino(IdentifyContext *ctx, pid_t pid, NsType t, NsIno *ret)
 {
-        char path[64], buf[64];
-        ssize_t k;
+        char prefix[16];
 
-        snprintf(path, sizeof(path), "%d/%s", (int)pid, ns_info[t].proc);
-        k = readlinkat(ctx->proc_fd, path, buf, sizeof(buf) - 1);
-        if (k < 0)
-                return -errno;
-        return ns_parse_link(buf, (size_t)k, ret);
+        snprintf(prefix, sizeof(prefix), "%d/", (int)pid);
+        return ns_read_link(ctx->proc_fd, prefix, t, ret);
 }
 
 /* --- the process tree --- */

@@ -21,15 +21,11 @@ static int read_stat(int proc_fd, pid_t pid, pid_t *ret_ppid, unsigned long long
 /* The namespace link of one type of a pid, as an inode number (0: none). */
 static NsIno read_link(int proc_fd, pid_t pid, NsType t)
 {
-        char path[48], link[64];
+        char prefix[16];
         NsIno ino = 0;
-        ssize_t k;
 
-        snprintf(path, sizeof(path), "%d/%s", (int)pid, ns_info[t].proc);
-        k = readlinkat(proc_fd, path, link, sizeof(link));
-        if (k < 0 || ns_parse_link(link, (size_t)k, &ino) < 0)
-                return 0;
-        return ino;
+        snprintf(prefix, sizeof(prefix), "%d/", (int)pid);
+        return ns_read_link(proc_fd, prefix, t, &ino) < 0 ? 0 : ino;
 }
 
 /* Whether pid has the tuple: the types most likely to differ first, so
@@ -49,6 +45,7 @@ int lookup_leader(int proc_fd, pid_t pid, pid_t *ret_leader, unsigned long long 
 {
         NsIno tuple[NS_TYPE_MAX] = {};
         unsigned long long start;
+        char prefix[16];
         pid_t ppid;
         int r;
 
@@ -56,24 +53,20 @@ int lookup_leader(int proc_fd, pid_t pid, pid_t *ret_leader, unsigned long long 
         r = read_stat(proc_fd, pid, &ppid, &start);
         if (r < 0)
                 return r;
+        snprintf(prefix, sizeof(prefix), "%d/", (int)pid);
         for (int t = 0; t < NS_TYPE_MAX; t++) {
-                char path[48], link[64];
-                ssize_t k;
+                NsIno self;
 
-                snprintf(path, sizeof(path), "%d/%s", (int)pid, ns_info[t].proc);
-                k = readlinkat(proc_fd, path, link, sizeof(link));
-                if (k < 0 && errno == ENOENT) {
+                r = ns_read_link(proc_fd, prefix, (NsType)t, &tuple[t]);
+                if (r == -ENOENT) {
                         /* a type this kernel lacks (time before Linux 5.6), or it
                          * just exited: tell them apart by our own link */
-                        snprintf(path, sizeof(path), "self/%s", ns_info[t].proc);
-                        if (readlinkat(proc_fd, path, link, sizeof(link)) >= 0)
+                        if (ns_read_link(proc_fd, "self/", (NsType)t, &self) >= 0)
                                 return -ESRCH;
                         continue;
                 }
-                if (k < 0)
-                        return -errno;
-                if (ns_parse_link(link, (size_t)k, &tuple[t]) < 0)
-                        return -EIO;
+                if (r < 0)
+                        return r;
         }
 
         /* Up while the parent is in the same instance; 4096 is more than

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <sched.h>
 
+#include <fcntl.h>
+
 #include "macro.h"
 #include "nstype.h"
 
@@ -49,4 +51,43 @@ int ns_parse_link(const char *s, size_t n, NsIno *ret)
                 return -EINVAL;
         *ret = v;
         return 0;
+}
+
+static int ns_link_path(const char *prefix, NsType t, char path[static 64])
+{
+        size_t plen = strlen(prefix), tlen = strlen(ns_info[t].proc);
+
+        if (plen + tlen + 1 > 64)
+                return -ENAMETOOLONG;
+        /* memcpy, not snprintf: ns ls reads eight of these per process */
+        memcpy(path, prefix, plen);
+        memcpy(path + plen, ns_info[t].proc, tlen + 1);
+        return 0;
+}
+
+int ns_read_link(int dirfd, const char *prefix, NsType t, NsIno *ret)
+{
+        char path[64], link[64];
+        ssize_t k;
+        int r;
+
+        r = ns_link_path(prefix, t, path);
+        if (r < 0)
+                return r;
+        k = readlinkat(dirfd, path, link, sizeof(link));
+        if (k < 0)
+                return -errno;
+        return ns_parse_link(link, (size_t)k, ret) < 0 ? -EIO : 0;
+}
+
+int ns_open_link(int dirfd, const char *prefix, NsType t)
+{
+        char path[64];
+        int r, fd;
+
+        r = ns_link_path(prefix, t, path);
+        if (r < 0)
+                return r;
+        fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+        return fd < 0 ? -errno : fd;
 }

@@ -41,3 +41,15 @@ NsType ns_type_from_string(const char *s);
 
 /* Parse a readlink() result such as "net:[4026531840]". */
 int ns_parse_link(const char *s, size_t n, NsIno *ret);
+
+/*
+ * The one reader of namespace links: readlinkat(dirfd, PREFIX "ns/TYPE")
+ * and its inode number. prefix is "" for a /proc/PID dirfd, "self/",
+ * "thread-self/" or "1234/" for a /proc dirfd. Returns 0, -errno (ENOENT:
+ * gone, a zombie, or a type this kernel lacks), or -EIO when the link is
+ * not one.
+ */
+int ns_read_link(int dirfd, const char *prefix, NsType t, NsIno *ret);
+
+/* Open that link (for setns), O_CLOEXEC. Returns the fd or -errno. */
+int ns_open_link(int dirfd, const char *prefix, NsType t);

@@ -12,31 +12,26 @@
 
 int scan_read_tuple(int proc_fd, const char *pid, const bool *present, NsIno ret[NS_TYPE_MAX])
 {
-        char path[PID_PATH_MAX + 16], link[64];
+        char prefix[PID_PATH_MAX + 2];
         size_t plen = strlen(pid);
         NsIno tuple[NS_TYPE_MAX] = {};
 
         if (plen > PID_PATH_MAX)
                 return -EINVAL;
-        memcpy(path, pid, plen);
-        path[plen] = '/';
+        memcpy(prefix, pid, plen);
+        memcpy(prefix + plen, "/", 2);
 
         for (int t = 0; t < NS_TYPE_MAX; t++) {
-                ssize_t k;
+                int r;
 
+                /* Types the kernel lacks are left out (no time namespace
+                 * before Linux 5.6); for the others, ENOENT means the
+                 * process went away or is a zombie. */
                 if (present && !present[t])
                         continue;
-                strcpy(path + plen + 1, ns_info[t].proc);
-                k = readlinkat(proc_fd, path, link, sizeof(link));
-                if (k < 0) {
-                        int r = -errno;
-                        /* Types the kernel lacks were left out above (no
-                         * time namespace before Linux 5.6); for the others,
-                         * ENOENT means the process went away or is a zombie. */
+                r = ns_read_link(proc_fd, prefix, (NsType)t, &tuple[t]);
+                if (r < 0)
                         return r;
-                }
-                if (ns_parse_link(link, (size_t)k, &tuple[t]) < 0)
-                        return -EIO;
         }
         memcpy(ret, tuple, sizeof(tuple));
         return 0;
@@ -68,9 +63,8 @@ void scan_detect_present(int proc_fd, bool present[NS_TYPE_MAX])
                 return;
         }
         for (int t = 0; t < NS_TYPE_MAX; t++) {
-                char path[32], link[64];
-                snprintf(path, sizeof(path), "self/%s", ns_info[t].proc);
-                present[t] = readlinkat(proc_fd, path, link, sizeof(link)) >= 0 || errno != ENOENT;
+                NsIno ino;
+                present[t] = ns_read_link(proc_fd, "self/", (NsType)t, &ino) != -ENOENT;
         }
 }
 
