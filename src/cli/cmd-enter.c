@@ -398,28 +398,6 @@ static int report(const char *id, pid_t leader, const AttachError *e)
         return 1;
 }
 
-/* The exit status of the command becomes ours; a killing signal is raised again. */
-static int exit_like(int wstatus)
-{
-        if (WIFEXITED(wstatus))
-                return WEXITSTATUS(wstatus);
-        if (WIFSIGNALED(wstatus)) {
-                int sig = WTERMSIG(wstatus);
-                struct rlimit no_core = {};
-                sigset_t set;
-
-                /* die the same way, without a core dump of ns itself */
-                (void)setrlimit(RLIMIT_CORE, &no_core);
-                signal(sig, SIG_DFL);
-                sigemptyset(&set);
-                sigaddset(&set, sig);
-                (void)sigprocmask(SIG_UNBLOCK, &set, NULL);
-                raise(sig);
-                return 128 + sig;
-        }
-        return 1;
-}
-
 static int fd_is_open(int fd)
 {
         return fcntl(fd, F_GETFD) >= 0;

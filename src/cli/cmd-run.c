@@ -316,21 +316,6 @@ static void report_error(const RunOptions *o, const LaunchError *e)
 }
 
 /* Die of the payload's signal, as a shell expects (unshare does the same). */
-static int reraise(int sig)
-{
-        struct rlimit nocore = { 0, 0 };
-        sigset_t set;
-
-        /* A core of ns itself would be misleading. */
-        (void)setrlimit(RLIMIT_CORE, &nocore);
-        signal(sig, SIG_DFL);
-        sigemptyset(&set);
-        sigaddset(&set, sig);
-        sigprocmask(SIG_UNBLOCK, &set, NULL);
-        raise(sig);
-        return 128 + sig;
-}
-
 static int run_limits(const RunOptions *o, Limits **ret)
 {
         _cleanup_free_ char *path = NULL;
@@ -571,7 +556,7 @@ out:
                 cglimits_free(lim);
         }
         if (r >= 0 && WIFSIGNALED(status))
-                return reraise(WTERMSIG(status));
+                return exit_like(status);
         return ret;
 
 usage:

@@ -21,6 +21,10 @@ _printf_(1, 2) void log_warning(const char *fmt, ...);
 
 /* Print "Try 'ns <cmd> --help'." after a usage error and return 1. */
 int usage_error(const char *cmd);
+/* A command's wait status as ours: its exit status, or the signal that
+ * killed it raised again (without a core of ns itself); 128+N when the
+ * raise returns. enter and run pass their command's status this way. */
+int exit_like(int wstatus);
 /* What getopt_long() returned for a bad option (with opterr = 0 and a ':'
  * optstring), said in one form for every command; then usage_error(). */
 int option_error(const char *cmd, int c, char *const *argv);

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <stdarg.h>
 
 #include "commands.h"
@@ -52,6 +55,27 @@ int usage_error(const char *cmd)
                 fprintf(stderr, "Try 'ns %s --help'.\n", cmd);
         else
                 fputs("Try 'ns --help'.\n", stderr);
+        return 1;
+}
+
+int exit_like(int wstatus)
+{
+        if (WIFEXITED(wstatus))
+                return WEXITSTATUS(wstatus);
+        if (WIFSIGNALED(wstatus)) {
+                int sig = WTERMSIG(wstatus);
+                struct rlimit no_core = {};
+                sigset_t set;
+
+                /* die the same way, without a misleading core of ns itself */
+                (void)setrlimit(RLIMIT_CORE, &no_core);
+                signal(sig, SIG_DFL);
+                sigemptyset(&set);
+                sigaddset(&set, sig);
+                (void)sigprocmask(SIG_UNBLOCK, &set, NULL);
+                raise(sig);
+                return 128 + sig;
+        }
         return 1;
 }
 
