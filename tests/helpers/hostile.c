@@ -3,9 +3,11 @@
  * What a hostile instance (or its owner) does to ns enter, for
  * test-enter-escapes.sh. Each mode runs for at most SECONDS.
  *
- *   hostile stop SECONDS LOG
+ *   hostile stop SECONDS LOG [ANCESTOR]
  *       SIGSTOP every new process called "ns" that we may signal (the
- *       relay, the joiner, the command before its exec); log "hit PID".
+ *       relay, the joiner, the command before its exec), below ANCESTOR
+ *       when given (so that another suite's ns is left alone); log
+ *       "hit PID".
  *   hostile steal SECONDS PATH
  *       The same, and while it is stopped take each of its fds with
  *       pidfd_getfd and try to create PATH (relative) through every
@@ -47,6 +49,38 @@ static int is_ns(pid_t p)
         return k == 3 && memcmp(comm, "ns\n", 3) == 0;
 }
 
+static pid_t parent_of(pid_t p)
+{
+        char path[64], buf[512];
+        int fd, ppid = 0;
+        ssize_t k;
+        char *e;
+
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int)p);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return 0;
+        k = read(fd, buf, sizeof(buf) - 1);
+        close(fd);
+        if (k <= 0)
+                return 0;
+        buf[k] = '\0';
+        e = strrchr(buf, ')');
+        if (!e || sscanf(e + 1, " %*c %d", &ppid) != 1)
+                return 0;
+        return (pid_t)ppid;
+}
+
+static int below(pid_t p, pid_t ancestor)
+{
+        for (int depth = 0; ancestor > 0 && p > 1 && depth < 64; depth++) {
+                p = parent_of(p);
+                if (p == ancestor)
+                        return 1;
+        }
+        return ancestor <= 0;
+}
+
 static pid_t last_pid(void)
 {
         char buf[32] = "";
@@ -84,7 +118,7 @@ static int steal(pid_t p, const char *path)
         return got;
 }
 
-static int harass(int seconds, const char *log_or_path, int stealing)
+static int harass(int seconds, const char *log_or_path, int stealing, pid_t ancestor)
 {
         time_t end = time(NULL) + seconds;
         FILE *log = stealing ? NULL : fopen(log_or_path, "w");
@@ -102,7 +136,8 @@ static int harass(int seconds, const char *log_or_path, int stealing)
 
                         for (unsigned i = 0; i < 64 && !seen; i++)
                                 seen = hit[i] == p;
-                        if (p <= 1 || p == getpid() || seen || !is_ns(p) || kill(p, SIGSTOP) < 0)
+                        if (p <= 1 || p == getpid() || seen || !is_ns(p) || !below(p, ancestor) ||
+                            kill(p, SIGSTOP) < 0)
                                 continue;
                         if (!stealing) {
                                 hit[n_hit++ % 64] = p;
@@ -163,14 +198,14 @@ static int getpg(pid_t p, int fd)
 
 int main(int argc, char **argv)
 {
-        if (argc == 4 && strcmp(argv[1], "stop") == 0)
-                return harass(atoi(argv[2]), argv[3], 0);
+        if ((argc == 4 || argc == 5) && strcmp(argv[1], "stop") == 0)
+                return harass(atoi(argv[2]), argv[3], 0, argc == 5 ? (pid_t)atoi(argv[4]) : 0);
         if (argc == 4 && strcmp(argv[1], "steal") == 0)
-                return harass(atoi(argv[2]), argv[3], 1);
+                return harass(atoi(argv[2]), argv[3], 1, 0);
         if (argc == 3 && strcmp(argv[1], "fgstale") == 0)
                 return fgstale(argv[2]);
         if (argc == 4 && strcmp(argv[1], "getpg") == 0)
                 return getpg((pid_t)atoi(argv[2]), atoi(argv[3]));
-        fprintf(stderr, "usage: hostile stop|steal SECONDS LOG|PATH, fgstale OUT, getpg PID FD\n");
+        fprintf(stderr, "usage: hostile stop SECONDS LOG [ANCESTOR], steal SECONDS PATH, fgstale OUT, getpg PID FD\n");
         return 2;
 }

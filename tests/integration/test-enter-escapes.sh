@@ -324,7 +324,8 @@ is "$(cat "$OUT")" 0 "-u root in a rootless instance: uid 0 inside"
 spawn "${AS_NOBODY[@]}" unshare -Urpf --mount-proc sleep 3212
 wait_tree "$SPAWNED_PID" sleep 1 || fatal "nobody's instance for the stopper did not start"
 s_stop=${T_FOUND[0]}
-spawn "${AS_NOBODY[@]}" "$HOST" stop 60 "$NB/stop.log"
+# only below this test: another suite's ns on the same machine is left alone
+spawn "${AS_NOBODY[@]}" "$HOST" stop 60 "$NB/stop.log" $$
 stopper=$SPAWNED_PID
 hung=0 stopped=0
 enter_done() { ! alive "$1"; }
