@@ -23,4 +23,4 @@ typedef struct StepError {
 _printf_(4, 5) int step_error(StepError *e, int step, int error, const char *fmt, ...);
 
 /* The same, with a va_list. */
-int step_errorv(StepError *e, int step, int error, const char *fmt, va_list ap);
+_printf_(4, 0) int step_errorv(StepError *e, int step, int error, const char *fmt, va_list ap);

@@ -102,7 +102,7 @@ static int resolve_leader(int proc_fd, const char *id, pid_t *ret_leader,
                 }
                 if (pid_error != -ESRCH && pid_error != -ENOENT) {
                         log_error("cannot enter '%s': cannot read the namespaces of pid %d: %s", id,
-                                  (int)pid, strerror(-pid_error));
+                                  (int)pid, ERRSTR(-pid_error));
                         return -1;
                 }
         }
@@ -158,7 +158,7 @@ static int report_seccomp(const char *id, const AttachError *e)
         if (streq(d, "attach")) {
                 log_error("cannot enter '%s': cannot attach to its leader to read its seccomp "
                           "filters: %s (%s)",
-                          id, strerror(e->error), without);
+                          id, ERRSTR(e->error), without);
                 return 1;
         }
         switch (e->error) {
@@ -212,10 +212,10 @@ static int report_seccomp(const char *id, const AttachError *e)
         }
         if (startswith(d, "install "))
                 log_error("cannot enter '%s': cannot install its seccomp filter %s: %s (%s)", id,
-                          d + strlen("install "), strerror(e->error), without);
+                          d + strlen("install "), ERRSTR(e->error), without);
         else
                 log_error("cannot enter '%s': cannot read its seccomp filters: %s (%s)", id,
-                          strerror(e->error), without);
+                          ERRSTR(e->error), without);
         return 1;
 }
 
@@ -223,7 +223,7 @@ static int report_seccomp(const char *id, const AttachError *e)
 static int report(const char *id, pid_t leader, const AttachError *e)
 {
         char d[sizeof(e->detail) + 4];
-        const char *why = strerror(e->error);
+        const char *why = ERRSTR(e->error);
         bool perm = e->error == EPERM || e->error == EACCES;
         bool root = geteuid() == 0;
 
@@ -523,7 +523,7 @@ int cmd_enter(int argc, char **argv)
 
         proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (proc_fd < 0) {
-                log_error("cannot open '/proc': %s (is procfs mounted?)", strerror(errno));
+                log_error("cannot open '/proc': %s (is procfs mounted?)", ERRSTR(errno));
                 goto finish;
         }
 
@@ -578,7 +578,7 @@ int cmd_enter(int argc, char **argv)
                                 continue;
                         if (pipe2(pipes[i], O_CLOEXEC) < 0) {
                                 log_error("cannot enter '%s': cannot make a pipe: %s", o.id,
-                                          strerror(errno));
+                                          ERRSTR(errno));
                                 goto finish;
                         }
                         /* ours is the other end, non-blocking for the relay */
@@ -589,7 +589,7 @@ int cmd_enter(int argc, char **argv)
 
         r = relay_signals_block(&sigfd);
         if (r < 0) {
-                log_error("cannot enter '%s': cannot handle signals: %s", o.id, strerror(-r));
+                log_error("cannot enter '%s': cannot handle signals: %s", o.id, ERRSTR(-r));
                 goto finish;
         }
 
@@ -634,7 +634,7 @@ int cmd_enter(int argc, char **argv)
                 tty_restore(STDIN_FILENO, &saved);
         if (r < 0) {
                 log_error("cannot enter '%s': relaying its terminal failed: %s", o.id,
-                          strerror(-r));
+                          ERRSTR(-r));
                 goto finish;
         }
         ret = exit_like(wstatus);

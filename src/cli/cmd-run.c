@@ -63,15 +63,6 @@ static void run_help(void)
               stdout);
 }
 
-/* strerror, lowercased as ns's messages are. */
-static const char *errstr(int err, char *buf, size_t n)
-{
-        snprintf(buf, n, "%s", strerror(err));
-        if (buf[0] && isupper((unsigned char)buf[0]) && !isupper((unsigned char)buf[1]))
-                buf[0] = (char)tolower((unsigned char)buf[0]);
-        return buf;
-}
-
 static int parse_share(const char *list, unsigned *share)
 {
         _cleanup_free_ char *s = xstrdup(list);
@@ -166,7 +157,6 @@ static int add_mount(RunOptions *o, LaunchMountType type, const char *src, const
 static void report_clone_error(const RunOptions *o, int err)
 {
         _cleanup_close_ int fd = open("/proc/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        char buf[128];
         long v = -1;
         bool new_user = !(o->launch.share & (1u << NS_USER));
 
@@ -213,18 +203,17 @@ static void report_clone_error(const RunOptions *o, int err)
                 log_error("cannot create the namespaces: operation not permitted "
                           "(--share=user needs root)");
         else
-                log_error("cannot create the namespaces: %s", errstr(err, buf, sizeof(buf)));
+                log_error("cannot create the namespaces: %s", ERRSTR(err));
 }
 
 #define TUN_PATH "/dev/net/tun"
 
 static void report_tun_error(const RunOptions *o, int err)
 {
-        char buf[128];
 
         log_error("cannot run with --net=%s: cannot open '" TUN_PATH "': %s (%s needs it: "
                   "as root, chmod 0666 " TUN_PATH ", as udev does, or load the tun module)",
-                  launch_net_to_string(o->launch.net), errstr(err, buf, sizeof(buf)),
+                  launch_net_to_string(o->launch.net), ERRSTR(err),
                   launch_net_helper(o->launch.net));
 }
 
@@ -251,8 +240,7 @@ static int check_tun(const RunOptions *o)
 
 static void report_error(const RunOptions *o, const LaunchError *e)
 {
-        char buf[128];
-        const char *msg = errstr(e->error, buf, sizeof(buf));
+        const char *msg = ERRSTR(e->error);
 
         switch (e->step) {
         case LAUNCH_STAGE_CLONE:
@@ -319,7 +307,6 @@ static void report_error(const RunOptions *o, const LaunchError *e)
 static int run_limits(const RunOptions *o, Limits **ret)
 {
         _cleanup_free_ char *path = NULL;
-        char buf[128];
         int r;
 
         r = cglimits_create(&o->limits, ret, &path);
@@ -330,7 +317,7 @@ static int run_limits(const RunOptions *o, Limits **ret)
         }
         if (r < 0) {
                 log_error("cannot make a cgroup for the limits ('%s'): %s", path ?: "?",
-                          errstr(-r, buf, sizeof(buf)));
+                          ERRSTR(-r));
                 if (r == -EACCES || r == -EPERM || r == -EROFS)
                         fputs("Limits need root, or a delegated cgroup v2 subtree (e.g. "
                               "systemd-run --user --scope -p Delegate=yes ns run ...).\n",
@@ -378,7 +365,6 @@ int cmd_run(int argc, char **argv)
         _cleanup_(run_options_done) RunOptions o = { .launch = { .cgroup_fd = -1 } };
         char *shell_argv[2] = {};
         _cleanup_free_ char *rootfs = NULL;
-        char buf[128];
         Launch *l = NULL;
         Limits *lim = NULL;
         LaunchError err = {};
@@ -500,7 +486,7 @@ int cmd_run(int argc, char **argv)
                 rootfs = realpath(o.launch.rootfs, NULL);
                 if (!rootfs) {
                         log_error("cannot resolve '%s': %s", o.launch.rootfs,
-                                  errstr(errno, buf, sizeof(buf)));
+                                  ERRSTR(errno));
                         return 1;
                 }
                 o.launch.rootfs = rootfs;

@@ -25,6 +25,11 @@ int usage_error(const char *cmd);
  * killed it raised again (without a core of ns itself); 128+N when the
  * raise returns. enter and run pass their command's status this way. */
 int exit_like(int wstatus);
+
+/* strerror(), lowercased as ns' messages are ("no such file or
+ * directory"), into buf. ERRSTR(err) gives it a buffer of its own. */
+const char *errno_str(int err, char buf[static 128]);
+#define ERRSTR(err) errno_str((err), (char[128]){ 0 })
 /* What getopt_long() returned for a bad option (with opterr = 0 and a ':'
  * optstring), said in one form for every command; then usage_error(). */
 int option_error(const char *cmd, int c, char *const *argv);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <ctype.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
@@ -58,6 +59,15 @@ int usage_error(const char *cmd)
         return 1;
 }
 
+const char *errno_str(int err, char buf[static 128])
+{
+        snprintf(buf, 128, "%s", strerror(err));
+        /* "No such file" but not "ENOTSUP"-like words that are all capitals */
+        if (isupper((unsigned char)buf[0]) && !isupper((unsigned char)buf[1]))
+                buf[0] = (char)tolower((unsigned char)buf[0]);
+        return buf;
+}
+
 int exit_like(int wstatus)
 {
         if (WIFEXITED(wstatus))
@@ -114,17 +124,17 @@ Instances *load_instances_with(InstancesLoadFlags flags, Scan **ret_scan)
 
         proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (proc_fd < 0) {
-                log_error("cannot open '/proc': %s (is procfs mounted?)", strerror(errno));
+                log_error("cannot open '/proc': %s (is procfs mounted?)", ERRSTR(errno));
                 return NULL;
         }
         root_fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (root_fd < 0) {
-                log_error("cannot open '/': %s", strerror(errno));
+                log_error("cannot open '/': %s", ERRSTR(errno));
                 return NULL;
         }
         r = instances_load(proc_fd, root_fd, flags, &is, &scan);
         if (r < 0) {
-                log_error("cannot read '/proc': %s", strerror(-r));
+                log_error("cannot read '/proc': %s", ERRSTR(-r));
                 return NULL;
         }
         *ret_scan = scan;

@@ -27,6 +27,7 @@
 . "${NS_SOURCE_ROOT:-${0%/*}/../..}/tests/integration/enter-lib.sh"
 
 require_ns
+ns_for_nobody
 require_root
 require_tools unshare setpriv nsenter perl tmux script
 

@@ -185,7 +185,7 @@ run cwd2 "$NS" enter -w /usr/share "$B_ID" pwd
 is "$(cat "$OUT")" /usr/share "-w DIR sets the working directory"
 run cwd3 "$NS" enter -w /no/such/dir "$B_ID" pwd
 is "$RC" 1 "-w of a missing directory fails"
-grep -q "^ns: cannot enter '$B_ID': cannot change to '/no/such/dir': No such file or directory" "$ERR" &&
+grep -q "^ns: cannot enter '$B_ID': cannot change to '/no/such/dir': no such file or directory" "$ERR" &&
         ok "-w of a missing directory says so" || { not_ok "-w of a missing directory says so"; diag_file "$ERR"; }
 
 leader_of rt "$s_r" || fatal "no instance for pid $s_r"
@@ -223,7 +223,7 @@ grep -q "^ns: cannot enter '$zombie': process $zombie has exited" "$ERR" &&
 
 run cmd "$NS" enter "$U_ID" /no/such/command
 is "$RC" 127 "a command that does not exist: status 127"
-grep -q "^ns: cannot enter '$U_ID': cannot run '/no/such/command': No such file or directory" "$ERR" &&
+grep -q "^ns: cannot enter '$U_ID': cannot run '/no/such/command': no such file or directory" "$ERR" &&
         ok "a command that does not exist: a clear message" || { not_ok "a missing command: a clear message"; diag_file "$ERR"; }
 
 run usage "$NS" enter
