@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cglimits.h"
+#include "cgroup.h"
 #include "macro.h"
 #include "util.h"
 
@@ -114,25 +115,6 @@ static bool list_has(const char *list, size_t len, const char *seps, const char 
         return false;
 }
 
-/* mountinfo escapes blanks as \040. */
-static char *unescape(const char *s, size_t n)
-{
-        char *r = xmalloc(n + 1), *o = r;
-
-        for (size_t i = 0; i < n; i++) {
-                /* All three digits octal and inside the field: anything else is literal. */
-                if (s[i] == '\\' && i + 3 < n && s[i + 1] >= '0' && s[i + 1] <= '3' &&
-                    s[i + 2] >= '0' && s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
-                        *o++ = (char)(((s[i + 1] - '0') << 6) | ((s[i + 2] - '0') << 3) |
-                                      (s[i + 3] - '0'));
-                        i += 3;
-                } else
-                        *o++ = s[i];
-        }
-        *o = '\0';
-        return r;
-}
-
 /*
  * Find a cgroup mount in mountinfo: fstype "cgroup2", or "cgroup" with the
  * controller among its super options. Returns the mount point and the root
@@ -164,13 +146,13 @@ static char *find_mount(const char *mountinfo, bool v2, const char *controller, 
                                 opts++; /* skip the source */
                         opts++;
                         if (v2 && fe - fstype == 7 && startswith(fstype, "cgroup2")) {
-                                *ret_root = unescape(f[3], flen[3]);
-                                return unescape(f[4], flen[4]);
+                                *ret_root = mountinfo_unescape(f[3], flen[3]);
+                                return mountinfo_unescape(f[4], flen[4]);
                         }
                         if (!v2 && fe - fstype == 6 && startswith(fstype, "cgroup ") &&
                             opts < eol && list_has(opts, (size_t)(eol - opts), ",", controller)) {
-                                *ret_root = unescape(f[3], flen[3]);
-                                return unescape(f[4], flen[4]);
+                                *ret_root = mountinfo_unescape(f[3], flen[3]);
+                                return mountinfo_unescape(f[4], flen[4]);
                         }
                 }
                 line = *eol ? eol + 1 : NULL;

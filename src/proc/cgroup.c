@@ -60,8 +60,7 @@ void cgroups_done(Cgroups *cg)
         cg->n = 0;
 }
 
-/* Undo the octal escapes of mountinfo (\040 for a space, and so on). */
-static char *mountinfo_unescape(const char *s, size_t n)
+char *mountinfo_unescape(const char *s, size_t n)
 {
         char *out = xmalloc(n + 1), *o = out;
 

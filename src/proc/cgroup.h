@@ -73,3 +73,8 @@ int cgroup_open_dir(int root_fd, const CgroupPath *p);
  * joining other namespaces.
  */
 int cgroup_join_fd(int procs_fd);
+
+/* Undo the octal escapes of a mountinfo field of n bytes (\040 for a
+ * space, and so on): all three digits octal and inside the field, or the
+ * backslash is taken as it is. Returns a malloc'd string. */
+char *mountinfo_unescape(const char *s, size_t n);
