@@ -64,33 +64,6 @@ static void ps_help(void)
               stdout);
 }
 
-/* The PID inside the process's own pid namespace: the last NSpid field. */
-static pid_t read_nspid(int proc_fd, pid_t pid)
-{
-        char path[32], buf[4096];
-        const char *p, *last = NULL;
-        pid_t v;
-
-        snprintf(path, sizeof(path), "%d/status", (int)pid);
-        if (read_small_at(proc_fd, path, buf, sizeof(buf)) < 0)
-                return 0;
-        p = strstr(buf, "\nNSpid:");
-        if (!p)
-                return 0;
-        p += strlen("\nNSpid:");
-        for (;;) {
-                p += strspn(p, " \t");
-                if (*p < '0' || *p > '9')
-                        break;
-                last = p;
-                p += strspn(p, "0123456789");
-        }
-        if (!last)
-                return 0;
-        v = (pid_t)strtol(last, NULL, 10);
-        return v;
-}
-
 static char *ps_cell(const ProcInfo *pi, pid_t nspid, int col, bool exact)
 {
         char buf[32];
@@ -246,7 +219,8 @@ int cmd_ps(int argc, char **argv)
 
                 if (pi->pid == 0)
                         continue; /* exited since the scan */
-                nspid = read_nspid(scan->proc_fd, pi->pid);
+                if (proc_read_nspid(scan->proc_fd, pi->pid, &nspid) < 0)
+                        nspid = 0;
                 ln = sc.table_new_line(tb, NULL);
                 if (!ln)
                         oom();

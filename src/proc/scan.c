@@ -249,3 +249,45 @@ int scan_load_stat(Scan *s, Proc *p)
         p->stat_ok = true;
         return 0;
 }
+
+int proc_parse_nspid(const char *status, pid_t *ret)
+{
+        const char *p, *last = NULL;
+        long v;
+
+        if (strncmp(status, "NSpid:", 6) == 0)
+                p = status + 6;
+        else {
+                p = strstr(status, "\nNSpid:");
+                if (!p)
+                        return -ENOENT;
+                p += 7;
+        }
+        for (;;) {
+                p += strspn(p, " \t");
+                if (*p < '0' || *p > '9')
+                        break;
+                last = p;
+                p += strspn(p, "0123456789");
+        }
+        if (!last)
+                return -ENOENT;
+        v = strtol(last, NULL, 10);
+        if (v <= 0 || v > INT32_MAX)
+                return -ENOENT;
+        *ret = (pid_t)v;
+        return 0;
+}
+
+int proc_read_nspid(int proc_fd, pid_t pid, pid_t *ret)
+{
+        _cleanup_free_ char *status = NULL;
+        char path[32];
+        int r;
+
+        snprintf(path, sizeof(path), "%d/status", (int)pid);
+        r = read_file_at(proc_fd, path, 1024 * 1024, &status, NULL);
+        if (r < 0)
+                return r;
+        return proc_parse_nspid(status, ret);
+}

@@ -70,6 +70,14 @@ int proc_read_stat(int dirfd, const char *path, char *ret_state, pid_t *ret_ppid
                    unsigned long long *ret_starttime, char ret_comm[16]);
 
 /* Which namespace types this kernel has. A fixture tree (no "self") has all. */
+/* The pid in the process's own pid namespace, from the content of
+ * /proc/PID/status: the last number of NSpid. Returns 0, or -ENOENT. */
+int proc_parse_nspid(const char *status, pid_t *ret);
+
+/* The same, read from PID/status at the /proc dirfd (all of it: a process
+ * in many groups has a status past 4 KiB). Returns 0 or -errno. */
+int proc_read_nspid(int proc_fd, pid_t pid, pid_t *ret);
+
 void scan_detect_present(int proc_fd, bool present[NS_TYPE_MAX]);
 
 /* Read the namespace tuple of one pid (or "self"). */

@@ -119,3 +119,29 @@ Test(scan, fails_on_other_errors)
         cr_expect_eq(scan_proc(fx.fd, &s), -EIO);
         cr_expect_null(s);
 }
+
+Test(scan, nspid_from_status)
+{
+        pid_t v = -1;
+
+        cr_assert_eq(proc_parse_nspid("Name:\tsh\nNSpid:\t4242\t17\t1\nNSsid:\t1\n", &v), 0);
+        cr_assert_eq(v, 1, "the innermost pid namespace's, the last");
+        cr_assert_eq(proc_parse_nspid("NSpid:\t99\n", &v), 0);
+        cr_assert_eq(v, 99);
+        v = -1;
+        cr_assert_eq(proc_parse_nspid("Name:\tsh\nNSpid:\t\n", &v), -ENOENT);
+        cr_assert_eq(proc_parse_nspid("Name:\tsh\n", &v), -ENOENT);
+        cr_assert_eq(proc_parse_nspid("NSpid:\t0\n", &v), -ENOENT);
+        cr_assert_eq(v, -1, "written only on success");
+}
+
+Test(scan, nspid_of_ourselves)
+{
+        int proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        pid_t v = 0;
+
+        cr_assert_geq(proc_fd, 0);
+        cr_assert_eq(proc_read_nspid(proc_fd, getpid(), &v), 0);
+        cr_assert_gt(v, 0);
+        close(proc_fd);
+}
