@@ -61,6 +61,7 @@ typedef enum AttachStep {
         ATTACH_STEP_EXEC,        /* detail: the command */
         ATTACH_STEP_INTERRUPTED, /* a signal came before the command started */
         ATTACH_STEP_KERNEL,      /* the pid is a kernel thread: nothing to enter */
+        ATTACH_STEP_RELAY,       /* relaying the terminal or pipes failed */
         ATTACH_STEP_MAX,
         ATTACH_STEP_INVALID = -1,
 } AttachStep;
@@ -128,6 +129,17 @@ int attach_ns_mask(const Attach *a);
  */
 int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, int *ret_pty_master,
                  AttachError *err);
+
+/*
+ * Everything after attach_open(), end to end: a new pty inside when stdin
+ * and stdout are terminals (relayed in raw mode, the terminal put back
+ * however it ends), else the fds as they are but for a terminal among
+ * them, which goes through a pipe; the signals ns forwards; attach_spawn()
+ * and the relay until the command ends. Returns 0 with its wait status, or
+ * -errno with err filled (ATTACH_STEP_STDIO with detail "pipe" or
+ * "signals", ATTACH_STEP_RELAY, or attach_spawn()'s). Never prints.
+ */
+int attach_run(Attach *a, int *ret_wstatus, AttachError *err);
 
 /* ---- the pure parts, for the tests ---- */
 

@@ -2,7 +2,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
@@ -362,6 +361,16 @@ static int report(const char *id, pid_t leader, const AttachError *e)
         case ATTACH_STEP_RLIMITS:
                 log_error("cannot enter '%s': cannot take its resource limits: %s", id, why);
                 return 1;
+        case ATTACH_STEP_STDIO:
+                if (streq(d, "pipe") || streq(d, "signals")) {
+                        log_error("cannot enter '%s': cannot %s: %s", id,
+                                  streq(d, "pipe") ? "make a pipe" : "handle signals", why);
+                        return 1;
+                }
+                break;
+        case ATTACH_STEP_RELAY:
+                log_error("cannot enter '%s': relaying its terminal failed: %s", id, why);
+                return 1;
         case ATTACH_STEP_PTY:
                 log_error(
                         "cannot enter '%s': cannot make a terminal inside it: %s (run it with stdin "
@@ -398,11 +407,6 @@ static int report(const char *id, pid_t leader, const AttachError *e)
         return 1;
 }
 
-static int fd_is_open(int fd)
-{
-        return fcntl(fd, F_GETFD) >= 0;
-}
-
 int cmd_enter(int argc, char **argv)
 {
         enum {
@@ -420,17 +424,11 @@ int cmd_enter(int argc, char **argv)
                                                  { "help", no_argument, NULL, 'h' },
                                                  {} };
         EnterOptions o = {};
-        _cleanup_close_ int proc_fd = -EBADF, sigfd = -EBADF, master = -EBADF, devnull = -EBADF;
-        AttachStdio io = { .fd = { 0, 1, 2 } };
+        _cleanup_close_ int proc_fd = -EBADF;
         AttachError e = {};
         Attach *a = NULL;
-        struct termios saved, raw;
-        struct winsize ws;
-        bool raw_on = false;
-        int pipes[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
-        Relay relay = { .master = -1, .tty = -1 };
         unsigned long long starttime = 0;
-        pid_t leader = 0, child = 0;
+        pid_t leader = 0;
         int c, r, ret = 1, wstatus = 0;
 
         optind = 0;
@@ -556,94 +554,15 @@ int cmd_enter(int argc, char **argv)
                             cg, o.id);
         }
 
-        /* A terminal on both ends: a new pty inside, relayed in raw mode.
-         * Otherwise plain fds, except that a terminal among them goes
-         * through a pipe: the host's tty is never handed to the container. */
-        io.pty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-        if (io.pty) {
-                if (tcgetattr(STDIN_FILENO, &saved) == 0)
-                        io.termios = &saved;
-                if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
-                        io.winsize = &ws;
-                io.term = getenv("TERM");
-        } else {
-                for (int i = 0; i < 3; i++) {
-                        if (!fd_is_open(i)) {
-                                if (devnull < 0)
-                                        devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-                                io.fd[i] = devnull;
-                                continue;
-                        }
-                        if (!isatty(i))
-                                continue;
-                        if (pipe2(pipes[i], O_CLOEXEC) < 0) {
-                                log_error("cannot enter '%s': cannot make a pipe: %s", o.id,
-                                          ERRSTR(errno));
-                                goto finish;
-                        }
-                        /* ours is the other end, non-blocking for the relay */
-                        io.fd[i] = pipes[i][i == 0 ? 0 : 1];
-                        (void)fcntl(pipes[i][i == 0 ? 1 : 0], F_SETFL, O_NONBLOCK);
-                }
-        }
-
-        r = relay_signals_block(&sigfd);
-        if (r < 0) {
-                log_error("cannot enter '%s': cannot handle signals: %s", o.id, ERRSTR(-r));
-                goto finish;
-        }
-
-        /* Steps 4 to 8. From here this process is in the instance's namespaces. */
-        r = attach_spawn(a, &io, sigfd, &child, &master, &e);
+        /* Steps 4 to 8, and the relay. This process joins nothing. */
+        r = attach_run(a, &wstatus, &e);
         if (r < 0) {
                 ret = report(o.id, leader, &e);
-                goto finish;
-        }
-
-        relay.child = child;
-        relay.sigfd = sigfd;
-        if (io.pty) {
-                if (master >= 0) {
-                        (void)fcntl(master, F_SETFL, O_NONBLOCK);
-                        if (tty_raw(STDIN_FILENO, &saved) == 0) {
-                                raw_on = true;
-                                (void)tcgetattr(STDIN_FILENO, &raw);
-                                relay.raw = &raw;
-                        }
-                        relay.tty = STDIN_FILENO;
-                        relay.master = master;
-                        relay.pairs[relay.n_pairs++] = (RelayPair){ STDIN_FILENO, master, false };
-                        relay.pairs[relay.n_pairs++] = (RelayPair){ master, STDOUT_FILENO, false };
-                }
-        } else {
-                for (int i = 0; i < 3; i++) {
-                        if (pipes[i][0] < 0)
-                                continue;
-                        /* the child has its ends now */
-                        closep(&pipes[i][i == 0 ? 0 : 1]);
-                        if (i == 0)
-                                /* the relay closes it at the end of the input */
-                                relay.pairs[relay.n_pairs++] =
-                                        (RelayPair){ STDIN_FILENO, TAKE_FD(pipes[0][1]), true };
-                        else
-                                relay.pairs[relay.n_pairs++] = (RelayPair){ pipes[i][0], i, false };
-                }
-        }
-        r = relay_run(&relay, &wstatus);
-        if (raw_on)
-                tty_restore(STDIN_FILENO, &saved);
-        if (r < 0) {
-                log_error("cannot enter '%s': relaying its terminal failed: %s", o.id,
-                          ERRSTR(-r));
                 goto finish;
         }
         ret = exit_like(wstatus);
 
 finish:
-        for (int i = 0; i < 3; i++) {
-                closep(&pipes[i][0]);
-                closep(&pipes[i][1]);
-        }
         attach_free(a);
         strv_free(o.setenv);
         return ret;

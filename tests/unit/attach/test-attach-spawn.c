@@ -60,7 +60,7 @@ static void target_teardown(void)
 }
 
 /* Run argv in the target through attach, in a child; its stdout comes back in out. */
-static int attach_run(char *const *argv, unsigned long long starttime, char *out, size_t n,
+static int spawn_and_read(char *const *argv, unsigned long long starttime, char *out, size_t n,
                       AttachError *ret_err)
 {
         int outp[2], errp[2], status;
@@ -125,7 +125,7 @@ Test(attach_spawn, runs_in_the_target, .init = target_setup, .fini = target_tear
         char *argv[] = { "/bin/sh", "-c", "hostname; exit 7", NULL };
         char out[256];
 
-        cr_assert_eq(attach_run(argv, starttime_of(target), out, sizeof(out), NULL), 7);
+        cr_assert_eq(spawn_and_read(argv, starttime_of(target), out, sizeof(out), NULL), 7);
         cr_assert_str_eq(out, "ns-unit-target\n");
 }
 
@@ -171,7 +171,7 @@ Test(attach_spawn, exec_failure_reported, .init = target_setup, .fini = target_t
         AttachError e = {};
         char out[64];
 
-        cr_assert_eq(attach_run(argv, 0, out, sizeof(out), &e), 99);
+        cr_assert_eq(spawn_and_read(argv, 0, out, sizeof(out), &e), 99);
         cr_assert_eq(e.step, ATTACH_STEP_EXEC);
         cr_assert_eq(e.error, ENOENT);
         cr_assert_str_eq(e.detail, "/no/such/command");
