@@ -76,15 +76,10 @@ char *xasprintf(const char *fmt, ...)
         return p;
 }
 
-int read_file_at(int dirfd, const char *path, size_t max, char **ret, size_t *ret_len)
+int read_fd(int fd, size_t max, char **ret, size_t *ret_len)
 {
-        _cleanup_close_ int fd = -EBADF;
         _cleanup_free_ char *buf = NULL;
         size_t len = 0, size = 4096;
-
-        fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0)
-                return -errno;
 
         buf = xmalloc(size);
         for (;;) {
@@ -113,6 +108,16 @@ int read_file_at(int dirfd, const char *path, size_t max, char **ret, size_t *re
         if (ret_len)
                 *ret_len = len;
         return 0;
+}
+
+int read_file_at(int dirfd, const char *path, size_t max, char **ret, size_t *ret_len)
+{
+        _cleanup_close_ int fd = -EBADF;
+
+        fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return -errno;
+        return read_fd(fd, max, ret, ret_len);
 }
 
 ssize_t read_small_at(int dirfd, const char *path, char *buf, size_t n)

@@ -13,6 +13,10 @@
  */
 int read_file_at(int dirfd, const char *path, size_t max, char **ret, size_t *ret_len);
 
+/* The same from an open fd, up to its end or max bytes (0: no limit):
+ * the one read-it-all loop. */
+int read_fd(int fd, size_t max, char **ret, size_t *ret_len);
+
 /* Read up to n-1 bytes of a small file into buf, NUL-terminated. Returns the length or -errno. */
 ssize_t read_small_at(int dirfd, const char *path, char *buf, size_t n);
 

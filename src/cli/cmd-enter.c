@@ -47,6 +47,14 @@ static void enter_help(void)
               stdout);
 }
 
+/* "The instance is gone": its leader exited since it was found. */
+static int report_gone(const char *id, pid_t leader)
+{
+        log_error("cannot enter '%s': the instance is gone (its leader, pid %d, exited; see 'ns ls')",
+                  id, (int)leader);
+        return 1;
+}
+
 /* -u USER[:GROUP]: the shape, and ids in range, before anything is opened. */
 static int user_spec_check(const char *spec)
 {
@@ -134,9 +142,7 @@ static int resolve_leader(int proc_fd, const char *id, pid_t *ret_leader,
 
                 r = scan_load_stat(scan, leader);
                 if (r < 0)
-                        log_error("cannot enter '%s': the instance is gone (its leader, pid %d, "
-                                  "exited; see 'ns ls')",
-                                  id, (int)leader->pid);
+                        (void)report_gone(id, leader->pid);
                 else {
                         *ret_leader = leader->pid;
                         *ret_starttime = leader->starttime;
@@ -241,11 +247,7 @@ static int report(const char *id, pid_t leader, const AttachError *e)
         case ATTACH_STEP_OPEN:
         case ATTACH_STEP_VERIFY:
                 if (e->error == ESRCH) {
-                        log_error(
-                                "cannot enter '%s': the instance is gone (its leader, pid %d, exited; "
-                                "see 'ns ls')",
-                                id, (int)leader);
-                        return 1;
+                        return report_gone(id, leader);
                 }
                 break;
         case ATTACH_STEP_READ:
@@ -255,11 +257,7 @@ static int report(const char *id, pid_t leader, const AttachError *e)
                         return 1;
                 }
                 if (e->error == ESRCH || e->error == ENOENT) {
-                        log_error(
-                                "cannot enter '%s': the instance is gone (its leader, pid %d, exited; "
-                                "see 'ns ls')",
-                                id, (int)leader);
-                        return 1;
+                        return report_gone(id, leader);
                 }
                 break;
         case ATTACH_STEP_NAMESPACES:

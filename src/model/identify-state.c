@@ -67,8 +67,6 @@ int identify_read_proc(IdentifyContext *ctx, pid_t pid, const char *file, size_t
 static int read_untrusted_at(int dirfd, const char *path, size_t max, char **ret)
 {
         _cleanup_close_ int fd = -EBADF;
-        _cleanup_free_ char *buf = NULL;
-        size_t len = 0;
         struct stat st;
 
         fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
@@ -78,21 +76,7 @@ static int read_untrusted_at(int dirfd, const char *path, size_t max, char **ret
                 return -errno;
         if (!S_ISREG(st.st_mode))
                 return -EBADFD;
-        buf = xmalloc(max + 1);
-        while (len < max) {
-                ssize_t k = read(fd, buf + len, max - len);
-
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k < 0)
-                        return -errno;
-                if (k == 0)
-                        break;
-                len += (size_t)k;
-        }
-        buf[len] = '\0';
-        *ret = TAKE_PTR(buf);
-        return 0;
+        return read_fd(fd, max, ret, NULL);
 }
 
 /* --- state directories, scanned once per context --- */

@@ -6,6 +6,7 @@
 
 #include "macro.h"
 #include "passwd.h"
+#include "util.h"
 
 /* etc/passwd of a large site is a few MiB at most. */
 
@@ -171,9 +172,7 @@ static int open_in_root(int root_fd, const char *path)
 int passwd_read_file(int root_fd, const char *path, char **ret)
 {
         _cleanup_close_ int fd = -EBADF;
-        _cleanup_free_ char *buf = NULL;
         struct stat st;
-        size_t len = 0;
 
         fd = open_in_root(root_fd, path);
         if (fd < 0)
@@ -184,20 +183,7 @@ int passwd_read_file(int root_fd, const char *path, char **ret)
                 return -EBADFD;
         if (st.st_size > PASSWD_FILE_MAX)
                 return -EFBIG;
-        buf = xmalloc((size_t)st.st_size + 1);
-        while (len < (size_t)st.st_size) {
-                ssize_t k = read(fd, buf + len, (size_t)st.st_size - len);
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k < 0)
-                        return -errno;
-                if (k == 0)
-                        break;
-                len += (size_t)k;
-        }
-        buf[len] = '\0';
-        *ret = TAKE_PTR(buf);
-        return 0;
+        return read_fd(fd, PASSWD_FILE_MAX, ret, NULL);
 }
 
 int user_spec_split(const char *spec, char **ret_user, char **ret_group)
