@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * The table behind ns top, shared by its screen (src/tui/) and its batch
+ * mode: one row per instance with its latest sample, the rates since the
+ * sample before, the deltas since the first one (OOM kills, refused
+ * forks), a short history for sparklines, and whether it just appeared or
+ * just exited. Refreshing reuses the previous scan (a known process's
+ * namespaces are not read again) and the previous identities. Never prints
+ * but where a function is given a FILE.
+ */
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "instances.h"
+#include "stats.h"
+
+typedef enum TopColumn {
+        TOP_COL_ID,
+        TOP_COL_NAME,
+        TOP_COL_RUNTIME,
+        TOP_COL_PID,     /* leader */
+        TOP_COL_PIDS,    /* processes */
+        TOP_COL_CPU,     /* % of one core */
+        TOP_COL_CPU_LIM, /* % of its own CPU limit */
+        TOP_COL_MEM,
+        TOP_COL_MEM_LIM, /* % of its memory limit */
+        TOP_COL_NET_RX,  /* bytes per second */
+        TOP_COL_NET_TX,
+        TOP_COL_IO_R,
+        TOP_COL_IO_W,
+        TOP_COL_HEALTH,
+        TOP_COL_UPTIME,
+        TOP_COL_COMMAND,
+        TOP_COL_MAX,
+        TOP_COL_INVALID = -1,
+} TopColumn;
+
+typedef struct TopColumnDesc {
+        const char *name;     /* heading, and the -o / --sort name (any case) */
+        int width;            /* on screen, at least */
+        bool right;           /* numbers: right-aligned */
+        bool sort_descending; /* the natural order: biggest first */
+        const char *help;
+} TopColumnDesc;
+
+extern const TopColumnDesc top_columns[TOP_COL_MAX];
+
+/* By heading, any case; TOP_COL_INVALID when unknown. */
+TopColumn top_column_from_name(const char *name);
+
+typedef struct TopOptions {
+        double delay;           /* seconds between refreshes (-d) */
+        long iterations;        /* -n: frames in batch mode; 0: until stopped */
+        bool batch;             /* -b */
+        bool json;              /* -J, with -b: one JSON document per frame */
+        char **ids;             /* -p ID (repeatable): only these, NULL-terminated, or NULL */
+        const char *runtime;    /* --runtime NAME, or NULL */
+        bool all;               /* -a: the host too */
+        TopColumn sort;         /* initial sort column */
+        bool sort_invert;
+} TopOptions;
+
+#define TOP_HISTORY 64          /* samples of history kept per row */
+#define TOP_NEW_REFRESHES 2     /* a new row is marked for so many refreshes */
+#define TOP_GONE_REFRESHES 3    /* an exited row stays greyed for so many */
+
+typedef enum TopRowState {
+        TOP_ROW_LIVE,
+        TOP_ROW_NEW,  /* appeared in one of the last TOP_NEW_REFRESHES refreshes */
+        TOP_ROW_GONE, /* exited; kept for TOP_GONE_REFRESHES refreshes */
+} TopRowState;
+
+typedef struct TopRow {
+        char id[INSTANCE_ID_LEN + 1];
+        char *name;
+        char *runtime;
+        char *command;           /* the leader's command line */
+        pid_t leader;
+        unsigned long long leader_start; /* clock ticks after boot, for attach_open() */
+        uid_t uid;
+        bool host;
+        ssize_t parent;          /* index into TopModel.rows of the instance it is nested in, or -1 */
+        int depth;               /* nesting depth, for the tree view */
+
+        TopRowState state;
+        unsigned state_age;      /* refreshes in that state */
+
+        InstanceSample first;    /* the first sample seen: baseline of the deltas */
+        InstanceSample cur;
+        bool have_rates;         /* a previous sample existed */
+        InstanceRates rates;
+        uint64_t oom_delta;      /* since ns top started */
+        uint64_t pids_refused_delta;
+
+        float cpu_hist[TOP_HISTORY]; /* cpu_pct, oldest first */
+        uint64_t mem_hist[TOP_HISTORY];
+        unsigned n_hist;
+} TopRow;
+
+typedef struct TopModel {
+        TopOptions opts;         /* a copy; ids and runtime are not owned */
+        TopRow *rows;            /* every row known (live, new and gone), unordered */
+        size_t n_rows;
+        size_t *view;            /* the rows shown, filtered and sorted: indices into rows */
+        size_t n_view;
+
+        char *filter;            /* "/" text: matched against id, name, runtime, command */
+        TopColumn sort;
+        bool sort_invert;
+        bool tree;               /* nested instances under their parents */
+
+        HostSample host, host_prev;
+        bool have_host_prev;
+        double host_cpu_pct;     /* all CPUs = 100 */
+        size_t n_instances;      /* live ones, the host excluded */
+        size_t n_unreadable;     /* processes or files it could not read */
+        uint64_t refreshes;
+
+        /* What the next refresh reuses; the model's own. */
+        int proc_fd, root_fd;
+        Scan *scan;
+        Instances *instances;
+        Stats *stats;
+        StatsSnapshot *snap;
+} TopModel;
+
+/* proc_fd and root_fd are duplicated. Does not refresh. */
+int top_model_new(int proc_fd, int root_fd, const TopOptions *o, TopModel **ret);
+TopModel *top_model_free(TopModel *m);
+
+/* Scan, group, name and sample again; update rows, rates, history and the view. */
+int top_model_refresh(TopModel *m);
+
+/* Filter (NULL or "" for none), sort and tree: update the view only. */
+void top_model_set_filter(TopModel *m, const char *filter);
+void top_model_set_sort(TopModel *m, TopColumn col, bool invert);
+void top_model_set_tree(TopModel *m, bool tree);
+
+/* The row of that id, or NULL. */
+TopRow *top_model_find(const TopModel *m, const char *id);
+
+/* The text of a cell, as the screen and the batch table show it. */
+void top_cell(const TopModel *m, const TopRow *r, TopColumn col, char *buf, size_t size);
+
+/* The HEALTH flags: "frozen 3D 57Z +1 oom +31 forks", or "" when healthy. */
+void top_health(const TopRow *r, char *buf, size_t size);
+
+/* Batch mode: one frame, as a header and a table (text) or one JSON line. */
+int top_write_text(const TopModel *m, FILE *f);
+int top_write_json(const TopModel *m, FILE *f);
