@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * /proc/PID/stat through proc_parse_stat() and proc_parse_stat_full()
- * (src/proc/scan.c), which every
- * reader of it goes through (scan, lookup, identify, attach). The command
+ * (src/proc/scan.c), which every reader of it goes through (scan, lookup,
+ * identify, attach, ns top's stats). The command
  * name inside is the process's own choice: any bytes, parentheses and
  * blanks included. proc_read_stat() reads at most 1023 bytes into a
  * NUL-terminated buffer: so does this.
