@@ -26,6 +26,9 @@ static const Command commands[] = {
         { "ps", cmd_ps, "list the processes of one instance" },
         { "enter", cmd_enter, "run a shell or command inside an instance" },
         { "run", cmd_run, "start a fresh stateless sandbox" },
+        { "kill", cmd_kill, "send a signal to the processes of an instance" },
+        { "freeze", cmd_freeze, "freeze every process of an instance" },
+        { "thaw", cmd_thaw, "thaw a frozen instance" },
 };
 
 void log_error(const char *fmt, ...)
