@@ -113,7 +113,7 @@ static void enter_report(Tui *t, const TopRow *row, bool tools, const EnterResul
         }
         if (e->step == ATTACH_STEP_EXEC && (e->error == ENOENT || e->error == ENOTDIR) && !tools) {
                 /* no shell in there: offer the host's tools instead */
-                snprintf(t->no_shell, sizeof(t->no_shell), "%s", d);
+                snprintf(t->no_shell, sizeof(t->no_shell), "%.120s", d);
                 t->mode = TUI_MODE_NO_SHELL;
                 t->dirty = true;
                 return;

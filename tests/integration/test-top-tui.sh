@@ -1,0 +1,302 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# The screen of ns top, driven in tmux at 160x40 as a person would, the
+# pane polled with deadlines: rows for the instances the test made; "/"
+# narrows them live, Esc cancels, Enter keeps; "<" ">" change the sort
+# column and "I" inverts it, reordering the rows while the selection stays
+# on its instance; Enter shows the instance's processes (their pids, from
+# /proc); "e" gives a shell whose namespaces are the instance's, and the
+# screen comes back after exit; "p" freezes the instance's own cgroup and
+# thaws it; a resize re-lays the screen; "k" KILL ends an instance and its
+# row greys; "q" leaves the terminal as it was (stty -a).
+#
+# Only the instances this test makes are acted on (e, k, p).
+
+# shellcheck source=tests/integration/lib.sh
+. "${NS_SOURCE_ROOT:-${0%/*}/../..}/tests/integration/lib.sh" || {
+        printf '1..1\nnot ok 1 - cannot read tests/integration/lib.sh\n'
+        exit 1
+}
+
+require_ns
+require_root
+require_tools tmux jq
+[[ -n $T_CG ]] || fatal "no cgroup v2 of the test's own: the freeze check needs one"
+[[ -e $T_CG/cgroup.freeze ]] || fatal "cgroup v2 here has no cgroup.freeze (Linux 5.2)"
+
+# Three instances with names no other instance has: a (a shell and two
+# sleeps, for the process view and the shell), b (frozen and thawed), k
+# (killed). The common part of their names is the filter.
+TAG=t$$
+A=${TAG}a
+B=${TAG}b
+K=${TAG}k
+spawn "$NS" run --name "$A" -- sh -c 'sleep 2401 & sleep 2402 & wait'
+A_SPAWN=$SPAWNED_PID
+spawn "$NS" run --name "$B" -- sleep 2403
+B_SPAWN=$SPAWNED_PID
+spawn "$NS" run --name "$K" -- sleep 2404
+K_SPAWN=$SPAWNED_PID
+wait_tree "$A_SPAWN" sleep 2 || fatal "instance $A did not start"
+wait_tree "$B_SPAWN" sleep 1 || fatal "instance $B did not start"
+B_SLEEP=${T_FOUND[0]}
+wait_tree "$K_SPAWN" sleep 1 || fatal "instance $K did not start"
+
+# leader NAME: the instance's leader, as ns ls says.
+leader() {
+        "$NS" ls -J 2>/dev/null | jq -r --arg n "$1" \
+                '.instances[] | recurse(.children[]?) | select(.name == $n) | .pid'
+}
+listed() {
+        [[ -n $(leader "$1") ]]
+}
+for n in "$A" "$B" "$K"; do
+        wait_for 20 "ns ls to list $n" listed "$n" || fatal "ns ls does not list $n"
+done
+A_LEADER=$(leader "$A")
+K_LEADER=$(leader "$K")
+
+# members SPAWN: every process below SPAWN in the namespaces of its sleep
+# (the instance; the ns run on the host side is not), into MEMBERS.
+members() {
+        local key p
+        tree_has_comm "$1" sleep "$2" || return 1
+        key=$(ns_key "${T_FOUND[0]}") || return 1
+        descendants "$1"
+        MEMBERS=()
+        for p in "${T_DESC[@]}"; do
+                [[ $(ns_key "$p" 2>/dev/null) == "$key" ]] && MEMBERS+=("$p")
+        done
+        ((${#MEMBERS[@]} > 0))
+}
+
+# b in a cgroup of its own, which p may freeze: the test's cgroup holds
+# every other process of the test.
+FRZ=$T_CG/frozen-b
+mkdir "$FRZ" || fatal "cannot make the cgroup $FRZ"
+members "$B_SPAWN" 1 || fatal "cannot list the processes of $B"
+for p in "${MEMBERS[@]}"; do
+        echo "$p" >"$FRZ/cgroup.procs" || fatal "cannot move pid $p into $FRZ"
+done
+
+SOCK=$T_TMP/tmux.sock
+TM=(tmux -S "$SOCK" -f /dev/null)
+"${TM[@]}" new-session -d -x 160 -y 40 -s t \
+        "env -i PATH=$PATH TERM=tmux-256color HOME=/root PS1='HOST$ ' bash --norc --noprofile -i" ||
+        fatal "cannot start tmux"
+on_cleanup "${TM[*]} kill-server"
+"${TM[@]}" set -g status off
+
+# The screen as it is now (no history), as text or with its attributes.
+screen() { "${TM[@]}" capture-pane -p -t t; }
+screen_sgr() { "${TM[@]}" capture-pane -p -e -t t; }
+on_screen() { grep -q -- "$1" <<<"$(screen)"; }
+off_screen() { ! grep -q -- "$1" <<<"$(screen)"; }
+keys() { "${TM[@]}" send-keys -t t "$@"; }
+type_line() { "${TM[@]}" send-keys -t t -l "$1" && "${TM[@]}" send-keys -t t Enter; }
+show_screen() { screen | sed 's/^/#   /'; }
+# wait_screen PATTERN [SECONDS]: until the screen shows PATTERN.
+wait_screen() {
+        wait_for "${2:-15}" "the screen to show '$1'" on_screen "$1" || { show_screen; return 1; }
+}
+wait_gone() {
+        wait_for "${2:-15}" "the screen to stop showing '$1'" off_screen "$1" || { show_screen; return 1; }
+}
+# The screen line (1-based) of the row of instance NAME, or nothing.
+row_of() { screen | grep -n -- " $1 " | head -n 1 | cut -d: -f1; }
+# The instance the history panel is about: the selected one.
+selected_is() { on_screen "CPU of $1:"; }
+# select NAME: move down from the top until NAME is the selected row.
+select_row() {
+        local i
+        keys Home
+        for i in $(seq 30); do
+                wait_for 2 "the selection to settle" selected_is "$1" 2>/dev/null >/dev/null && return 0
+                keys Down
+        done
+        selected_is "$1"
+}
+
+wait_screen 'HOST\$' || fatal "the shell in tmux did not start"
+type_line "stty -a > $T_TMP/stty.before; clear"
+
+# ------------------------------------------------------------ rows
+type_line "$NS top -d 1"
+wait_screen 'ns top - ' && ok "ns top draws its header" || fatal "ns top did not start"
+wait_screen 'instances\?:' || not_ok "the header counts instances"
+keys /
+wait_screen 'Filter:' || not_ok "/ opens the filter prompt"
+keys -l "$TAG"
+keys Enter
+wait_screen " $A " && wait_screen " $B " && wait_screen " $K " &&
+        ok "rows for the test's three instances ($A $B $K)" ||
+        not_ok "rows for the test's three instances ($A $B $K)"
+wait_screen "filter: $TAG" && ok "Enter keeps the filter (the header says so)" ||
+        not_ok "Enter keeps the filter (the header says so)"
+
+# ---------------------------------------------------------- filter
+keys /
+keys -l a
+wait_gone " $B " 5 && on_screen " $A " && off_screen " $K " &&
+        ok "the filter narrows as it is typed ($TAG + a: only $A)" ||
+        not_ok "the filter narrows as it is typed ($TAG + a: only $A)"
+keys Escape
+wait_screen " $B " 5 && on_screen " $K " && ok "Esc cancels the edit: the three rows are back" ||
+        not_ok "Esc cancels the edit: the three rows are back"
+
+# ------------------------------------------------------------ sort
+sorted_by_name() { on_screen 'sort NAME '; }
+sort_shown() { screen | head -n 1 | grep -o 'sort [^ ]*'; }
+sort_changed() { [[ $(sort_shown) != "$1" ]]; }
+for _ in $(seq 20); do
+        sorted_by_name && break
+        was=$(sort_shown)
+        keys '>'
+        wait_for 5 "the sort column to change from '$was'" sort_changed "$was" || break
+done
+wait_for 5 "sort by NAME" sorted_by_name && ok "> walks the sort columns to NAME" ||
+        not_ok "> walks the sort columns to NAME"
+ascending() { local a b k; a=$(row_of "$A"); b=$(row_of "$B"); k=$(row_of "$K"); [[ -n $a && -n $b && -n $k ]] && ((a < b && b < k)); }
+descending() { local a b k; a=$(row_of "$A"); b=$(row_of "$B"); k=$(row_of "$K"); [[ -n $a && -n $b && -n $k ]] && ((a > b && b > k)); }
+if on_screen 'sort NAME ▼\|sort NAME v'; then first=descending second=ascending; else first=ascending second=descending; fi
+wait_for 5 "rows in name order" $first && ok "sorted by NAME: $A $B $K in order ($first)" ||
+        { not_ok "sorted by NAME: $A $B $K in order ($first)"; show_screen; }
+select_row "$B" && ok "the selection moves to $B" || not_ok "the selection moves to $B"
+b_before=$(row_of "$B")
+keys I
+wait_for 5 "rows in the other order" $second && ok "I inverts the order ($second)" ||
+        { not_ok "I inverts the order ($second)"; show_screen; }
+# b is in the middle: a and k swapped around it, and the selection stayed.
+selected_is "$B" && ok "the selection stays on $B across the re-sort" ||
+        { not_ok "the selection stays on $B across the re-sort"; show_screen; }
+keys '<'
+wait_gone 'sort NAME ' 5 && ok "< moves the sort to another column" ||
+        not_ok "< moves the sort to another column"
+selected_is "$B" && ok "and the selection is still $B" || not_ok "and the selection is still $B"
+: "$b_before"
+
+# ----------------------------------------------------- processes
+members "$A_SPAWN" 2 || not_ok "the processes of $A are known"
+select_row "$A" || not_ok "the selection moves to $A"
+keys Enter
+wait_screen "processes of $A " && ok "Enter opens the processes of $A" ||
+        not_ok "Enter opens the processes of $A"
+missing=()
+for p in "${MEMBERS[@]}"; do
+        wait_for 5 "pid $p" on_screen "^ *$p " >/dev/null || missing+=("$p")
+done
+shown=$(screen | grep -cE '^ *[0-9]+ +([0-9]+|-) ')
+if ((${#missing[@]} == 0)) && [[ $shown == "${#MEMBERS[@]}" ]]; then
+        ok "the process view shows exactly its ${#MEMBERS[@]} processes (${MEMBERS[*]})"
+else
+        not_ok "the process view shows exactly its ${#MEMBERS[@]} processes (${MEMBERS[*]})"
+        diag "missing: ${missing[*]:-none}; process lines shown: $shown"
+        show_screen
+fi
+on_screen 'sleep 2401' && on_screen 'sleep 2402' && ok "with their command lines" ||
+        not_ok "with their command lines"
+keys Escape
+wait_gone "processes of $A " 5 && wait_screen " $B " && ok "Esc goes back to the instances" ||
+        not_ok "Esc goes back to the instances"
+selected_is "$A" && ok "with $A still selected" || not_ok "with $A still selected"
+
+# ----------------------------------------------------------- shell
+keys e
+links='$(readlink /proc/self/ns/user /proc/self/ns/mnt /proc/self/ns/pid /proc/self/ns/net /proc/self/ns/uts /proc/self/ns/ipc /proc/self/ns/cgroup)'
+wait_screen "exit the shell to come back" || not_ok "e leaves the screen for a shell"
+# The shell reads the line once it runs; typed before, it waits in the pty.
+type_line "echo NSL $links END"
+expect="NSL $(readlink /proc/"$A_LEADER"/ns/{user,mnt,pid,net,uts,ipc,cgroup} | tr '\n' ' ')END"
+wait_screen "^$(sed 's/[][]/\\&/g' <<<"$expect")" 20 &&
+        ok "e: the shell's namespaces are those of $A's leader (pid $A_LEADER)" ||
+        { not_ok "e: the shell's namespaces are those of $A's leader (pid $A_LEADER)"; diag "expected: $expect"; }
+type_line "exit"
+wait_screen 'ns top - ' && wait_screen "back from the shell in '$A'" &&
+        ok "after exit the screen comes back, saying so" ||
+        not_ok "after exit the screen comes back, saying so"
+wait_screen " $K " && selected_is "$A" && ok "the rows and the selection are back" ||
+        not_ok "the rows and the selection are back"
+
+# ---------------------------------------------------------- freeze
+frozen_is() { grep -qx "frozen $1" "$FRZ/cgroup.events"; }
+select_row "$B" || not_ok "the selection moves to $B"
+keys p
+wait_for 10 "$FRZ to be frozen" frozen_is 1 && ok "p freezes $B's cgroup (cgroup.events: frozen 1)" ||
+        not_ok "p freezes $B's cgroup (cgroup.events: frozen 1)"
+b_row_frozen() { screen | grep -- " $B " | grep -q frozen; }
+wait_for 10 "$B's row to say frozen" b_row_frozen && ok "$B's HEALTH says frozen" ||
+        { not_ok "$B's HEALTH says frozen"; show_screen; }
+wait_screen "'$B' is frozen" 5 && ok "the status line says it is frozen" ||
+        not_ok "the status line says it is frozen"
+keys p
+wait_for 10 "$FRZ to be thawed" frozen_is 0 && ok "p again thaws it (frozen 0)" ||
+        not_ok "p again thaws it (frozen 0)"
+wait_for 10 "$B's row not to say frozen" eval '! b_row_frozen' && alive "$B_SLEEP" &&
+        ok "$B runs again and its row says so" || not_ok "$B runs again and its row says so"
+
+# ---------------------------------------------------------- resize
+heading() { screen | grep -m1 '^ID  *NAME'; }
+wide_heading=$(heading)
+"${TM[@]}" resize-window -t t -x 100 -y 30
+relaid() {
+        local h lines
+        h=$(heading)
+        lines=$(screen | wc -l)
+        [[ -n $h && $h != "$wide_heading" && ${#h} -le 100 && $lines -eq 30 ]] &&
+                screen | tail -n 1 | grep -q 'help'
+}
+wait_for 10 "the screen re-laid at 100x30" relaid && ok "a resize to 100x30 re-lays the screen (fewer columns, status line last)" ||
+        { not_ok "a resize to 100x30 re-lays the screen"; show_screen; }
+"${TM[@]}" resize-window -t t -x 160 -y 40
+wide_again() { [[ $(heading) == "$wide_heading" ]]; }
+wait_for 10 "the screen re-laid at 160x40" wide_again && ok "and back to 160x40" ||
+        { not_ok "and back to 160x40"; show_screen; }
+
+# ------------------------------------------------------------ kill
+select_row "$K" || not_ok "the selection moves to $K"
+keys k
+wait_screen "Send a signal to the leader of '$K'" && ok "k opens the signal menu" ||
+        not_ok "k opens the signal menu"
+keys 4 Enter
+wait_for 10 "$K's leader (pid $K_LEADER) to exit" eval "! alive $K_LEADER" &&
+        ok "KILL ends $K" || not_ok "KILL ends $K"
+wait_screen "SIGKILL sent to the leader of '$K'" 5 && ok "the status line says what was sent" ||
+        not_ok "the status line says what was sent"
+# Greyed: bright black (90) or dim (2), and still listed.
+greyed() { screen_sgr | grep -- " $K " | grep -qE $'\e\\[([0-9;]*;)?(90|2|38;5;8)(;[0-9;]*)?m'; }
+wait_for 10 "$K's row to grey" greyed && ok "$K's row stays, greyed" ||
+        { not_ok "$K's row stays, greyed"; screen_sgr | grep -- " $K " | cat -v | sed 's/^/#   /'; }
+
+# ------------------------------------------------------ help, quit
+keys '?'
+wait_screen 'ns top keys' && ok "? shows the keys" || not_ok "? shows the keys"
+keys x
+wait_gone 'ns top keys' 5 && ok "any key closes help" || not_ok "any key closes help"
+keys i
+wait_screen 'not available yet' 5 && ok "i says ns inspect is not available yet" ||
+        not_ok "i says ns inspect is not available yet"
+keys q
+wait_screen 'HOST\$' && ok "q quits to the shell" || not_ok "q quits to the shell"
+type_line "stty -a > $T_TMP/stty.after; echo saved-after"
+wait_screen '^saved-after$' || not_ok "stty -a after"
+if cmp -s "$T_TMP/stty.before" "$T_TMP/stty.after"; then
+        ok "q restores the terminal (stty -a is the same)"
+else
+        not_ok "q restores the terminal (stty -a is the same)"
+        diag "$(diff "$T_TMP/stty.before" "$T_TMP/stty.after")"
+fi
+
+# ------------------------------------------------ a fatal signal
+type_line "clear; $NS top -d 1"
+wait_screen 'ns top - ' || not_ok "ns top starts again"
+# the pane's shell's child: ns top, which became ns-top
+top_pid=$(pgrep -P "$("${TM[@]}" display -p -t t '#{pane_pid}')")
+[[ -n $top_pid ]] && kill -TERM "$top_pid"
+wait_screen 'HOST\$' && ok "SIGTERM ends ns top" || not_ok "SIGTERM ends ns top"
+type_line "stty -a > $T_TMP/stty.term; echo saved-term"
+wait_screen '^saved-term$' || not_ok "stty -a after SIGTERM"
+cmp -s "$T_TMP/stty.before" "$T_TMP/stty.term" && ok "SIGTERM restores the terminal too" ||
+        { not_ok "SIGTERM restores the terminal too"; diag "$(diff "$T_TMP/stty.before" "$T_TMP/stty.term")"; }
+
+done_testing
