@@ -9,7 +9,7 @@
 # Self-contained: it needs bash 4.2 or later, not the bash-completion
 # package's helpers.
 
-_ns_commands='ls ps enter run help'
+_ns_commands='ls ps enter run top help'
 _ns_runtimes='docker podman containerd cri-o kubernetes lxc nspawn runc crun flatpak snap firejail bwrap ns unshare netns garden kernel host -'
 
 # The columns of a command, the default ones first, as one word a line.
@@ -250,6 +250,47 @@ _ns_complete_enter()
         _ns_complete_instances "$ns" "$cur"
 }
 
+# ns top [options]: options, instances for -p, runtimes, sort columns.
+_ns_top_opts='-d --delay -b --batch -n --iterations -J --json -p --instance --runtime -a --all -s --sort -I --invert -h --help'
+_ns_top_columns='ID NAME RUNTIME PID PIDS CPU% CPULIM% MEM MEM% NETRX NETTX IORD IOWR HEALTH UPTIME COMMAND'
+
+_ns_complete_top()
+{
+        local ns=$1 cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]} pre='' c
+
+        # "--sort=CPU%" is three words when "=" breaks words
+        if [[ $cur == = ]]; then
+                cur=
+        elif [[ $prev == = ]]; then
+                prev=${COMP_WORDS[COMP_CWORD - 2]}
+        elif [[ $cur == --*=* ]]; then
+                prev=${cur%%=*} pre=${cur%%=*}= cur=${cur#*=}
+        fi
+        case $prev in
+        -p | --instance)
+                _ns_complete_instances "$ns" "$cur"
+                return 0
+                ;;
+        --runtime)
+                for c in $_ns_runtimes; do
+                        [[ $c == "$cur"* ]] && COMPREPLY+=("$pre$c")
+                done
+                return 0
+                ;;
+        -s | --sort)
+                for c in $_ns_top_columns; do
+                        [[ $c == "${cur^^}"* ]] && COMPREPLY+=("$pre$c")
+                done
+                return 0
+                ;;
+        -d | --delay | -n | --iterations)
+                return 0
+                ;;
+        esac
+        [[ -z $pre ]] && mapfile -t COMPREPLY < <(compgen -W "$_ns_top_opts" -- "$cur")
+        return 0
+}
+
 _ns()
 {
         local cur=${COMP_WORDS[COMP_CWORD]} prev='' prev2=''
@@ -310,7 +351,7 @@ _ns()
 
         case $cmd in
         help)
-                ((npos == 0)) && mapfile -t COMPREPLY < <(compgen -W 'ls ps enter run' -- "$cur")
+                ((npos == 0)) && mapfile -t COMPREPLY < <(compgen -W 'ls ps enter run top' -- "$cur")
                 return 0
                 ;;
         ls | ps) ;;
@@ -320,6 +361,10 @@ _ns()
                 ;;
         enter)
                 _ns_complete_enter "$ns"
+                return 0
+                ;;
+        top)
+                _ns_complete_top "$ns"
                 return 0
                 ;;
         *)

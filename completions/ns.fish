@@ -184,10 +184,11 @@ complete -c ns -n 'not __ns_command' -a ls -d 'List every instance on the host'
 complete -c ns -n 'not __ns_command' -a ps -d 'List the processes of one instance'
 complete -c ns -n 'not __ns_command' -a enter -d 'Run a shell or command inside an instance'
 complete -c ns -n 'not __ns_command' -a run -d 'Start a fresh stateless sandbox'
+complete -c ns -n 'not __ns_command' -a top -d 'Every instance live, with resource use and health'
 complete -c ns -n 'not __ns_command' -a help -d 'Show the help of a command'
 
 # ns help <command>
-complete -c ns -n '__ns_is help; and test (__ns_nargs) -eq 0' -a 'ls ps enter run'
+complete -c ns -n '__ns_is help; and test (__ns_nargs) -eq 0' -a 'ls ps enter run top'
 
 # the table options of ls and ps
 for cmd in ls ps
@@ -209,6 +210,21 @@ complete -c ns -n '__ns_is ls' -l runtime -x -d 'Only instances made by this run
 
 # ns ps <id>
 complete -c ns -n '__ns_is ps; and test (__ns_nargs) -eq 0' -a '(__ns_instances)'
+
+# ns top
+function __ns_top_columns
+    printf '%s\n' ID NAME RUNTIME PID PIDS CPU% CPULIM% MEM MEM% NETRX NETTX IORD IOWR HEALTH UPTIME COMMAND
+end
+complete -c ns -n '__ns_is top' -s d -l delay -x -d 'Seconds between refreshes'
+complete -c ns -n '__ns_is top' -s b -l batch -d 'Write frames as text, no screen'
+complete -c ns -n '__ns_is top' -s n -l iterations -x -d 'With -b: frames to write'
+complete -c ns -n '__ns_is top' -s J -l json -d 'With -b: one JSON document per frame'
+complete -c ns -n '__ns_is top' -s p -l instance -x -a '(__ns_instances)' -d 'Show only this instance'
+complete -c ns -n '__ns_is top' -l runtime -x -a '(__ns_runtimes)' -d 'Only instances made by this runtime'
+complete -c ns -n '__ns_is top' -s a -l all -d 'Include the host instance'
+complete -c ns -n '__ns_is top' -s s -l sort -x -a '(__ns_top_columns)' -d 'Sort by this column'
+complete -c ns -n '__ns_is top' -s I -l invert -d 'Invert the sort order'
+complete -c ns -n '__ns_is top' -s h -l help -d 'Display help'
 
 # ns run [options] [--] command [argument...]: where the command line is,
 # after "run": "opts" (options), "cmd" (the command word) or "args".

@@ -155,10 +155,10 @@ fi
 PATH=$tmp/bin:$PATH
 
 # commands and global options
-expect "commands" 'ls|ps|enter|run|help' ns ''
+expect "commands" 'ls|ps|enter|run|top|help' ns ''
 expect "command prefix" 'ls' ns l
 expect "global options" '-h|--help|-V|--version' ns -
-expect "help <command>" 'ls|ps|enter|run' ns help ''
+expect "help <command>" 'ls|ps|enter|run|top' ns help ''
 expect "help takes one command" '' ns help ls ''
 expect "nothing after an unknown command" '' ns bogus ''
 
@@ -171,6 +171,15 @@ expect "run --share, a comma list" 'pid,uts|pid,user' ns run --share pid,u
 expect_has "run: the command is a command" 'true' ns run -r tru
 expect_has "run: after --map SRC DST, the command" 'true' ns run --map /etc /mnt tru
 expect "run: no options after the command" '' ns run true --bogus-no-such-file
+
+# ns top: options, -p instances, --runtime and --sort values
+top_opts='-d|--delay|-b|--batch|-n|--iterations|-J|--json|-p|--instance|--runtime|-a|--all|-s|--sort|-I|--invert|-h|--help'
+expect "top options" "$top_opts" ns top -
+expect "top --sort values, any case" 'MEM|MEM%' ns top --sort me
+expect "top --sort=, '=' breaking words" 'UPTIME' ns top --sort = UP
+expect "top --runtime values" 'cri-o|crun' ns top --runtime cr
+expect "top -p: instances" '3f9a1c07d2e4|3f00aa11bb22' ns top -p 3f
+expect "top: nothing after -d" '' ns top -d ''
 
 # ns enter: options up to the <id>, --keep values, then a command
 enter_opts='-u|--user|-w|--workdir|-e|--env|--keep|--tools|--at|-f|--force|-h|--help'
@@ -236,7 +245,7 @@ else
         # "Commands:" section of ns --help: " ls   summary"
         same_set "ns --help lists the completed commands" \
                 "$("$NS" --help | awk '/^Commands:/ { on = 1; next } on && NF == 0 { on = 0 } on { print $1 }')" \
-                "$(lines 'ls|ps|enter|run|help')"
+                "$(lines 'ls|ps|enter|run|top|help')"
         for cmd in ls ps; do
                 comp ns "$cmd" -
                 same_set "ns $cmd --help lists the completed options" \
@@ -321,14 +330,16 @@ if command -v fish >/dev/null; then
                 fish --no-config -c "source '$srcdir/completions/ns.fish'; complete -C'$1'" 2>&1 |
                         cut -f1 | LC_ALL=C sort -u
         }
-        for t in "ns |$(lines 'ls|ps|enter|run|help')" \
+        for t in "ns |$(lines 'ls|ps|enter|run|top|help')" \
                 "ns ps |$(lines '3f9a1c07d2e4|db|8b21e6f0a913|proxy|5e0b7d4a9c21|my box|a7d1f03c6e92|3f00aa11bb22')" \
                 "ns ps db |" \
                 "ns ls --runtime cr|$(lines 'cri-o|crun')" \
                 "ns ps -o PID,NS|PID,NSPID" \
                 "ns ps -o +T|$(lines '+THREADS|+TIME')" \
                 "ns ls -o ID,NAME,PI|$(lines 'ID,NAME,PID|ID,NAME,PIDNS')" \
-                "ns help |$(lines 'ls|ps|enter|run')" \
+                "ns help |$(lines 'ls|ps|enter|run|top')" \
+                "ns top --so|--sort" \
+                "ns top --sort ME|$(lines 'MEM|MEM%')" \
                 "ns run --net |$(lines 'none|host|pasta|slirp4netns')" \
                 "ns run --pi|--pids" \
                 "ns run --map /etc /mnt truncat|truncate"; do
