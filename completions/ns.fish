@@ -213,7 +213,7 @@ complete -c ns -n '__ns_is ps; and test (__ns_nargs) -eq 0' -a '(__ns_instances)
 
 # ns top
 function __ns_top_columns
-    printf '%s\n' ID NAME RUNTIME PID PIDS CPU% CPULIM% MEM MEM% NETRX NETTX IORD IOWR HEALTH UPTIME COMMAND
+    printf '%s\n' ID NAME RUNTIME PID PIDS CPU% CPU%LIM MEM MEM% NETRX NETTX IORD IOWR HEALTH UPTIME COMMAND
 end
 complete -c ns -n '__ns_is top' -s d -l delay -x -d 'Seconds between refreshes'
 complete -c ns -n '__ns_is top' -s b -l batch -d 'Write frames as text, no screen'
