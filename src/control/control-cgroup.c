@@ -123,14 +123,20 @@ static bool is_member(const Instances *is, const Instance *in, pid_t pid)
         const Proc *p = pid > 0 ? scan_find(is->scan, pid) : NULL;
         NsIno tuple[NS_TYPE_MAX];
         char name[16];
+        int r;
 
         if (p)
                 return p->instance == (int)(in - is->items);
         if (pid <= 0)
                 return false;
         snprintf(name, sizeof(name), "%d", (int)pid);
-        if (scan_read_tuple(is->scan->proc_fd, name, is->scan->ns_present, tuple) < 0)
-                return false; /* gone is harmless, but unreadable may be anyone's */
+        r = scan_read_tuple(is->scan->proc_fd, name, is->scan->ns_present, tuple);
+        /* One that exited since the cgroup was read is in nobody's way;
+         * one we may not read may be anyone's. */
+        if (r == -ENOENT || r == -ESRCH)
+                return true;
+        if (r < 0)
+                return false;
         return memcmp(tuple, in->ns, sizeof(tuple)) == 0;
 }
 

@@ -98,7 +98,8 @@ static int read_cg(int root_fd, const CgroupPath *p, const char *file, char *buf
 
 static int write_cg(int root_fd, const CgroupPath *p, const char *file, const char *value)
 {
-        _cleanup_close_ int fd = cgroup_open_file(root_fd, p, file, O_WRONLY | O_CLOEXEC);
+        /* O_TRUNC is nothing to a cgroup file, and keeps a fixture's whole */
+        _cleanup_close_ int fd = cgroup_open_file(root_fd, p, file, O_WRONLY | O_TRUNC | O_CLOEXEC);
         size_t n = strlen(value);
         ssize_t k;
 
