@@ -330,8 +330,8 @@ static void draw_header(Tui *t)
         attron(t->attrs[TUI_A_HEADER]);
         x = tui_put(0, 0, buf, t->cols, false);
         attroff(t->attrs[TUI_A_HEADER]);
-        desc = top_columns[m->sort].sort_descending != m->sort_invert;
-        snprintf(buf, sizeof(buf), "sort %s %s%s", top_columns[m->sort].name,
+        desc = m->sort >= 0 && top_columns[m->sort].sort_descending != m->sort_invert;
+        snprintf(buf, sizeof(buf), "sort %s %s%s", m->sort >= 0 ? top_columns[m->sort].name : "-",
                  t->utf8 ? (desc ? "▼" : "▲") : (desc ? "v" : "^"), m->tree ? "  tree" : "");
         if (t->cols - x > text_width(buf) + 2)
                 tui_put(0, t->cols - text_width(buf), buf, text_width(buf), false);

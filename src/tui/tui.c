@@ -215,6 +215,8 @@ int tui_refresh_model(Tui *t)
         if (r < 0)
                 return r;
         tui_order(t, tui_now() < t->scroll_usec + TUI_HOLD_USEC);
+        /* the widths of NAME, RUNTIME and HEALTH follow what they hold */
+        tui_layout(t);
         if (t->view == TUI_VIEW_PROCS)
                 (void)tui_procs_load(t);
         t->dirty = true;
