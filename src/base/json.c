@@ -336,3 +336,56 @@ int json_iter_next(JsonIter *it, const char **ret_elem)
         *ret_elem = p;
         return 1;
 }
+
+/* The length of the valid UTF-8 sequence at p (1-4), or 0 when it is not one. */
+static size_t utf8_len(const unsigned char *p)
+{
+        uint32_t cp;
+        size_t n;
+
+        if (p[0] < 0x80)
+                return 1;
+        if (p[0] >= 0xc2 && p[0] <= 0xdf)
+                n = 2, cp = p[0] & 0x1f;
+        else if (p[0] >= 0xe0 && p[0] <= 0xef)
+                n = 3, cp = p[0] & 0x0f;
+        else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+                n = 4, cp = p[0] & 0x07;
+        else
+                return 0;
+        for (size_t i = 1; i < n; i++) {
+                if ((p[i] & 0xc0) != 0x80)
+                        return 0; /* a NUL ends it here too */
+                cp = (cp << 6) | (p[i] & 0x3f);
+        }
+        /* overlong forms, surrogates and what is past U+10FFFF are invalid */
+        if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+                return 0;
+        return n;
+}
+
+int json_write_string(FILE *f, const char *s)
+{
+        const unsigned char *p = (const unsigned char *)s;
+
+        fputc('"', f);
+        while (*p) {
+                size_t n = utf8_len(p);
+
+                if (n == 0) {
+                        fputs("\\ufffd", f);
+                        p++;
+                } else if (*p == '"' || *p == '\\') {
+                        fputc('\\', f);
+                        fputc(*p++, f);
+                } else if (*p < 0x20 || *p == 0x7f) {
+                        fprintf(f, "\\u%04x", *p++);
+                } else {
+                        fwrite(p, 1, n, f);
+                        p += n;
+                }
+        }
+        fputc('"', f);
+        return ferror(f) ? -EIO : 0;
+}
