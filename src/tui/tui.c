@@ -347,16 +347,34 @@ int tui_run(const TopOptions *o, int proc_fd, int root_fd)
         if (delay_usec < 100000)
                 delay_usec = 100000;
 
+        /*
+         * The first sample before the screen: an id of -p that names no
+         * instance is said on a terminal that is still as it was, and the
+         * first frame follows the sample at once (the rates come with the
+         * second).
+         */
+        r = top_model_refresh(t.m);
+        if (r < 0) {
+                if (r == -ENOENT && t.m->bad_id)
+                        fprintf(stderr, "ns: no instance '%s' (see ns ls)\n", t.m->bad_id);
+                else if (r == -ENOTUNIQ && t.m->bad_id)
+                        fprintf(stderr, "ns: '%s' is ambiguous: it matches several instances (give more of the ID)\n",
+                                t.m->bad_id);
+                else
+                        fprintf(stderr, "ns: cannot read the instances: %s\n", tui_errstr(r, (char[64]){ 0 }));
+                top_model_free(t.m);
+                return 1;
+        }
+
         if (tcgetattr(STDIN_FILENO, &crash_restore.tio) == 0)
                 crash_restore.have_tio = true;
         signals_install();
         if (!setlocale(LC_ALL, ""))
                 setlocale(LC_CTYPE, "C.UTF-8");
         screen_start(&t);
-
-        /* The first frame as soon as there is one sample: the rates come
-         * with the second. */
-        t.next_refresh = 0;
+        tui_order(&t, false);
+        tui_layout(&t);
+        t.next_refresh = tui_now() + delay_usec;
         r = loop(&t, delay_usec, err, sizeof(err));
 
         /* Every way out goes through here: the terminal as it was. */
