@@ -251,7 +251,7 @@ _ns_complete_enter()
 }
 
 # ns top [options]: options, instances for -p, runtimes, sort columns.
-_ns_top_opts='-d --delay -b --batch -n --iterations -J --json -p --instance --runtime -a --all -s --sort -I --invert -h --help'
+_ns_top_opts='-d --delay -b --batch -n --iterations -J --json -p --instance --runtime -a --all -s --sort -I --invert -h --help -V --version'
 _ns_top_columns='ID NAME RUNTIME PID PIDS CPU% CPU%LIM MEM MEM% NETRX NETTX IORD IOWR HEALTH UPTIME COMMAND'
 
 _ns_complete_top()

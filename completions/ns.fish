@@ -225,6 +225,7 @@ complete -c ns -n '__ns_is top' -s a -l all -d 'Include the host instance'
 complete -c ns -n '__ns_is top' -s s -l sort -x -a '(__ns_top_columns)' -d 'Sort by this column'
 complete -c ns -n '__ns_is top' -s I -l invert -d 'Invert the sort order'
 complete -c ns -n '__ns_is top' -s h -l help -d 'Display help'
+complete -c ns -n '__ns_is top' -s V -l version -d 'Display version'
 
 # ns run [options] [--] command [argument...]: where the command line is,
 # after "run": "opts" (options), "cmd" (the command word) or "args".

@@ -173,7 +173,7 @@ expect_has "run: after --map SRC DST, the command" 'true' ns run --map /etc /mnt
 expect "run: no options after the command" '' ns run true --bogus-no-such-file
 
 # ns top: options, -p instances, --runtime and --sort values
-top_opts='-d|--delay|-b|--batch|-n|--iterations|-J|--json|-p|--instance|--runtime|-a|--all|-s|--sort|-I|--invert|-h|--help'
+top_opts='-d|--delay|-b|--batch|-n|--iterations|-J|--json|-p|--instance|--runtime|-a|--all|-s|--sort|-I|--invert|-h|--help|-V|--version'
 expect "top options" "$top_opts" ns top -
 expect "top --sort values, any case" 'MEM|MEM%' ns top --sort me
 expect "top --sort=, '=' breaking words" 'UPTIME' ns top --sort = UP
@@ -234,6 +234,7 @@ expect "a failing binary gives nothing" '' "$tmp/other/broken" ps ''
 # Against the real binary.
 if [[ -z $NS ]]; then
         for what in "ns --help lists the completed commands" \
+                "ns top --help lists the completed options" "ns top --help lists the completed sort columns" \
                 "ns ls --help lists the completed options" "ns ps --help lists the completed options" \
                 "ns ls -H lists the completed columns" "ns ps -H lists the completed columns" \
                 "ns ls accepts every completed runtime" "live instance IDs and names"; do
@@ -246,6 +247,14 @@ else
         same_set "ns --help lists the completed commands" \
                 "$("$NS" --help | awk '/^Commands:/ { on = 1; next } on && NF == 0 { on = 0 } on { print $1 }')" \
                 "$(lines 'ls|ps|enter|run|top|help')"
+        comp ns top -
+        same_set "ns top --help lists the completed options" \
+                "$("$NS" top --help | grep -oE -- '(^|[ ,])-(-[a-z][a-z-]*|[a-zA-Z])' | sed 's/^[ ,]//')" \
+                "$got"
+        comp ns top --sort ''
+        same_set "ns top --help lists the completed sort columns" \
+                "$("$NS" top --help | awk '/^Columns:/ { on = 1; next } on && NF == 0 { on = 0 } on { print $1 }')" \
+                "$got"
         for cmd in ls ps; do
                 comp ns "$cmd" -
                 same_set "ns $cmd --help lists the completed options" \
