@@ -9,7 +9,7 @@
 # Self-contained: it needs bash 4.2 or later, not the bash-completion
 # package's helpers.
 
-_ns_commands='ls ps enter run top help'
+_ns_commands='ls ps enter run top kill freeze thaw help'
 _ns_runtimes='docker podman containerd cri-o kubernetes lxc nspawn runc crun flatpak snap firejail bwrap ns unshare netns garden kernel host -'
 
 # The columns of a command, the default ones first, as one word a line.
@@ -291,6 +291,49 @@ _ns_complete_top()
         return 0
 }
 
+# ns kill [options] <id>, ns kill -l [signal], ns freeze|thaw [options]
+# <id>: the options, a signal name after -s (and -l), then one instance.
+_ns_complete_act()
+{
+        local ns=$1 cmd=$2 cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]} word opts
+        local -i i start=0 list=0
+
+        for ((i = 1; i < COMP_CWORD; i++)); do
+                [[ ${COMP_WORDS[i]} == "$cmd" ]] && { start=$((i + 1)); break; }
+        done
+        for ((i = start; i < COMP_CWORD; i++)); do
+                word=${COMP_WORDS[i]}
+                case $word in
+                -s | --signal | -t | --timeout) i+=1 ;;
+                -l | --list) list=1 ;;
+                -*) ;;
+                *) return 0 ;; # the one id is there
+                esac
+        done
+        if [[ $cmd == kill ]] && { [[ $prev == -s || $prev == --signal ]] || ((list)); }; then
+                # the names as ns kill -l lists them, in the case typed
+                local -a sigs
+                mapfile -t sigs < <(command "$ns" kill -l 2>/dev/null | tr ' ' '\n')
+                if [[ $cur == [a-z]* ]]; then
+                        mapfile -t COMPREPLY < <(compgen -W "${sigs[*],,}" -- "$cur")
+                else
+                        mapfile -t COMPREPLY < <(compgen -W "${sigs[*]}" -- "$cur")
+                fi
+                return 0
+        fi
+        [[ $prev == -t || $prev == --timeout ]] && return 0
+        if [[ $cur == -* ]]; then
+                if [[ $cmd == kill ]]; then
+                        opts='-s --signal --leader -f --force -v --verbose -l --list -h --help'
+                else
+                        opts='-t --timeout -h --help'
+                fi
+                mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+                return 0
+        fi
+        _ns_complete_instances "$ns" "$cur"
+}
+
 _ns()
 {
         local cur=${COMP_WORDS[COMP_CWORD]} prev='' prev2=''
@@ -351,7 +394,7 @@ _ns()
 
         case $cmd in
         help)
-                ((npos == 0)) && mapfile -t COMPREPLY < <(compgen -W 'ls ps enter run top' -- "$cur")
+                ((npos == 0)) && mapfile -t COMPREPLY < <(compgen -W 'ls ps enter run top kill freeze thaw' -- "$cur")
                 return 0
                 ;;
         ls | ps) ;;
@@ -365,6 +408,10 @@ _ns()
                 ;;
         top)
                 _ns_complete_top "$ns"
+                return 0
+                ;;
+        kill | freeze | thaw)
+                _ns_complete_act "$ns" "$cmd"
                 return 0
                 ;;
         *)

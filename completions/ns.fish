@@ -16,7 +16,7 @@ function __ns_command
             continue
         end
         switch $t
-            case -o --output --runtime
+            case -o --output --runtime -s --signal -t --timeout
                 set skip 1
             case '-*'
             case '*'
@@ -47,7 +47,7 @@ function __ns_nargs
             switch $t
                 case --
                     set optsdone 1
-                case -o --output --runtime
+                case -o --output --runtime -s --signal -t --timeout
                     set skip 1
                 case '-*'
                 case '*'
@@ -185,10 +185,13 @@ complete -c ns -n 'not __ns_command' -a ps -d 'List the processes of one instanc
 complete -c ns -n 'not __ns_command' -a enter -d 'Run a shell or command inside an instance'
 complete -c ns -n 'not __ns_command' -a run -d 'Start a fresh stateless sandbox'
 complete -c ns -n 'not __ns_command' -a top -d 'Every instance live, with resource use and health'
+complete -c ns -n 'not __ns_command' -a kill -d 'Send a signal to the processes of an instance'
+complete -c ns -n 'not __ns_command' -a freeze -d 'Freeze every process of an instance'
+complete -c ns -n 'not __ns_command' -a thaw -d 'Thaw a frozen instance'
 complete -c ns -n 'not __ns_command' -a help -d 'Show the help of a command'
 
 # ns help <command>
-complete -c ns -n '__ns_is help; and test (__ns_nargs) -eq 0' -a 'ls ps enter run top'
+complete -c ns -n '__ns_is help; and test (__ns_nargs) -eq 0' -a 'ls ps enter run top kill freeze thaw'
 
 # the table options of ls and ps
 for cmd in ls ps
@@ -329,3 +332,24 @@ complete -c ns -n $enter_opts -s h -l help -d 'Display help'
 complete -c ns -n $enter_opts -a '(__ns_instances)'
 complete -c ns -n '__ns_is enter; and test (__ns_enter_state) = cmd-next' -a '(__fish_complete_command)'
 complete -c ns -n '__ns_is enter; and test (__ns_enter_state) = args' -F
+
+# ns kill [options] <id>, ns kill -l [signal], ns freeze|thaw [options] <id>
+function __ns_signals
+    set -l bin (__ns_bin)
+    command $bin kill -l 2>/dev/null | string split ' '
+end
+set -l kill_opts '__ns_is kill; and test (__ns_nargs) -eq 0'
+complete -c ns -n $kill_opts -s s -l signal -x -a '(__ns_signals)' -d 'The signal to send'
+complete -c ns -n $kill_opts -l leader -d 'Signal the leader alone'
+complete -c ns -n $kill_opts -s f -l force -d 'Allow the host instance'
+complete -c ns -n $kill_opts -s v -l verbose -d 'Say what was signalled'
+complete -c ns -n $kill_opts -s l -l list -d 'List the signal names'
+complete -c ns -n $kill_opts -s h -l help -d 'Display help'
+complete -c ns -n "$kill_opts; and not __fish_seen_argument -s l -l list" -a '(__ns_instances)'
+complete -c ns -n "$kill_opts; and __fish_seen_argument -s l -l list" -x -a '(__ns_signals)'
+for cmd in freeze thaw
+    set -l cond "__ns_is $cmd; and test (__ns_nargs) -eq 0"
+    complete -c ns -n $cond -s t -l timeout -x -d 'How long to wait, in seconds'
+    complete -c ns -n $cond -s h -l help -d 'Display help'
+    complete -c ns -n $cond -a '(__ns_instances)'
+end

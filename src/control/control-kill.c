@@ -168,14 +168,15 @@ int control_kill(int proc_fd, int root_fd, const Instances *is, const Instance *
         ControlKillResult res = {};
         ControlCgroups cg = {};
         bool killed_cgroup = false;
-        Proc *myself = NULL;
+        Proc *leader, *myself = NULL;
         pid_t me = getpid();
 
         if (sig < 1 || sig > SIGRTMAX)
                 return -EINVAL;
+        leader = &is->scan->procs[in->leader];
 
         if (flags & CONTROL_LEADER_ONLY) {
-                signal_counted(is->scan, &is->scan->procs[in->leader], sig, &res);
+                signal_counted(is->scan, leader, sig, &res);
                 *ret = res;
                 return 0;
         }
@@ -197,10 +198,15 @@ int control_kill(int proc_fd, int root_fd, const Instances *is, const Instance *
                         myself = p;
                         continue;
                 }
-                signal_counted(is->scan, p, sig, &res);
+                if (p != leader)
+                        signal_counted(is->scan, p, sig, &res);
         }
-        /* ns itself is a member (run inside the instance): it goes last, so
+        /* The leader after the others: when it is the init of a pid
+         * namespace, its death kills the rest before we could count them.
+         * ns itself, a member when run inside the instance, goes last, so
          * that a deadly signal still reaches everything else. */
+        if (leader != myself && !(killed_cgroup && pid_in(cg.v2.procs, cg.v2.n_procs, leader->pid)))
+                signal_counted(is->scan, leader, sig, &res);
         if (myself)
                 signal_counted(is->scan, myself, sig, &res);
         control_cgroups_done(&cg);

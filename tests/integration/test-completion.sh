@@ -125,6 +125,7 @@ runtimes='docker|podman|containerd|cri-o|kubernetes|lxc|nspawn|runc|crun|flatpak
 mkdir -p "$tmp/bin" "$tmp/other"
 cat >"$tmp/bin/ns" <<'EOF'
 #!/bin/sh
+[ "$*" = "kill -l" ] && { echo 'HUP INT KILL USR1 SEGV USR2 TERM'; exit 0; }
 [ "$*" = "ls -n -o ID,NAME" ] || exit 1
 printf '%s\n' '3f9a1c07d2e4 db' '8b21e6f0a913 proxy  ' '5e0b7d4a9c21 my box' 'a7d1f03c6e92' '3f00aa11bb22 -'
 EOF
@@ -155,10 +156,10 @@ fi
 PATH=$tmp/bin:$PATH
 
 # commands and global options
-expect "commands" 'ls|ps|enter|run|top|help' ns ''
+expect "commands" 'ls|ps|enter|run|top|kill|freeze|thaw|help' ns ''
 expect "command prefix" 'ls' ns l
 expect "global options" '-h|--help|-V|--version' ns -
-expect "help <command>" 'ls|ps|enter|run|top' ns help ''
+expect "help <command>" 'ls|ps|enter|run|top|kill|freeze|thaw' ns help ''
 expect "help takes one command" '' ns help ls ''
 expect "nothing after an unknown command" '' ns bogus ''
 
@@ -180,6 +181,18 @@ expect "top --sort=, '=' breaking words" 'UPTIME' ns top --sort = UP
 expect "top --runtime values" 'cri-o|crun' ns top --runtime cr
 expect "top -p: instances" '3f9a1c07d2e4|3f00aa11bb22' ns top -p 3f
 expect "top: nothing after -d" '' ns top -d ''
+
+# ns kill, ns freeze, ns thaw: options, signal names, then one <id>
+kill_opts='-s|--signal|--leader|-f|--force|-v|--verbose|-l|--list|-h|--help'
+expect "kill options" "$kill_opts" ns kill -
+expect "kill -s, signal names" 'USR1|USR2' ns kill -s US
+expect "kill --signal, in the case typed" 'usr1|usr2' ns kill --signal us
+expect "kill -l, signal names" 'KILL' ns kill -l K
+expect "kill: ids after -s SIG" '3f9a1c07d2e4|3f00aa11bb22' ns kill -s TERM 3f
+expect "kill: one id only" '' ns kill db ''
+expect "freeze options" '-t|--timeout|-h|--help' ns freeze -
+expect "thaw: ids after -t SECS" 'db' ns thaw -t 5 d
+expect "freeze -t takes a number" '' ns freeze -t ''
 
 # ns enter: options up to the <id>, --keep values, then a command
 enter_opts='-u|--user|-w|--workdir|-e|--env|--keep|--tools|--at|-f|--force|-h|--help'
@@ -246,7 +259,13 @@ else
         # "Commands:" section of ns --help: " ls   summary"
         same_set "ns --help lists the completed commands" \
                 "$("$NS" --help | awk '/^Commands:/ { on = 1; next } on && NF == 0 { on = 0 } on { print $1 }')" \
-                "$(lines 'ls|ps|enter|run|top|help')"
+                "$(lines 'ls|ps|enter|run|top|kill|freeze|thaw|help')"
+        for cmd in kill freeze thaw; do
+                comp ns "$cmd" -
+                same_set "ns $cmd --help lists the completed options" \
+                        "$("$NS" "$cmd" --help | grep -oE -- '(^|[ ,])-(-[a-z][a-z-]*|[a-zA-Z])' | sed 's/^[ ,]//')" \
+                        "$got"
+        done
         comp ns top -
         same_set "ns top --help lists the completed options" \
                 "$("$NS" top --help | grep -oE -- '(^|[ ,])-(-[a-z][a-z-]*|[a-zA-Z])' | sed 's/^[ ,]//')" \
@@ -339,14 +358,20 @@ if command -v fish >/dev/null; then
                 fish --no-config -c "source '$srcdir/completions/ns.fish'; complete -C'$1'" 2>&1 |
                         cut -f1 | LC_ALL=C sort -u
         }
-        for t in "ns |$(lines 'ls|ps|enter|run|top|help')" \
+        for t in "ns |$(lines 'ls|ps|enter|run|top|kill|freeze|thaw|help')" \
                 "ns ps |$(lines '3f9a1c07d2e4|db|8b21e6f0a913|proxy|5e0b7d4a9c21|my box|a7d1f03c6e92|3f00aa11bb22')" \
                 "ns ps db |" \
                 "ns ls --runtime cr|$(lines 'cri-o|crun')" \
                 "ns ps -o PID,NS|PID,NSPID" \
                 "ns ps -o +T|$(lines '+THREADS|+TIME')" \
                 "ns ls -o ID,NAME,PI|$(lines 'ID,NAME,PID|ID,NAME,PIDNS')" \
-                "ns help |$(lines 'ls|ps|enter|run|top')" \
+                "ns help |$(lines 'ls|ps|enter|run|top|kill|freeze|thaw')" \
+                "ns kill -s US|$(lines 'USR1|USR2')" \
+                "ns kill -l K|KILL" \
+                "ns kill --le|--leader" \
+                "ns kill -s TERM |$(lines '3f9a1c07d2e4|db|8b21e6f0a913|proxy|5e0b7d4a9c21|my box|a7d1f03c6e92|3f00aa11bb22')" \
+                "ns kill db |" \
+                "ns thaw d|db" \
                 "ns top --so|--sort" \
                 "ns top --sort ME|$(lines 'MEM|MEM%')" \
                 "ns run --net |$(lines 'none|host|pasta|slirp4netns')" \
