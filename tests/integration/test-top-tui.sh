@@ -122,7 +122,8 @@ wait_screen 'HOST\$' || fatal "the shell in tmux did not start"
 type_line "stty -a > $T_TMP/stty.before; clear"
 
 # ------------------------------------------------------------ rows
-type_line "$NS top -d 1"
+# stderr to a file: nothing may come there (a sanitizer's report would)
+type_line "$NS top -d 1 2>$T_TMP/top.err"
 wait_screen 'ns top - ' && ok "ns top draws its header" || fatal "ns top did not start"
 wait_screen 'instances\?:' || not_ok "the header counts instances"
 keys /
@@ -278,6 +279,12 @@ wait_screen 'not available yet' 5 && ok "i says ns inspect is not available yet"
         not_ok "i says ns inspect is not available yet"
 keys q
 wait_screen 'HOST\$' && ok "q quits to the shell" || not_ok "q quits to the shell"
+if [[ -s $T_TMP/top.err ]]; then
+        not_ok "ns top wrote nothing to stderr"
+        diag_file "$T_TMP/top.err"
+else
+        ok "ns top wrote nothing to stderr"
+fi
 type_line "stty -a > $T_TMP/stty.after; echo saved-after"
 wait_screen '^saved-after$' || not_ok "stty -a after"
 if cmp -s "$T_TMP/stty.before" "$T_TMP/stty.after"; then
