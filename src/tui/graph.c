@@ -92,11 +92,22 @@ void tui_draw_graphs(Tui *t, const TopRow *r)
                 cpu_max = MAX(cpu_max, cpu[i]);
                 mem_scale = MAX(mem_scale, mem[i]);
         }
-        /* Against its limit when it has one, else against its own peak. */
+        /* Against its limit when it has one, else against the power of two
+         * above its peak: a steady figure then shows as steady, not as a
+         * full block. */
         if (r->cur.have & STATS_HAVE_MEM_LIMIT && r->cur.mem_limit > 0)
                 mem_scale = (double)r->cur.mem_limit;
+        else {
+                double p2 = 4096;
+                while (p2 < mem_scale * 1.01)
+                        p2 *= 2;
+                mem_scale = p2;
+        }
 
-        if (r->have_rates)
+        if (r->have_rates && r->rates.cpu_pct_of_limit >= 0)
+                snprintf(buf, sizeof(buf), "CPU of %s: %.1f%% (%.0f%% of its limit), scale %.0f%%",
+                         tui_row_label(r), r->rates.cpu_pct, r->rates.cpu_pct_of_limit, cpu_max);
+        else if (r->have_rates)
                 snprintf(buf, sizeof(buf), "CPU of %s: %.1f%%, scale %.0f%%", tui_row_label(r),
                          r->rates.cpu_pct, cpu_max);
         else
@@ -107,7 +118,7 @@ void tui_draw_graphs(Tui *t, const TopRow *r)
                          format_size(r->cur.mem_bytes, a, sizeof(a)),
                          format_size(r->cur.mem_limit, b, sizeof(b)));
         else
-                snprintf(buf, sizeof(buf), "MEM %s, scale %s (its peak; no limit)",
+                snprintf(buf, sizeof(buf), "MEM %s, scale %s (no limit)",
                          format_size(r->cur.mem_bytes, a, sizeof(a)),
                          format_size((unsigned long long)mem_scale, b, sizeof(b)));
         tui_put(y, half + 3, buf, t->cols - half - 3, false);
