@@ -107,11 +107,12 @@ start() {
         shift
         SOCK=$OUT_DIR/tmux-$name.sock
         TMUXES+=("$SOCK")
-        # The command's start is stamped by the shell that execs it, so that
-        # the first-frame time does not count tmux's own start.
+        # The command's start is stamped by the shell that runs it, so that
+        # the first-frame time does not count tmux's own start; the pane
+        # stays after it (ns ls) for its output to be read.
         tmux -S "$SOCK" -f /dev/null new-session -d -x 160 -y 40 -s b \
                 "$(printf '%q ' env TERM=tmux-256color HOME="$OUT_DIR/home" bash -c \
-                        'echo "${EPOCHREALTIME/[.,]/}" >"$0"; exec "$@"' "$OUT_DIR/start-$name" "$@")" ||
+                        'echo "${EPOCHREALTIME/[.,]/}" >"$0"; "$@"; exec sleep 1000' "$OUT_DIR/start-$name" "$@")" ||
                 die "cannot start tmux for $name"
         tmux -S "$SOCK" set -g status off >/dev/null
 }
@@ -155,19 +156,19 @@ deadline=$((t0 + SECS * 1000000))
 while [ "$(now_us)" -lt $deadline ]; do
         sleep 0.2
 done
-# The process tree of each pane: the command (bash exec'd it; ns exec'd
-# ns-top) and whatever it still runs.
+# The process tree of each pane below its shell: the command (ns exec'd
+# ns-top) and whatever it runs.
 tree_ticks() {
         local p total=0 t
-        for p in $1 $(pgrep -P "$1"); do
+        for p in $(pgrep -P "$1") $(pgrep -P "$(pgrep -P "$1" | head -n 1)"); do
                 t=$(cpu_ticks "$p") && total=$((total + t))
         done
         echo $total
 }
 C_NS=$(tree_ticks "$P_NS")
 C_HTOP=$(tree_ticks "$P_HTOP")
-M_NS=$(hwm_kib "$P_NS")
-M_HTOP=$(hwm_kib "$P_HTOP")
+M_NS=$(hwm_kib "$(pgrep -P "$P_NS" | head -n 1)")
+M_HTOP=$(hwm_kib "$(pgrep -P "$P_HTOP" | head -n 1)")
 [ -n "$C_NS" ] && [ -n "$M_NS" ] || die "ns top exited early: $(capture "$S_NS" | tail -n 3)"
 [ -n "$C_HTOP" ] && [ -n "$M_HTOP" ] || die "htop exited early"
 capture "$S_NS" >"$OUT_DIR/nstop-screen.txt"
@@ -231,7 +232,7 @@ F_TOP=$(median 1)
 F_LS=$(median 2)
 F_PLAIN=$(median 3)
 
-PROCS=$(find /proc -maxdepth 1 -name '[0-9]*' | wc -l)
+PROCS=$(ls /proc | grep -c '^[0-9]')
 echo
 echo "== results: $PROCS processes on the host"
 awk -v cn="$C_NS" -v ch="$C_HTOP" -v hz="$TICKS" -v s="$SECS" -v d="$DELAY" \
