@@ -94,7 +94,7 @@ typedef struct TopRow {
         unsigned state_age;      /* refreshes in that state */
 
         InstanceSample first;    /* the first sample seen: baseline of the deltas */
-        InstanceSample cur;
+        InstanceSample cur;      /* its cgroup string is the row's own copy */
         bool have_rates;         /* a previous sample existed */
         InstanceRates rates;
         uint64_t oom_delta;      /* since ns top started */
