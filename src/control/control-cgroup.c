@@ -153,8 +153,8 @@ static void judge(int root_fd, const Instances *is, const Instance *in, const Cg
         }
         h = host ? cgroup_find_hierarchy(host, c->path) : NULL;
         s = self ? cgroup_find_hierarchy(self, c->path) : NULL;
-        c->verdict = control_cgroup_verdict_paths(c->path->path, h ? h->path : NULL,
-                                                  s ? s->path : NULL);
+        c->verdict =
+                control_cgroup_verdict_paths(c->path->path, h ? h->path : NULL, s ? s->path : NULL);
         if (c->verdict != CONTROL_CGROUP_OWN)
                 return;
 

@@ -135,8 +135,8 @@ static int state_of(int root_fd, const ControlCgroup *t, int events_fd, ControlF
 const ControlCgroup *control_freeze_target(int root_fd, const ControlCgroups *c)
 {
         if (c->v2.verdict == CONTROL_CGROUP_OWN) {
-                _cleanup_close_ int fd =
-                        cgroup_open_file(root_fd, c->v2.path, "cgroup.freeze", O_RDONLY | O_CLOEXEC);
+                _cleanup_close_ int fd = cgroup_open_file(root_fd, c->v2.path, "cgroup.freeze",
+                                                          O_RDONLY | O_CLOEXEC);
                 /* cgroup.freeze needs Linux 5.2; before it, the v1 freezer */
                 if (fd >= 0)
                         return &c->v2;
