@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Skip white space. */
 const char *json_skip_ws(const char *p, const char *end);
@@ -61,3 +62,8 @@ int json_iter_array(const char *p, const char *end, JsonIter *ret);
 
 /* Returns 1 and the next element, 0 at the end of the array, -EINVAL when malformed. */
 int json_iter_next(JsonIter *it, const char **ret_elem);
+
+/* Write s as a JSON string, quotes included: control characters, quotes and
+ * backslashes escaped; bytes that are not valid UTF-8 become U+FFFD, so the
+ * document stays valid whatever a process names itself. */
+void json_write_string(FILE *f, const char *s);
