@@ -36,6 +36,7 @@ typedef struct Instance {
         size_t leader;        /* index into scan->procs */
         ssize_t parent;       /* index into Instances.items, -1 for a root; see instances_find_parents() */
         bool identified;
+        bool reused;          /* its identity came from a previous load (instances_load_with()) */
         Identity ident;       /* runtime and name, after instances_identify() (instances.h) */
         char *command;        /* leader's command line, after instances_identify() */
         uid_t uid;            /* leader's owner, after instances_identify() */

@@ -61,21 +61,102 @@ void instances_identify(Instances *is, int root_fd)
         identify_context_free(ctx);
 }
 
-int instances_load(int proc_fd, int root_fd, InstancesLoadFlags flags, Instances **ret,
-                   Scan **ret_scan)
+static int item_id_cmp(const void *a, const void *b, void *arg)
+{
+        const Instances *is = arg;
+        return strcmp(is->items[*(const size_t *)a].id, is->items[*(const size_t *)b].id);
+}
+
+/* The instance of prev with that id, through order (prev's indices sorted by id). */
+static const Instance *find_by_id(const Instances *prev, const size_t *order, const char *id)
+{
+        size_t lo = 0, hi = prev->n;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                const Instance *in = &prev->items[order[mid]];
+                int c = strcmp(in->id, id);
+
+                if (c == 0)
+                        return in;
+                if (c < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return NULL;
+}
+
+/*
+ * Take over the identity of each instance that prev knew with the same
+ * leader process: the same tuple (id) and the same (pid, start time) of
+ * the leader mean nothing identify reads has changed but a runtime's
+ * state files, which do not change while the process lives.
+ */
+static void reuse_identities(Instances *is, const Instances *prev)
+{
+        _cleanup_free_ size_t *order = NULL;
+
+        if (!prev || prev->n == 0)
+                return;
+        order = xnew(size_t, prev->n);
+        for (size_t i = 0; i < prev->n; i++)
+                order[i] = i;
+        qsort_r(order, prev->n, sizeof(size_t), item_id_cmp, (void *)prev);
+
+        for (size_t i = 0; i < is->n; i++) {
+                Instance *in = &is->items[i];
+                const Instance *old = find_by_id(prev, order, in->id);
+                const Proc *leader = instance_leader(is, in), *old_leader;
+
+                if (!old || !old->identified)
+                        continue;
+                old_leader = instance_leader(prev, old);
+                if (old_leader->pid != leader->pid || !leader->stat_ok || !old_leader->stat_ok ||
+                    old_leader->starttime != leader->starttime)
+                        continue;
+                in->ident.runtime = old->ident.runtime;
+                in->ident.name = old->ident.name ? xstrdup(old->ident.name) : NULL;
+                in->ident.runtime_id = old->ident.runtime_id ? xstrdup(old->ident.runtime_id) : NULL;
+                in->command = old->command ? xstrdup(old->command) : NULL;
+                in->uid = old->uid;
+                in->identified = true;
+                in->reused = true;
+        }
+}
+
+int instances_load_with(int proc_fd, int root_fd, InstancesLoadFlags flags,
+                        const Instances *prev, Instances **ret, Scan **ret_scan)
 {
         Scan *scan = NULL;
         Instances *is;
         int r;
 
-        r = scan_proc(proc_fd, &scan);
+        r = scan_proc_with(proc_fd, prev ? prev->scan : NULL,
+                           (flags & INSTANCES_LOAD_STAT) ? SCAN_STAT : 0, &scan);
         if (r < 0)
                 return r;
         is = instances_build(scan);
         if (flags & INSTANCES_LOAD_NEST)
                 instances_find_parents(is);
+        reuse_identities(is, prev);
         instances_identify(is, root_fd);
         *ret = is;
         *ret_scan = scan;
         return 0;
+}
+
+int instances_load(int proc_fd, int root_fd, InstancesLoadFlags flags, Instances **ret,
+                   Scan **ret_scan)
+{
+        return instances_load_with(proc_fd, root_fd, flags, NULL, ret, ret_scan);
+}
+
+size_t instances_n_reused(const Instances *is)
+{
+        size_t n = 0;
+
+        for (size_t i = 0; i < is->n; i++)
+                n += is->items[i].reused;
+        return n;
 }

@@ -18,6 +18,7 @@ void instances_identify(Instances *is, int root_fd);
 
 typedef enum InstancesLoadFlags {
         INSTANCES_LOAD_NEST = 1 << 0, /* find each instance's parent (nest.h) */
+        INSTANCES_LOAD_STAT = 1 << 1, /* read every process's stat (SCAN_STAT) */
 } InstancesLoadFlags;
 
 /*
@@ -29,3 +30,17 @@ typedef enum InstancesLoadFlags {
  */
 int instances_load(int proc_fd, int root_fd, InstancesLoadFlags flags, Instances **ret,
                    Scan **ret_scan);
+
+/*
+ * The same again, reusing a previous load of the same /proc (NULL for
+ * none): the scan reuses prev's scan (scan_proc_with(); only with
+ * INSTANCES_LOAD_STAT in both), and an instance whose id and leader (pid
+ * and start time) are unchanged keeps prev's identity, command and owner
+ * instead of being identified again. prev and its scan stay the caller's
+ * and must outlive the call only.
+ */
+int instances_load_with(int proc_fd, int root_fd, InstancesLoadFlags flags,
+                        const Instances *prev, Instances **ret, Scan **ret_scan);
+
+/* How many instances of is kept a previous load's identity. */
+size_t instances_n_reused(const Instances *is);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/syscall.h>
 
 #include "macro.h"
@@ -50,6 +51,12 @@ int scan_skip_error(int r, size_t *n_unreadable)
 static int proc_cmp(const void *a, const void *b)
 {
         pid_t x = ((const Proc *)a)->pid, y = ((const Proc *)b)->pid;
+        return (x > y) - (x < y);
+}
+
+static int proc_key_cmp(const void *a, const void *b)
+{
+        pid_t x = ((const ProcKey *)a)->pid, y = ((const ProcKey *)b)->pid;
         return (x > y) - (x < y);
 }
 
@@ -106,33 +113,162 @@ int scan_list_pids(int proc_fd, pid_t **ret, size_t *ret_n)
         return 0;
 }
 
-int scan_proc(int proc_fd, Scan **ret)
+static void proc_set_stat(Proc *p, const ProcStat *st)
+{
+        p->state = st->state;
+        p->ppid = st->ppid;
+        p->starttime = st->starttime;
+        memcpy(p->comm, st->comm, sizeof(p->comm));
+        p->utime = st->utime;
+        p->stime = st->stime;
+        p->rss = st->rss;
+        p->num_threads = st->num_threads;
+}
+
+/* Read and parse PID/stat below the /proc at proc_fd. */
+static int read_pid_stat(int proc_fd, pid_t pid, ProcStat *ret)
+{
+        char path[PID_PATH_MAX], buf[1024];
+        ssize_t k;
+
+        snprintf(path, sizeof(path), "%d/stat", (int)pid);
+        k = read_small_at(proc_fd, path, buf, sizeof(buf));
+        if (k < 0)
+                return (int)k;
+        return proc_parse_stat_full(buf, ret);
+}
+
+/* A sorted array of keys holds (pid, starttime)? */
+static bool keys_have(const ProcKey *keys, size_t n, pid_t pid, unsigned long long starttime)
+{
+        size_t lo = 0, hi = n;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (keys[mid].pid == pid)
+                        return keys[mid].starttime == starttime;
+                if (keys[mid].pid < pid)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return false;
+}
+
+/*
+ * The zombies of a SCAN_STAT scan that the previous scan did not know
+ * alive take their parent's tuple, so that the instance that should reap
+ * them counts them; one whose parent is unknown (or a zombie too) is left
+ * out, as any scan leaves zombies out. procs is sorted by pid. Returns the
+ * new count.
+ */
+static size_t zombies_to_parents(Proc *procs, size_t n)
+{
+        Scan view = { .procs = procs, .n_procs = n };
+        _cleanup_free_ bool *drop = xnew(bool, n);
+        size_t out = 0;
+
+        /* Every parent is looked up before anything moves. */
+        for (size_t i = 0; i < n; i++) {
+                Proc *p = &procs[i];
+                const Proc *parent;
+
+                if (p->state != 'Z' || p->reused)
+                        continue;
+                parent = p->ppid > 0 ? scan_find(&view, p->ppid) : NULL;
+                if (!parent || (parent->state == 'Z' && !parent->reused))
+                        drop[i] = true;
+                else
+                        memcpy(p->ns, parent->ns, sizeof(p->ns));
+        }
+        for (size_t i = 0; i < n; i++)
+                if (!drop[i])
+                        procs[out++] = procs[i];
+        return out;
+}
+
+int scan_proc_with(int proc_fd, const Scan *prev, ScanFlags flags, Scan **ret)
 {
         _cleanup_free_ Proc *procs = NULL;
         _cleanup_free_ pid_t *pids = NULL;
-        size_t n = 0, n_pids = 0, unreadable = 0;
+        _cleanup_free_ ProcKey *unreadable_keys = NULL;
+        size_t n = 0, n_pids = 0, unreadable = 0, n_keys = 0, n_reused = 0, n_zombies = 0;
         bool present[NS_TYPE_MAX];
+        bool with_stat = flags & SCAN_STAT;
         Scan *s;
         int r;
+
+        /* Without the start time a recycled pid would pass for the old process. */
+        if (prev && !(prev->with_stat && with_stat))
+                prev = NULL;
 
         r = scan_list_pids(proc_fd, &pids, &n_pids);
         if (r < 0)
                 return r;
-        scan_detect_present(proc_fd, present);
+        if (prev)
+                memcpy(present, prev->ns_present, sizeof(present));
+        else
+                scan_detect_present(proc_fd, present);
 
         procs = xnew(Proc, n_pids + 1);
+        if (with_stat)
+                unreadable_keys = xnew(ProcKey, n_pids + 1);
         for (size_t i = 0; i < n_pids; i++) {
+                Proc *p = &procs[n];
+                const Proc *old;
                 char name[16];
+                ProcStat st;
 
-                snprintf(name, sizeof(name), "%d", (int)pids[i]);
-                procs[n].pid = pids[i];
-                procs[n].instance = -1;
-                r = scan_read_tuple(proc_fd, name, present, procs[n].ns);
+                p->pid = pids[i];
+                p->instance = -1;
+                if (with_stat) {
+                        r = read_pid_stat(proc_fd, p->pid, &st);
+                        if (r < 0) {
+                                r = scan_skip_error(r, &unreadable);
+                                if (r < 0)
+                                        return r;
+                                memset(p, 0, sizeof(Proc));
+                                continue;
+                        }
+                        proc_set_stat(p, &st);
+                        p->stat_loaded = p->stat_ok = true;
+                        if (prev) {
+                                /* Known and the same process: its tuple, no readlink. */
+                                old = scan_find(prev, p->pid);
+                                if (old && old->stat_ok && old->starttime == st.starttime) {
+                                        memcpy(p->ns, old->ns, sizeof(p->ns));
+                                        p->reused = true;
+                                        n_reused++;
+                                        n++;
+                                        continue;
+                                }
+                                if (keys_have(prev->unreadable, prev->n_unreadable_keys, p->pid,
+                                              st.starttime)) {
+                                        unreadable++;
+                                        unreadable_keys[n_keys++] = (ProcKey){ p->pid, st.starttime };
+                                        memset(p, 0, sizeof(Proc));
+                                        continue;
+                                }
+                        }
+                        /* A zombie has no namespace links left: it goes with
+                         * its parent, which holds it (zombies_to_parents()). */
+                        if (st.state == 'Z') {
+                                n_zombies++;
+                                n++;
+                                continue;
+                        }
+                }
+                snprintf(name, sizeof(name), "%d", (int)p->pid);
+                r = scan_read_tuple(proc_fd, name, present, p->ns);
                 if (r < 0) {
+                        size_t before = unreadable;
+
                         r = scan_skip_error(r, &unreadable);
                         if (r < 0)
                                 return r;
-                        memset(&procs[n], 0, sizeof(Proc));
+                        if (with_stat && unreadable > before)
+                                unreadable_keys[n_keys++] = (ProcKey){ p->pid, p->starttime };
+                        memset(p, 0, sizeof(Proc));
                         continue;
                 }
                 n++;
@@ -142,6 +278,13 @@ int scan_proc(int proc_fd, Scan **ret)
         for (size_t i = 1; i < n; i++)
                 if (procs[i - 1].pid > procs[i].pid) {
                         qsort(procs, n, sizeof(Proc), proc_cmp);
+                        break;
+                }
+        if (n_zombies > 0)
+                n = zombies_to_parents(procs, n);
+        for (size_t i = 1; i < n_keys; i++)
+                if (unreadable_keys[i - 1].pid > unreadable_keys[i].pid) {
+                        qsort(unreadable_keys, n_keys, sizeof(ProcKey), proc_key_cmp);
                         break;
                 }
 
@@ -155,17 +298,28 @@ int scan_proc(int proc_fd, Scan **ret)
         s->procs = TAKE_PTR(procs);
         s->n_procs = n;
         s->n_unreadable = unreadable;
+        s->unreadable = TAKE_PTR(unreadable_keys);
+        s->n_unreadable_keys = n_keys;
+        s->n_reused = n_reused;
+        s->with_stat = with_stat;
         memcpy(s->ns_present, present, sizeof(present));
 
         /* The host is PID 1's tuple, or, when we may not read it, our own. */
         Proc *init = scan_find(s, 1);
         if (init)
                 memcpy(s->host_ns, init->ns, sizeof(s->host_ns));
+        else if (prev)
+                memcpy(s->host_ns, prev->host_ns, sizeof(s->host_ns));
         else if (scan_read_tuple(proc_fd, "self", present, s->host_ns) < 0 && n > 0)
                 memcpy(s->host_ns, s->procs[0].ns, sizeof(s->host_ns));
 
         *ret = s;
         return 0;
+}
+
+int scan_proc(int proc_fd, Scan **ret)
+{
+        return scan_proc_with(proc_fd, NULL, 0, ret);
 }
 
 Scan *scan_free(Scan *s)
@@ -175,6 +329,7 @@ Scan *scan_free(Scan *s)
         if (s->proc_fd >= 0)
                 close(s->proc_fd);
         free(s->procs);
+        free(s->unreadable);
         free(s);
         return NULL;
 }
@@ -195,30 +350,104 @@ Proc *scan_find(const Scan *s, pid_t pid)
         return NULL;
 }
 
-int proc_parse_stat(const char *buf, char *ret_state, pid_t *ret_ppid,
-                    unsigned long long *ret_starttime, char ret_comm[16])
+/* One decimal field of stat, all digits, no overflow. */
+static int stat_number(const char *tok, size_t len, unsigned long long *ret)
 {
-        const char *open = strchr(buf, '('), *close_p = strrchr(buf, ')');
-        unsigned long long start = 0;
-        char state;
-        int ppid;
+        unsigned long long v = 0;
+
+        if (len == 0 || len > 20)
+                return -EINVAL;
+        for (size_t i = 0; i < len; i++) {
+                unsigned d = (unsigned)(tok[i] - '0');
+                if (d > 9 || v > (ULLONG_MAX - d) / 10)
+                        return -EINVAL;
+                v = v * 10 + d;
+        }
+        *ret = v;
+        return 0;
+}
+
+int proc_parse_stat_full(const char *buf, ProcStat *ret)
+{
+        const char *open = strchr(buf, '('), *close_p = strrchr(buf, ')'), *p;
+        ProcStat st = {};
         size_t clen;
 
         /* comm may hold spaces and parentheses: it ends at the last ')'. */
         if (!open || !close_p || close_p < open)
                 return -EINVAL;
-        /* fields after comm: state ppid pgrp session tty_nr tpgid flags minflt
-         * cminflt majflt cmajflt utime stime cutime cstime priority nice
-         * num_threads itrealvalue starttime */
-        if (sscanf(close_p + 1, " %c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
-                   &state, &ppid, &start) != 3)
-                return -EINVAL;
+        /* Fields after comm, numbered as proc(5) does: 3 state, 4 ppid, 14
+         * utime, 15 stime, 20 num_threads, 22 starttime, 24 rss. Fields we
+         * skip may be negative (tpgid, priority); ours never are. */
+        p = close_p + 1;
+        for (unsigned field = 3; field <= 24; field++) {
+                unsigned long long v = 0;
+                const char *tok;
+                size_t len;
+
+                p += strspn(p, " ");
+                tok = p;
+                len = strcspn(p, " \n");
+                p += len;
+                if (len == 0) {
+                        /* rss and the field before it came later than starttime */
+                        if (field > 22)
+                                break;
+                        return -EINVAL;
+                }
+                switch (field) {
+                case 3:
+                        if (len != 1)
+                                return -EINVAL;
+                        st.state = tok[0];
+                        break;
+                case 4:
+                        if (stat_number(tok, len, &v) < 0 || v > INT32_MAX)
+                                return -EINVAL;
+                        st.ppid = (pid_t)v;
+                        break;
+                case 14:
+                case 15:
+                case 20:
+                case 22:
+                case 24:
+                        if (stat_number(tok, len, &v) < 0)
+                                return -EINVAL;
+                        if (field == 14)
+                                st.utime = v;
+                        else if (field == 15)
+                                st.stime = v;
+                        else if (field == 20)
+                                st.num_threads = v > UINT32_MAX ? UINT32_MAX : (unsigned)v;
+                        else if (field == 22)
+                                st.starttime = v;
+                        else
+                                st.rss = v;
+                        break;
+                default:
+                        break;
+                }
+        }
         clen = MIN((size_t)(close_p - open - 1), (size_t)15);
-        memcpy(ret_comm, open + 1, clen);
-        ret_comm[clen] = '\0';
-        *ret_state = state;
-        *ret_ppid = ppid;
-        *ret_starttime = start;
+        memcpy(st.comm, open + 1, clen);
+        st.comm[clen] = '\0';
+        *ret = st;
+        return 0;
+}
+
+int proc_parse_stat(const char *buf, char *ret_state, pid_t *ret_ppid,
+                    unsigned long long *ret_starttime, char ret_comm[16])
+{
+        ProcStat st;
+        int r;
+
+        r = proc_parse_stat_full(buf, &st);
+        if (r < 0)
+                return r;
+        memcpy(ret_comm, st.comm, sizeof(st.comm));
+        *ret_state = st.state;
+        *ret_ppid = st.ppid;
+        *ret_starttime = st.starttime;
         return 0;
 }
 
@@ -236,16 +465,16 @@ int proc_read_stat(int dirfd, const char *path, char *ret_state, pid_t *ret_ppid
 
 int scan_load_stat(Scan *s, Proc *p)
 {
-        char path[PID_PATH_MAX];
+        ProcStat st;
         int r;
 
         if (p->stat_loaded)
                 return p->stat_ok ? 0 : -ESRCH;
         p->stat_loaded = true;
-        snprintf(path, sizeof(path), "%d/stat", (int)p->pid);
-        r = proc_read_stat(s->proc_fd, path, &p->state, &p->ppid, &p->starttime, p->comm);
+        r = read_pid_stat(s->proc_fd, p->pid, &st);
         if (r < 0)
                 return r;
+        proc_set_stat(p, &st);
         p->stat_ok = true;
         return 0;
 }

@@ -11,20 +11,50 @@
  * What grouping needs beyond the tuple (ppid, start time, comm) is read
  * lazily by scan_load_stat(), only for the few processes that need it, so
  * the pass stays close to the cost of readlinkat() alone.
+ *
+ * ns top scans again every few seconds and wants every process's stat
+ * (CPU time, state, threads, RSS) anyway: with SCAN_STAT the stat comes
+ * first, and a process whose (pid, start time) the previous scan knew
+ * keeps that scan's tuple without a single readlink (scan_proc_with()).
  */
 
 typedef struct Proc {
         pid_t pid;
         int instance;               /* index into Instances.items; -1 when not grouped */
         NsIno ns[NS_TYPE_MAX];
-        /* Filled by scan_load_stat(). */
+        bool reused;                /* its tuple came from the previous scan */
+        /* Filled by scan_load_stat(), or by the scan itself with SCAN_STAT. */
         bool stat_loaded;
         bool stat_ok;
         char state;
         pid_t ppid;
         unsigned long long starttime; /* clock ticks after boot */
         char comm[16];
+        unsigned long long utime, stime; /* clock ticks */
+        unsigned long long rss;       /* pages */
+        unsigned num_threads;
 } Proc;
+
+/* A process by (pid, start time): the same process, not a recycled pid. */
+typedef struct ProcKey {
+        pid_t pid;
+        unsigned long long starttime;
+} ProcKey;
+
+/* The fields of /proc/PID/stat that ns reads. */
+typedef struct ProcStat {
+        char state;
+        pid_t ppid;
+        unsigned long long starttime;
+        unsigned long long utime, stime;
+        unsigned long long rss;
+        unsigned num_threads;
+        char comm[16];
+} ProcStat;
+
+typedef enum ScanFlags {
+        SCAN_STAT = 1 << 0, /* read every process's stat (Proc.stat_loaded) */
+} ScanFlags;
 
 typedef struct Scan {
         int proc_fd;                /* owned */
@@ -33,6 +63,12 @@ typedef struct Scan {
         size_t n_unreadable;        /* processes whose namespaces we may not read */
         bool ns_present[NS_TYPE_MAX]; /* the kernel has this namespace type */
         NsIno host_ns[NS_TYPE_MAX];
+        /* With SCAN_STAT: the processes counted in n_unreadable, so that
+         * the next scan does not try their links again. */
+        ProcKey *unreadable;
+        size_t n_unreadable_keys;
+        size_t n_reused;            /* tuples taken from the previous scan */
+        bool with_stat;             /* scanned with SCAN_STAT */
 } Scan;
 
 /*
@@ -42,6 +78,17 @@ typedef struct Scan {
  * itself, fails the scan.
  */
 int scan_proc(int proc_fd, Scan **ret);
+
+/*
+ * The same with flags, and a previous scan of the same /proc to reuse
+ * (NULL for none; only one made with SCAN_STAT can be, as the start time
+ * tells a known process from a recycled pid). A process known to prev
+ * keeps prev's tuple; one that prev could not read is counted unreadable
+ * again without a try. Namespaces changed by setns() or unshare() after a
+ * process started are then not seen: a caller that scans forever passes
+ * NULL now and then (ns top does every TOP_REVERIFY_REFRESHES).
+ */
+int scan_proc_with(int proc_fd, const Scan *prev, ScanFlags flags, Scan **ret);
 
 /* Every pid listed in the /proc at proc_fd, in the order /proc lists them
  * (ascending). Returns 0 with a malloc'd array, or -errno. */
@@ -64,6 +111,8 @@ int scan_load_stat(Scan *s, Proc *p);
 /* Parse the content of /proc/PID/stat. */
 int proc_parse_stat(const char *buf, char *ret_state, pid_t *ret_ppid,
                     unsigned long long *ret_starttime, char ret_comm[16]);
+/* The same, with the CPU times, threads and RSS. */
+int proc_parse_stat_full(const char *buf, ProcStat *ret);
 
 /* Read and parse a stat file ("PID/stat" below /proc, or "stat" below a pid dir). */
 int proc_read_stat(int dirfd, const char *path, char *ret_state, pid_t *ret_ppid,

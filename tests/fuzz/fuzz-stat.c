@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * /proc/PID/stat through proc_parse_stat() (src/proc/scan.c), which every
- * reader of it goes through (scan, lookup, identify, attach). The command
+ * /proc/PID/stat through proc_parse_stat() and proc_parse_stat_full()
+ * (src/proc/scan.c), which every reader of it goes through (scan, lookup,
+ * identify, attach, ns top's stats). The command
  * name inside is the process's own choice: any bytes, parentheses and
  * blanks included. proc_read_stat() reads at most 1023 bytes into a
  * NUL-terminated buffer: so does this.
@@ -19,7 +20,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         pid_t ppid = 0;
 
         memset(comm, 'x', sizeof(comm));
+        ProcStat st;
+
         if (proc_parse_stat(buf, &state, &ppid, &start, comm) == 0)
                 FUZZ_CHECK(memchr(comm, '\0', sizeof(comm)) != NULL);
+        /* the full parse (ns top's) agrees with the short one */
+        if (proc_parse_stat_full(buf, &st) == 0) {
+                FUZZ_CHECK(memchr(st.comm, '\0', sizeof(st.comm)) != NULL);
+                FUZZ_CHECK(st.ppid >= 0);
+                FUZZ_CHECK(st.state == state && st.ppid == ppid && st.starttime == start);
+        }
         return 0;
 }
