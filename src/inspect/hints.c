@@ -351,8 +351,8 @@ static void rule_no_reap(const InspectReport *r, HintList *l)
         if (!p || p1->n_zombies == 0 || (p1->oldest_zombie_secs >= 0 && p1->oldest_zombie_secs < 1))
                 return;
         add(l, HINT_NO_REAP, xasprintf("/proc/%d/task/%d/children", (int)p->pid, (int)p->pid),
-            "%s %d (%s) does not reap: %zu zombie%s, oldest %s%s", p1->own_pidns ? "pid 1" : "leader",
-            (int)p->pid, p->comm, p1->n_zombies, p1->n_zombies == 1 ? "" : "s",
+            "%s (%s) does not reap: %zu zombie%s, oldest %s%s", p1->own_pidns ? "pid 1" : "the leader",
+            p->comm, p1->n_zombies, p1->n_zombies == 1 ? "" : "s",
             p1->oldest_exact ? "" : "at most ", format_duration(p1->oldest_zombie_secs, d, sizeof(d)));
 }
 
