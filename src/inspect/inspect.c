@@ -119,6 +119,8 @@ static void read_task(Ctx *c, InspectProc *p, pid_t tid)
 
         snprintf(path, sizeof(path), "%s/wchan", dir);
         k = task_read(c, &stuck, path, 4096, &wchan);
+        if (k >= 0)
+                wchan[strcspn(wchan, "\n")] = '\0';
         /* "0": not waiting, or not allowed to see where */
         if (k >= 0 && wchan[0] && !streq(wchan, "0"))
                 t->wchan = str_sanitize(xstrdup(wchan));
