@@ -49,6 +49,13 @@ typedef struct HostSample {
         double uptime;          /* seconds, /proc/uptime */
 } HostSample;
 
+/*
+ * One instance at one moment. Counters only grow from one sample to the
+ * next: where their source changes (the instance moves to another cgroup,
+ * members exit, an interface goes away) the sampler carries them on from
+ * the value it showed; at an instance's first sample they are the source's
+ * own total (a cgroup's usage, the members' CPU times).
+ */
 typedef struct InstanceSample {
         char id[INSTANCE_ID_LEN + 1];
         unsigned have;              /* StatsHave */
@@ -94,6 +101,8 @@ typedef struct StatsSnapshot {
 
 /* Per-second figures and deltas between two samples of one instance. */
 typedef struct InstanceRates {
+        unsigned have;              /* StatsHave: which rates are known (CPU, NET, IO,
+                                     * THROTTLE, CPU_LIMIT, MEM_LIMIT) */
         double cpu_pct;             /* 100 = one core busy */
         double cpu_pct_of_limit;    /* against cpu_limit_millis; < 0 without one */
         double mem_pct_of_limit;    /* < 0 without a limit */
@@ -115,6 +124,20 @@ Stats *stats_free(Stats *s);
 
 /* Sample every instance of is (whose scan read every process's stat). */
 int stats_sample(Stats *s, const Instances *is, StatsSnapshot **ret);
+
+/*
+ * The same, reading files only for the instances with want[i] set (the
+ * rows shown): the others get their task counts and nothing else (have 0).
+ * want NULL: all of them.
+ */
+int stats_sample_some(Stats *s, const Instances *is, const bool *want, StatsSnapshot **ret);
+
+/*
+ * Whether to read the members' /proc/PID/io for the IO of an instance
+ * without an IO cgroup of its own. On by default as root only: another
+ * user's needs ptrace access.
+ */
+void stats_set_proc_io(Stats *s, bool on);
 StatsSnapshot *stats_snapshot_free(StatsSnapshot *snap);
 const InstanceSample *stats_snapshot_find(const StatsSnapshot *snap, const char *id);
 
