@@ -11,6 +11,7 @@
 #include "macro.h"
 
 int cmd_enter(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
 int cmd_run(int argc, char **argv);

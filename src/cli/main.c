@@ -26,6 +26,7 @@ static const Command commands[] = {
         { "ps", cmd_ps, "list the processes of one instance" },
         { "enter", cmd_enter, "run a shell or command inside an instance" },
         { "run", cmd_run, "start a fresh stateless sandbox" },
+        { "inspect", cmd_inspect, "explain why an instance is stuck" },
 };
 
 void log_error(const char *fmt, ...)

@@ -491,7 +491,10 @@ static void rule_no_sigterm(const InspectReport *r, HintList *l)
         const InspectProc *p = pid1_proc(r);
         char *file;
 
-        if (!p || !p1->own_pidns || p1->err_status != 0 || p1->term_caught)
+        /* A known init handles it; a blocked SIGTERM waits for a signalfd or
+         * sigwait reader, and one in sigtimedwait may be waiting for it. */
+        if (!p || !p1->own_pidns || p1->err_status != 0 || p1->term_caught || p1->init != INIT_UNKNOWN ||
+            (!p1->term_ignored && (p1->term_blocked || p1->term_sigwait)))
                 return;
         file = xasprintf("/proc/%d/status", (int)p->pid);
         if (p1->term_ignored)

@@ -236,6 +236,7 @@ static int read_proc(Ctx *c, pid_t pid, bool want_zombie)
         if (!p->zombie) {
                 snprintf(path, sizeof(path), "%d/cmdline", (int)pid);
                 k = reader_read(c->reader, path, CMDLINE_MAX, &cmdline, &cmdline_len);
+                p->init = inspect_init_kind(p->comm, k >= 0 ? cmdline : NULL, k >= 0 ? cmdline_len : 0);
                 if (k >= 0) {
                         p->cmdline = str_sanitize(cmdline_to_string(cmdline, cmdline_len));
                         p->err_cmdline = 0;
@@ -311,6 +312,7 @@ static void analyse_pid1(Ctx *c)
         if (!leader)
                 return;
         p1->own_pidns = leader->ns_pid == 1;
+        p1->init = leader->init;
         for (size_t j = 0; j < leader->n_tasks; j++)
                 if (r->tasks[leader->first_task + j].tid == leader->pid)
                         main_task = &r->tasks[leader->first_task + j];
@@ -319,6 +321,10 @@ static void analyse_pid1(Ctx *c)
                 p1->term_caught = sigmask_has(main_task->sig_cgt, SIGTERM);
                 p1->term_ignored = sigmask_has(main_task->sig_ign, SIGTERM);
                 p1->term_blocked = sigmask_has(main_task->sig_blk, SIGTERM);
+                /* sigtimedwait unblocks the set it waits for while it waits */
+                p1->term_sigwait = main_task->have_syscall && main_task->syscall.state == SYSCALL_IN &&
+                                   inspect_syscall_name(main_task->syscall.nr) &&
+                                   streq(inspect_syscall_name(main_task->syscall.nr), "rt_sigtimedwait");
         } else
                 p1->err_status = main_task ? main_task->err_status : -ESRCH;
 

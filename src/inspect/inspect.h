@@ -48,19 +48,6 @@ typedef struct InspectTask {
         bool have_syscall, have_stack;
 } InspectTask;
 
-typedef struct InspectProc {
-        pid_t pid, ns_pid, ppid;
-        char comm[16];
-        char *cmdline;              /* NULL when not read */
-        char state;
-        bool zombie;
-        double age_secs;            /* since it started */
-        long n_fds;                 /* -1 unknown */
-        uint64_t nofile_soft, nofile_hard; /* RLIMIT_NOFILE; UINT64_MAX unlimited */
-        ReadError err_cmdline, err_fds, err_limits;
-        size_t first_task, n_tasks; /* into InspectReport.tasks */
-} InspectProc;
-
 /* What pid 1 is, as far as its command tells. */
 typedef enum InitKind {
         INIT_UNKNOWN,               /* not an init we know: a shell, the app itself */
@@ -79,11 +66,27 @@ const char *init_kind_to_string(InitKind k);
 /* From comm and the command line (NUL-separated); INIT_UNKNOWN when none. */
 InitKind inspect_init_kind(const char *comm, const char *cmdline, size_t cmdline_len);
 
+typedef struct InspectProc {
+        pid_t pid, ns_pid, ppid;
+        char comm[16];
+        char *cmdline;              /* NULL when not read */
+        char state;
+        bool zombie;
+        InitKind init;              /* what its command says it is */
+        double age_secs;            /* since it started */
+        long n_fds;                 /* -1 unknown */
+        uint64_t nofile_soft, nofile_hard; /* RLIMIT_NOFILE; UINT64_MAX unlimited */
+        ReadError err_cmdline, err_fds, err_limits;
+        size_t first_task, n_tasks; /* into InspectReport.tasks */
+} InspectProc;
+
 typedef struct InspectPid1 {
         ssize_t proc;               /* into InspectReport.procs; -1 when not found */
         bool own_pidns;             /* it is pid 1 of its own pid namespace */
         InitKind init;
-        bool term_caught, term_ignored, term_blocked;
+        bool term_caught, term_ignored;
+        bool term_blocked;          /* queued for a signalfd or sigwait reader */
+        bool term_sigwait;          /* in rt_sigtimedwait: its set is not shown */
         ReadError err_status;
         size_t n_zombies;           /* its zombie children */
         double oldest_zombie_secs;  /* < 0 unknown */

@@ -162,6 +162,18 @@ int inspect_parse_syscall(const char *s, TaskSyscall *ret)
                 if (!startswith(p, "0x") || parse_number(p + 2, 16, &sc.args[i], &p) < 0)
                         return -EINVAL;
         }
+        {
+                /* a kernel thread: "0" and every register 0, no user stack or pc */
+                uint64_t sp = 1, pc = 1;
+                p += strspn(p, " ");
+                if (startswith(p, "0x") && parse_number(p + 2, 16, &sp, &p) == 0) {
+                        p += strspn(p, " ");
+                        if (startswith(p, "0x"))
+                                (void)parse_number(p + 2, 16, &pc, &p);
+                }
+                if (sp == 0 && pc == 0)
+                        sc = (TaskSyscall){ .state = SYSCALL_NONE, .nr = -1 };
+        }
         *ret = sc;
         return 0;
 }
@@ -282,16 +294,27 @@ int inspect_parse_pid_list(const char *s, pid_t **ret, size_t *ret_n)
         return 0;
 }
 
+static bool endswith_space(const char *buf, size_t len)
+{
+        return len > 0 && buf[len - 1] == ' ';
+}
+
 char *inspect_signal_names(uint64_t mask)
 {
         char buf[64 * 12] = "";
         size_t len = 0;
+        bool inverse = __builtin_popcountll(mask) > 32;
 
+        /* a kernel thread ignores all 64: say what it does not */
+        if (mask == UINT64_MAX)
+                return xstrdup("all");
+        if (inverse)
+                len = (size_t)snprintf(buf, sizeof(buf), "all but ");
         for (int sig = 1; sig <= 64; sig++) {
                 char num[16];
                 const char *name;
 
-                if (!sigmask_has(mask, sig))
+                if (sigmask_has(mask, sig) == inverse)
                         continue;
                 /* 32 and 33 are glibc's own (threads); SIGRTMIN is 34 to programs */
                 if (sig >= 32) {
@@ -300,8 +323,8 @@ char *inspect_signal_names(uint64_t mask)
                         name = num;
                 } else
                         name = sigabbrev_np(sig) ?: "?";
-                len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? "," : "",
-                                        name);
+                len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s",
+                                        len && !endswith_space(buf, len) ? "," : "", name);
         }
         return xstrdup(buf);
 }

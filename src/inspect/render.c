@@ -187,6 +187,10 @@ static void write_pid1_text(const InspectReport *r, FILE *f)
                 fprintf(f, "  SIGTERM    caught: it has a handler%s\n", p1->term_blocked ? " (blocked now)" : "");
         else if (p1->term_ignored)
                 fputs("  SIGTERM    ignored: a stop waits for its timeout, then kills\n", f);
+        else if (p1->term_blocked)
+                fputs("  SIGTERM    blocked: queued for a signalfd or sigwait reader\n", f);
+        else if (p1->term_sigwait)
+                fputs("  SIGTERM    it waits for signals in sigtimedwait (the set it waits for is not shown)\n", f);
         else if (p1->own_pidns)
                 fputs("  SIGTERM    no handler: the kernel does not deliver it to pid 1\n", f);
         else
@@ -464,7 +468,11 @@ int inspect_write_json(const InspectReport *r, char **changes, size_t n_changes,
                         fputs(",\"sigterm\":null", f);
                 else
                         fprintf(f, ",\"sigterm\":\"%s\"",
-                                p1->term_caught ? "caught" : p1->term_ignored ? "ignored" : "default");
+                                p1->term_caught    ? "caught"
+                                : p1->term_ignored ? "ignored"
+                                : p1->term_blocked ? "blocked"
+                                : p1->term_sigwait ? "sigwait"
+                                                   : "default");
                 fprintf(f, ",\"zombies\":%zu", p1->n_zombies);
                 if (p1->oldest_zombie_secs >= 0)
                         fprintf(f, ",\"oldest_zombie_secs\":%.3f,\"oldest_zombie_exact\":%s",

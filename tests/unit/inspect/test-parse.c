@@ -94,6 +94,8 @@ Test(parse, syscall)
         sc.nr = 99999;
         u = inspect_syscall_format(&sc);
         cr_expect(strncmp(u, "syscall_99999(", 14) == 0, "%s", u);
+        cr_assert_eq(inspect_parse_syscall("0 0x0 0x0 0x0 0x0 0x0 0x0 0x0 0x0\n", &sc), 0);
+        cr_expect_eq(sc.state, SYSCALL_NONE, "a kernel thread is in no syscall");
         cr_expect_lt(inspect_parse_syscall("12 0x1 0x2\n", &sc), 0, "six arguments");
         cr_expect_lt(inspect_parse_syscall("x\n", &sc), 0);
 }
@@ -156,6 +158,12 @@ Test(parse, signal_names)
         cr_expect_str_eq(a, "INT,TERM");
         cr_expect_str_eq(b, "RTMIN+3", "signal 37 is SIGRTMIN+3 to glibc programs");
         cr_expect_str_eq(c, "");
+        {
+                _cleanup_free_ char *all = inspect_signal_names(UINT64_MAX);
+                _cleanup_free_ char *most = inspect_signal_names(~(1ULL << (SIGKILL - 1)));
+                cr_expect_str_eq(all, "all");
+                cr_expect_str_eq(most, "all but KILL");
+        }
 }
 
 Test(parse, pressure)
