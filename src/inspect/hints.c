@@ -66,6 +66,8 @@ static const struct {
         { "smb2_", "an SMB server is not answering" },
         { "ceph_", "the Ceph cluster is not answering" },
         { "wait_for_vfork_done", "a vfork parent waits for its child to exec or exit (is the child stopped?)" },
+        /* wait_for_vfork_done() is inlined into kernel_clone() on recent kernels */
+        { "__do_sys_vfork", "a vfork parent waits for its child to exec or exit (is the child stopped?)" },
         { "zap_pid_ns_processes", "pid 1 is exiting and waits for the rest of its pid namespace to exit" },
         { "mem_cgroup_", "memory reclaim at the cgroup's memory limit" },
         { "try_charge", "memory reclaim at the cgroup's memory limit" },
@@ -280,7 +282,9 @@ static void rule_dstate(const InspectReport *r, HintList *l)
                 unsigned n = 0;
                 double longest = -1;
 
-                if (done[i] || t->state != 'D' || (frozen && task_in_refrigerator(t)))
+                /* In a frozen cgroup every D task is a frozen one: not all of
+                 * them pass through __refrigerator (a sleeper is frozen in place). */
+                if (done[i] || t->state != 'D' || frozen)
                         continue;
                 /* a short D is ordinary I/O */
                 if (t->idle_secs >= 0 && t->idle_secs < 1)

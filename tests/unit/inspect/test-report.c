@@ -141,7 +141,7 @@ static void teardown(void)
         fixture_done(&root);
 }
 
-TestSuite(inspect, .init = setup, .fini = teardown);
+TestSuite(report, .init = setup, .fini = teardown);
 
 /* Scan the fixture, group, and inspect the instance of pid 100. */
 static InspectReport *inspect_fixture(const InstanceSample *sample)
@@ -172,7 +172,7 @@ static const InspectTask *task_of(const InspectReport *r, pid_t tid)
         return NULL;
 }
 
-Test(inspect, tasks_and_pid1)
+Test(report, tasks_and_pid1)
 {
         _cleanup_free_ char *mi = fixture_text("mountinfo.v2");
         InspectReport *r;
@@ -216,7 +216,7 @@ Test(inspect, tasks_and_pid1)
         inspect_report_free(r);
 }
 
-Test(inspect, cgroup_v2)
+Test(report, cgroup_v2)
 {
         _cleanup_free_ char *mi = fixture_text("mountinfo.v2");
         InstanceSample s = { .have = STATS_HAVE_CGROUP | STATS_HAVE_OOM, .cgroup = (char *)"/web",
@@ -259,7 +259,7 @@ Test(inspect, cgroup_v2)
         inspect_report_free(r);
 }
 
-Test(inspect, cgroup_v1_hybrid)
+Test(report, cgroup_v1_hybrid)
 {
         _cleanup_free_ char *mi = fixture_text("mountinfo.hybrid");
         InstanceSample s = { .have = STATS_HAVE_CGROUP, .cgroup = (char *)"/web" };
@@ -287,16 +287,19 @@ Test(inspect, cgroup_v1_hybrid)
         cr_expect(r->cgroup.pressure_system, "v1 has no pressure files: the host's");
 
         inspect_hints(r, &h, &n);
-        cr_assert_geq(n, 2);
+        cr_assert_geq(n, 1);
         cr_expect_eq(h[0].kind, HINT_FROZEN);
         cr_expect(strstr(h[0].text, "echo THAWED > /sys/fs/cgroup/freezer/web/freezer.state") != NULL,
                   "%s", h[0].text);
-        cr_expect_eq(h[1].kind, HINT_DSTATE, "a D task not in __refrigerator is still said");
+        /* frozen, every D task is a frozen one: a sleeper freezes in place,
+         * outside __refrigerator, and is not said again */
+        for (size_t i = 0; i < n; i++)
+                cr_expect_neq(h[i].kind, HINT_DSTATE, "%s", h[i].text);
         hints_free(h, n);
         inspect_report_free(r);
 }
 
-Test(inspect, text_and_json)
+Test(report, text_and_json)
 {
         _cleanup_free_ char *mi = fixture_text("mountinfo.v2"), *text = NULL, *json = NULL;
         size_t tlen = 0, jlen = 0;
@@ -321,7 +324,7 @@ Test(inspect, text_and_json)
         inspect_report_free(r);
 }
 
-Test(inspect, changes_between_reports)
+Test(report, changes_between_reports)
 {
         _cleanup_free_ char *mi = fixture_text("mountinfo.v2");
         InstanceSample s1 = { .have = STATS_HAVE_CGROUP | STATS_HAVE_OOM | STATS_HAVE_PIDS_EVENTS,
