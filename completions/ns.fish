@@ -41,14 +41,17 @@ function __ns_nargs
             set skip 0
         else if test $optsdone -eq 1
             set n (math $n + 1)
-        else if test $seen -eq 0
-            string match -q -- '-*' $t; or set seen 1
+        else if test "$seen" = 0
+            string match -q -- '-*' $t; or set seen $t
         else
             switch $t
                 case --
                     set optsdone 1
-                case -o --output --runtime
+                case -o --output --runtime -w --watch --iterations
                     set skip 1
+                case -n
+                    # inspect's -n takes a count; ls's and ps's is a flag
+                    test "$seen" = inspect; and set skip 1
                 case '-*'
                 case '*'
                     set n (math $n + 1)
@@ -117,7 +120,8 @@ function __ns_columns
                 UTSNS\t'UTS namespace inode' \
                 IPCNS\t'IPC namespace inode' \
                 CGROUPNS\t'cgroup namespace inode' \
-                TIMENS\t'time namespace inode'
+                TIMENS\t'time namespace inode' \
+                HEALTH\t'frozen, D-state and zombie tasks, OOM kills, refused forks'
         case ps
             set cols \
                 PID\t'host PID' \
@@ -184,10 +188,11 @@ complete -c ns -n 'not __ns_command' -a ls -d 'List every instance on the host'
 complete -c ns -n 'not __ns_command' -a ps -d 'List the processes of one instance'
 complete -c ns -n 'not __ns_command' -a enter -d 'Run a shell or command inside an instance'
 complete -c ns -n 'not __ns_command' -a run -d 'Start a fresh stateless sandbox'
+complete -c ns -n 'not __ns_command' -a inspect -d 'Explain why an instance is stuck'
 complete -c ns -n 'not __ns_command' -a help -d 'Show the help of a command'
 
 # ns help <command>
-complete -c ns -n '__ns_is help; and test (__ns_nargs) -eq 0' -a 'ls ps enter run'
+complete -c ns -n '__ns_is help; and test (__ns_nargs) -eq 0' -a 'ls ps enter run inspect'
 
 # the table options of ls and ps
 for cmd in ls ps
@@ -209,6 +214,13 @@ complete -c ns -n '__ns_is ls' -l runtime -x -d 'Only instances made by this run
 
 # ns ps <id>
 complete -c ns -n '__ns_is ps; and test (__ns_nargs) -eq 0' -a '(__ns_instances)'
+
+# ns inspect [options] <id>
+complete -c ns -n '__ns_is inspect' -s J -l json -d 'Use JSON output'
+complete -c ns -n '__ns_is inspect' -s w -l watch -x -d 'Sample again every SECS and show what changed'
+complete -c ns -n '__ns_is inspect' -s n -l iterations -x -d 'With --watch: stop after N samples'
+complete -c ns -n '__ns_is inspect' -s h -l help -d 'Display help'
+complete -c ns -n '__ns_is inspect; and test (__ns_nargs) -eq 0' -a '(__ns_instances)'
 
 # ns run [options] [--] command [argument...]: where the command line is,
 # after "run": "opts" (options), "cmd" (the command word) or "args".
