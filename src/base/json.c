@@ -337,41 +337,41 @@ int json_iter_next(JsonIter *it, const char **ret_elem)
         return 1;
 }
 
-/* The length of the valid UTF-8 sequence at s (1-4), or 0 when it is not one. */
-static size_t utf8_valid_len(const unsigned char *s)
+/* The length of the valid UTF-8 sequence at p (1-4), or 0 when it is not one. */
+static size_t utf8_len(const unsigned char *p)
 {
-        size_t n;
         uint32_t cp;
+        size_t n;
 
-        if (s[0] < 0x80)
+        if (p[0] < 0x80)
                 return 1;
-        if ((s[0] & 0xe0) == 0xc0)
-                n = 2, cp = s[0] & 0x1f;
-        else if ((s[0] & 0xf0) == 0xe0)
-                n = 3, cp = s[0] & 0x0f;
-        else if ((s[0] & 0xf8) == 0xf0)
-                n = 4, cp = s[0] & 0x07;
+        if (p[0] >= 0xc2 && p[0] <= 0xdf)
+                n = 2, cp = p[0] & 0x1f;
+        else if (p[0] >= 0xe0 && p[0] <= 0xef)
+                n = 3, cp = p[0] & 0x0f;
+        else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+                n = 4, cp = p[0] & 0x07;
         else
                 return 0;
         for (size_t i = 1; i < n; i++) {
-                if ((s[i] & 0xc0) != 0x80)
-                        return 0;
-                cp = (cp << 6) | (s[i] & 0x3f);
+                if ((p[i] & 0xc0) != 0x80)
+                        return 0; /* a NUL ends it here too */
+                cp = (cp << 6) | (p[i] & 0x3f);
         }
-        /* overlong forms, surrogates and past U+10FFFF are not valid */
-        if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-            (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+        /* overlong forms, surrogates and what is past U+10FFFF are invalid */
+        if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+            (cp >= 0xd800 && cp <= 0xdfff))
                 return 0;
         return n;
 }
 
-void json_write_string(FILE *f, const char *s)
+int json_write_string(FILE *f, const char *s)
 {
         const unsigned char *p = (const unsigned char *)s;
 
         fputc('"', f);
         while (*p) {
-                size_t n = utf8_valid_len(p);
+                size_t n = utf8_len(p);
 
                 if (n == 0) {
                         fputs("\\ufffd", f);
@@ -379,12 +379,6 @@ void json_write_string(FILE *f, const char *s)
                 } else if (*p == '"' || *p == '\\') {
                         fputc('\\', f);
                         fputc(*p++, f);
-                } else if (*p == '\n') {
-                        fputs("\\n", f);
-                        p++;
-                } else if (*p == '\t') {
-                        fputs("\\t", f);
-                        p++;
                 } else if (*p < 0x20 || *p == 0x7f) {
                         fprintf(f, "\\u%04x", *p++);
                 } else {
@@ -393,4 +387,5 @@ void json_write_string(FILE *f, const char *s)
                 }
         }
         fputc('"', f);
+        return ferror(f) ? -EIO : 0;
 }

@@ -63,7 +63,10 @@ int json_iter_array(const char *p, const char *end, JsonIter *ret);
 /* Returns 1 and the next element, 0 at the end of the array, -EINVAL when malformed. */
 int json_iter_next(JsonIter *it, const char **ret_elem);
 
-/* Write s as a JSON string, quotes included: control characters, quotes and
- * backslashes escaped; bytes that are not valid UTF-8 become U+FFFD, so the
- * document stays valid whatever a process names itself. */
-void json_write_string(FILE *f, const char *s);
+/*
+ * Write s as a JSON string, quotes included: '"', '\\' and control
+ * characters escaped, and any byte that is not part of valid UTF-8 (a
+ * command line may hold anything) written as U+FFFD, so that the output
+ * is always valid JSON. Returns 0 or -errno from the stream.
+ */
+int json_write_string(FILE *f, const char *s);

@@ -15,6 +15,7 @@ int cmd_inspect(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 
 /* Diagnostics: "ns: <message>" on stderr. */
 _printf_(1, 2) void log_error(const char *fmt, ...);

@@ -24,6 +24,7 @@ typedef struct Command {
 static const Command commands[] = {
         { "ls", cmd_ls, "list every instance on the host" },
         { "ps", cmd_ps, "list the processes of one instance" },
+        { "top", cmd_top, "show every instance live, with resource use and health" },
         { "enter", cmd_enter, "run a shell or command inside an instance" },
         { "run", cmd_run, "start a fresh stateless sandbox" },
         { "inspect", cmd_inspect, "explain why an instance is stuck" },

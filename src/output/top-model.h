@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "instances.h"
 #include "stats.h"
@@ -64,6 +65,10 @@ typedef struct TopOptions {
 } TopOptions;
 
 #define TOP_HISTORY 64          /* samples of history kept per row */
+/* Every so many refreshes the scan reads every process's namespaces
+ * again, and identities are read again: a process may have called
+ * setns() or unshare() since it was first seen. */
+#define TOP_REVERIFY_REFRESHES 30
 #define TOP_NEW_REFRESHES 2     /* a new row is marked for so many refreshes */
 #define TOP_GONE_REFRESHES 3    /* an exited row stays greyed for so many */
 
@@ -89,7 +94,7 @@ typedef struct TopRow {
         unsigned state_age;      /* refreshes in that state */
 
         InstanceSample first;    /* the first sample seen: baseline of the deltas */
-        InstanceSample cur;
+        InstanceSample cur;      /* its cgroup string is the row's own copy */
         bool have_rates;         /* a previous sample existed */
         InstanceRates rates;
         uint64_t oom_delta;      /* since ns top started */
@@ -118,6 +123,18 @@ typedef struct TopModel {
         size_t n_instances;      /* live ones, the host excluded */
         size_t n_unreadable;     /* processes or files it could not read */
         uint64_t refreshes;
+        size_t n_by_runtime[RUNTIME_MAX]; /* live instances per runtime, the host excluded */
+        size_t n_unreadable_procs; /* of n_unreadable: processes whose namespaces it may not read */
+        double interval;         /* seconds between the last two samples; 0 after the first */
+        time_t wall;             /* when the last sample was taken */
+
+        /*
+         * -p: the instances the ids named at the first refresh (their
+         * instance IDs, NULL-terminated), and the one that named none or
+         * several when top_model_refresh() failed with -ENOENT or -ENOTUNIQ.
+         */
+        char **want_ids;
+        const char *bad_id;
 
         /* What the next refresh reuses; the model's own. */
         int proc_fd, root_fd;
@@ -131,7 +148,12 @@ typedef struct TopModel {
 int top_model_new(int proc_fd, int root_fd, const TopOptions *o, TopModel **ret);
 TopModel *top_model_free(TopModel *m);
 
-/* Scan, group, name and sample again; update rows, rates, history and the view. */
+/*
+ * Scan, group, name and sample again; update rows, rates, history and the
+ * view. Files are read only for the instances the options let through
+ * (-p, --runtime, -a). The first refresh resolves -p ids: -ENOENT or
+ * -ENOTUNIQ (and bad_id) when one names no instance or several.
+ */
 int top_model_refresh(TopModel *m);
 
 /* Filter (NULL or "" for none), sort and tree: update the view only. */
@@ -145,9 +167,25 @@ TopRow *top_model_find(const TopModel *m, const char *id);
 /* The text of a cell, as the screen and the batch table show it. */
 void top_cell(const TopModel *m, const TopRow *r, TopColumn col, char *buf, size_t size);
 
-/* The HEALTH flags: "frozen 3D 57Z +1 oom +31 forks", or "" when healthy. */
+/*
+ * The HEALTH flags: "frozen 3D 57Z +1 oom +31 forks", or "" when healthy:
+ * frozen, tasks in D state, zombies, "N stopped", OOM kills and refused
+ * forks since ns top started, "throttled NN%" past 10% of the periods.
+ */
 void top_health(const TopRow *r, char *buf, size_t size);
 
-/* Batch mode: one frame, as a header and a table (text) or one JSON line. */
+/* "512B", "1.5M", "12G"; "12K/s" with per_second. */
+void top_format_bytes(double bytes, bool per_second, char *buf, size_t size);
+/* "42s", "5m12s", "2h05m", "3d04h". */
+void top_format_duration(double seconds, char *buf, size_t size);
+
+/* The columns of the batch table, in order, ended by TOP_COL_INVALID. */
+extern const TopColumn top_batch_columns[];
+
+/*
+ * Batch mode: one frame, as a header and a table followed by a blank line
+ * (text, like top -b) or as one JSON line, every figure a raw number (null
+ * when unknown). Returns 0 or -errno from the stream (-EPIPE).
+ */
 int top_write_text(const TopModel *m, FILE *f);
 int top_write_json(const TopModel *m, FILE *f);

@@ -56,33 +56,71 @@ static void count_unreadable(int r, size_t *n_unreadable)
                 (*n_unreadable)++;
 }
 
-void cgcache_update(CgCache *c, int proc_fd, const char *mountinfo, const Instances *is,
-                    CgEntry **ret, size_t *n_unreadable)
+/* The leader's parent, when it is a process outside the instance (NULL otherwise). */
+static const Proc *outside_parent(const Instances *is, size_t i)
 {
-        CgEntry *items = xnew(CgEntry, is->n + 1);
-        size_t n = 0;
+        const Proc *leader = instance_leader(is, &is->items[i]), *p;
 
+        if (!leader->stat_ok || leader->ppid <= 0)
+                return NULL;
+        p = scan_find(is->scan, leader->ppid);
+        return p && p->stat_ok && p->instance != (int)i ? p : NULL;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+        const ProcKey *x = a, *y = b;
+        return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static CgEntry *entry_of(const CgCache *c, const Proc *p)
+{
+        CgEntry key = { .pid = p ? p->pid : 0 };
+
+        if (!p || !p->stat_ok || c->n == 0)
+                return NULL;
+        return bsearch(&key, c->items, c->n, sizeof(CgEntry), entry_cmp);
+}
+
+void cgcache_update(CgCache *c, int proc_fd, const char *mountinfo, const Instances *is,
+                    CgEntry **ret, CgEntry **ret_parent, size_t *n_unreadable)
+{
+        _cleanup_free_ ProcKey *keys = xnew(ProcKey, 2 * is->n + 1);
+        CgEntry *items;
+        size_t n_keys = 0, n = 0;
+
+        /* every leader, and every leader's parent outside its instance */
         for (size_t i = 0; i < is->n; i++) {
                 const Proc *leader = instance_leader(is, &is->items[i]);
-                CgEntry key = { .pid = leader->pid }, *old;
+                const Proc *parent = outside_parent(is, i);
+
+                if (leader->stat_ok)
+                        keys[n_keys++] = (ProcKey){ leader->pid, leader->starttime };
+                if (parent)
+                        keys[n_keys++] = (ProcKey){ parent->pid, parent->starttime };
+        }
+        qsort(keys, n_keys, sizeof(ProcKey), key_cmp);
+
+        items = xnew(CgEntry, n_keys + 1);
+        for (size_t k = 0; k < n_keys; k++) {
+                CgEntry key = { .pid = keys[k].pid }, *old;
                 char path[32];
                 int r;
 
-                if (!leader->stat_ok)
-                        continue;
-                /* Two instances never share a leader: one entry each. */
+                if (k > 0 && keys[k].pid == keys[k - 1].pid)
+                        continue; /* a parent that leads an instance too */
                 old = c->n ? bsearch(&key, c->items, c->n, sizeof(CgEntry), entry_cmp) : NULL;
-                if (old && old->starttime == leader->starttime && old->pid != 0 &&
-                    old->age < STATS_CGROUP_REVERIFY) {
+                if (old && old->starttime == keys[k].starttime && old->age < STATS_CGROUP_REVERIFY) {
+                        /* known: moved over, not read again */
                         items[n] = *old;
                         items[n].age++;
-                        old->pid = 0; /* moved */
                         old->cg = (Cgroups){};
+                        old->pid = 0;
                         n++;
                         continue;
                 }
-                items[n] = (CgEntry){ .pid = leader->pid, .starttime = leader->starttime };
-                snprintf(path, sizeof(path), "%d/cgroup", (int)leader->pid);
+                items[n] = (CgEntry){ .pid = keys[k].pid, .starttime = keys[k].starttime };
+                snprintf(path, sizeof(path), "%d/cgroup", (int)keys[k].pid);
                 r = cgroup_load(proc_fd, path, mountinfo ? mountinfo : "", &items[n].cg);
                 if (r < 0) {
                         count_unreadable(r, n_unreadable);
@@ -90,17 +128,14 @@ void cgcache_update(CgCache *c, int proc_fd, const char *mountinfo, const Instan
                 }
                 n++;
         }
+        /* what is left of the old entries is of processes no longer asked for */
         cgcache_done(c);
-        qsort(items, n, sizeof(CgEntry), entry_cmp);
         c->items = items;
         c->n = n;
 
         for (size_t i = 0; i < is->n; i++) {
-                const Proc *leader = instance_leader(is, &is->items[i]);
-                CgEntry key = { .pid = leader->pid };
-
-                ret[i] = leader->stat_ok && n ? bsearch(&key, items, n, sizeof(CgEntry), entry_cmp)
-                                              : NULL;
+                ret[i] = entry_of(c, instance_leader(is, &is->items[i]));
+                ret_parent[i] = entry_of(c, outside_parent(is, i));
         }
 }
 
@@ -168,7 +203,8 @@ static size_t eldest(const Instances *is, const CgRef *refs, size_t n)
         return best;
 }
 
-void stats_cgroup_owners(const Instances *is, CgEntry *const *entries, uint64_t *own)
+void stats_cgroup_owners(const Instances *is, CgEntry *const *entries, CgEntry *const *parents,
+                         uint64_t *own)
 {
         const CgEntry *host = is->host >= 0 ? entries[is->host] : NULL;
         _cleanup_free_ CgRef *refs = NULL;
@@ -179,6 +215,14 @@ void stats_cgroup_owners(const Instances *is, CgEntry *const *entries, uint64_t 
                 if (!entries[i])
                         continue;
                 for (unsigned k = 0; k < entries[i]->cg.n && k < 64; k++) {
+                        const CgroupPath *pp = parents[i] ? cgroup_find_hierarchy(&parents[i]->cg,
+                                                                                  &entries[i]->cg.items[k])
+                                                          : NULL;
+
+                        /* The process that started it is in there too (a shell that
+                         * ran unshare, bwrap): the cgroup holds more than the instance. */
+                        if (pp && streq(pp->path, entries[i]->cg.items[k].path))
+                                continue;
                         if (n == cap) {
                                 cap = cap ? cap * 2 : 64;
                                 refs = xreallocarray(refs, cap, sizeof(CgRef));

@@ -9,6 +9,7 @@
  */
 
 #include "cgroup.h"
+#include "scan.h"
 #include "stats.h"
 
 /* Reload an instance's cgroups after so many samples: a process may move. */
@@ -61,22 +62,25 @@ void cgcache_done(CgCache *c);
 
 /*
  * The entries of the instances' leaders (ret[i] for is->items[i], NULL when
- * that leader's stat is unknown), loading the ones not cached. Entries of
- * leaders that are gone are dropped. *n_unreadable counts files it may not
- * read.
+ * that leader's stat is unknown) and of their parents when these are
+ * outside the instance (ret_parent[i], else NULL), loading the ones not
+ * cached. Entries of processes that are gone are dropped. *n_unreadable
+ * counts files it may not read.
  */
 void cgcache_update(CgCache *c, int proc_fd, const char *mountinfo, const Instances *is,
-                    CgEntry **ret, size_t *n_unreadable);
+                    CgEntry **ret, CgEntry **ret_parent, size_t *n_unreadable);
 
 /*
  * Which hierarchies are each instance's own: own[i] has bit k set when
  * hierarchy k of entries[i] is. A cgroup is an instance's own when it is
- * not the root, not the host leader's, and its leader is the only leader in
- * it, or the others are nested in it (their leaders descend from its
- * members: an unshare inside a container). Siblings that share a cgroup
- * (sandboxes of one login session) have none.
+ * not the root, not the host leader's, not its leader's parent's (the
+ * shell that ran unshare or bwrap is in there too: a login session's
+ * scope), and its leader is the only leader in it, or the others are
+ * nested in it (their leaders descend from its members: an unshare inside
+ * a container). Siblings that share a cgroup have none.
  */
-void stats_cgroup_owners(const Instances *is, CgEntry *const *entries, uint64_t *own);
+void stats_cgroup_owners(const Instances *is, CgEntry *const *entries, CgEntry *const *parents,
+                         uint64_t *own);
 
 /*
  * Read the figures of one instance from its own cgroups: per figure the

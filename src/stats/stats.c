@@ -365,6 +365,7 @@ static int prev_proc_cmp(const void *a, const void *b)
 int stats_sample_some(Stats *s, const Instances *is, const bool *want, StatsSnapshot **ret)
 {
         _cleanup_free_ CgEntry **entries = xnew(CgEntry *, is->n + 1);
+        _cleanup_free_ CgEntry **parents = xnew(CgEntry *, is->n + 1);
         _cleanup_free_ uint64_t *own = xnew(uint64_t, is->n + 1);
         _cleanup_free_ bool *net_owner = xnew(bool, is->n + 1);
         PrevInstance *next_prev = xnew(PrevInstance, is->n + 1);
@@ -377,8 +378,8 @@ int stats_sample_some(Stats *s, const Instances *is, const bool *want, StatsSnap
         snap->items = xnew(InstanceSample, is->n + 1);
         snap->n = is->n;
 
-        cgcache_update(&s->cg, s->proc_fd, s->mountinfo, is, entries, &snap->n_unreadable);
-        stats_cgroup_owners(is, entries, own);
+        cgcache_update(&s->cg, s->proc_fd, s->mountinfo, is, entries, parents, &snap->n_unreadable);
+        stats_cgroup_owners(is, entries, parents, own);
         net_owners(is, net_owner);
 
         for (size_t i = 0; i < is->n; i++) {

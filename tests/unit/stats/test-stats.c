@@ -87,6 +87,21 @@ static void put_stat(int pid, int ppid, char state, unsigned long long start, un
         put(path, text);
 }
 
+/* Give a copied fixture process namespaces of its own, from base. */
+static void new_tuple(int pid, unsigned long long base)
+{
+        static const char *const types[] = { "user", "mnt", "pid", "net", "uts", "ipc", "cgroup", "time" };
+
+        for (int t = 0; t < 8; t++) {
+                char path[256], link[64];
+
+                snprintf(path, sizeof(path), "%s/proc/%d/ns/%s", dir, pid, types[t]);
+                snprintf(link, sizeof(link), "%s:[%llu]", types[t], base + (unsigned long long)t);
+                cr_assert_eq(unlink(path), 0);
+                cr_assert_eq(symlink(link, path), 0);
+        }
+}
+
 /* One sampling round: load (reusing the last load) and sample. */
 typedef struct Round {
         Instances *is;
@@ -220,6 +235,40 @@ Test(stats_v2, nested_and_sibling_instances_sum_their_members)
         cr_expect(h->net_owner);
         cr_expect_eq(h->net_rx_bytes, 5000);
         cr_expect_eq(h->net_tx_bytes, 6000);
+        round_done(&r);
+        stats_free(s);
+}
+
+Test(stats_v2, not_the_cgroup_of_what_started_it)
+{
+        Stats *s = NULL;
+        Round r = {};
+        const InstanceSample *x;
+        char cmd[1024];
+
+        /* A shell's unshare (400, the host's namespaces) started 401 in new
+         * ones; both are in the login session's scope, with everything
+         * else of that session: not 401's own. */
+        snprintf(cmd, sizeof(cmd),
+                 "cd '%s/proc' && cp -a 1 400 && cp -a 300 401 && rm -rf 400/net 401/io && "
+                 "d='%s/root/sys/fs/cgroup/user.slice/user-1000.slice/session-2.scope' && "
+                 "mkdir -p \"$d\" && echo 'usage_usec 777777' >\"$d/cpu.stat\" && "
+                 "echo 77777777 >\"$d/memory.current\"",
+                 dir, dir);
+        cr_assert_eq(system(cmd), 0);
+        put("proc/400/cgroup", "0::/user.slice/user-1000.slice/session-2.scope\n");
+        put("proc/401/cgroup", "0::/user.slice/user-1000.slice/session-2.scope\n");
+        put_stat(400, 1, 'S', 800, 1, 1, 1);
+        put_stat(401, 400, 'S', 810, 40, 2, 3);
+        new_tuple(401, 4026541000);
+        cr_assert_eq(stats_new(proc_fd, root_fd, &s), 0);
+        sample(s, NULL, &r);
+        x = of(&r, 401);
+        cr_expect_not(x->have & STATS_HAVE_CGROUP);
+        cr_expect_eq(x->cpu_usec, TICKS_USEC(42), "its members' CPU, not the session's");
+        cr_expect_eq(x->mem_bytes, 3 * (uint64_t)page);
+        /* the container's shim is in a cgroup of its own: the container keeps its */
+        cr_expect(of(&r, 101)->have & STATS_HAVE_CGROUP);
         round_done(&r);
         stats_free(s);
 }
