@@ -105,8 +105,13 @@ static void read_task(Ctx *c, InspectProc *p, pid_t tid)
         if (k >= 0) {
                 double last;
                 k = inspect_parse_sched_exec_start(sched, &last);
-                if (k >= 0 && c->have_sched_now && t->state != 'R')
+                if (k >= 0 && c->have_sched_now && t->state != 'R') {
                         t->idle_secs = MAX(c->sched_now_ms - last, 0.0) / 1000.0;
+                        /* Each CPU has its own scheduler clock, and in a VM they
+                         * drift apart: never longer than the process has lived. */
+                        if (p->age_secs >= 0)
+                                t->idle_secs = MIN(t->idle_secs, p->age_secs);
+                }
         }
         t->err_sched = k < 0 ? k : 0;
 
