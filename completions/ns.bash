@@ -9,7 +9,7 @@
 # Self-contained: it needs bash 4.2 or later, not the bash-completion
 # package's helpers.
 
-_ns_commands='ls ps enter run top kill freeze thaw help'
+_ns_commands='ls ps enter run top kill freeze thaw inspect help'
 _ns_runtimes='docker podman containerd cri-o kubernetes lxc nspawn runc crun flatpak snap firejail bwrap ns unshare netns garden kernel host -'
 
 # The columns of a command, the default ones first, as one word a line.
@@ -19,7 +19,7 @@ _ns_columns()
         ls)
                 printf '%s\n' ID NAME RUNTIME PID NPROCS USER NS COMMAND \
                         RUNTIME_ID PPID UID PARENT PRIVATE SHARED \
-                        USERNS MNTNS PIDNS NETNS UTSNS IPCNS CGROUPNS TIMENS
+                        USERNS MNTNS PIDNS NETNS UTSNS IPCNS CGROUPNS TIMENS HEALTH
                 ;;
         ps)
                 printf '%s\n' PID NSPID USER STATE CPU RSS COMMAND \
@@ -108,6 +108,30 @@ _ns_complete_instances()
                         COMPREPLY+=("$quoted")
                 fi
         done < <(command "$ns" ls -n -o ID,NAME 2>/dev/null)
+}
+
+# ns inspect [options] <id>: -w and -n take a number, then one <id>.
+_ns_complete_inspect()
+{
+        local ns=$1 cur=${COMP_WORDS[COMP_CWORD]} word
+        local -i i npos=0
+
+        for ((i = 2; i < COMP_CWORD; i++)); do
+                word=${COMP_WORDS[i]}
+                case $word in
+                -w | --watch | -n | --iterations) i+=1 ;;
+                -*) ;;
+                *) npos+=1 ;;
+                esac
+        done
+        case ${COMP_WORDS[COMP_CWORD - 1]} in
+        -w | --watch | -n | --iterations) return 0 ;;
+        esac
+        if [[ $cur == -* ]]; then
+                mapfile -t COMPREPLY < <(compgen -W '-J --json -w --watch -n --iterations -h --help' -- "$cur")
+        elif ((npos == 0)); then
+                _ns_complete_instances "$ns" "$cur"
+        fi
 }
 
 # ns run [options] [--] command [argument...]: the options and their values,
@@ -394,7 +418,7 @@ _ns()
 
         case $cmd in
         help)
-                ((npos == 0)) && mapfile -t COMPREPLY < <(compgen -W 'ls ps enter run top kill freeze thaw' -- "$cur")
+                ((npos == 0)) && mapfile -t COMPREPLY < <(compgen -W 'ls ps enter run top kill freeze thaw inspect' -- "$cur")
                 return 0
                 ;;
         ls | ps) ;;
@@ -412,6 +436,10 @@ _ns()
                 ;;
         kill | freeze | thaw)
                 _ns_complete_act "$ns" "$cmd"
+                return 0
+                ;;
+        inspect)
+                _ns_complete_inspect "$ns"
                 return 0
                 ;;
         *)

@@ -41,14 +41,17 @@ function __ns_nargs
             set skip 0
         else if test $optsdone -eq 1
             set n (math $n + 1)
-        else if test $seen -eq 0
-            string match -q -- '-*' $t; or set seen 1
+        else if test "$seen" = 0
+            string match -q -- '-*' $t; or set seen $t
         else
             switch $t
                 case --
                     set optsdone 1
-                case -o --output --runtime -s --signal -t --timeout
+                case -o --output --runtime -s --signal -t --timeout -w --watch --iterations
                     set skip 1
+                case -n
+                    # inspect's -n takes a count; ls's and ps's is a flag
+                    test "$seen" = inspect; and set skip 1
                 case '-*'
                 case '*'
                     set n (math $n + 1)
@@ -117,7 +120,8 @@ function __ns_columns
                 UTSNS\t'UTS namespace inode' \
                 IPCNS\t'IPC namespace inode' \
                 CGROUPNS\t'cgroup namespace inode' \
-                TIMENS\t'time namespace inode'
+                TIMENS\t'time namespace inode' \
+                HEALTH\t'frozen, D-state and zombie tasks, OOM kills, refused forks'
         case ps
             set cols \
                 PID\t'host PID' \
@@ -188,10 +192,11 @@ complete -c ns -n 'not __ns_command' -a top -d 'Every instance live, with resour
 complete -c ns -n 'not __ns_command' -a kill -d 'Send a signal to the processes of an instance'
 complete -c ns -n 'not __ns_command' -a freeze -d 'Freeze every process of an instance'
 complete -c ns -n 'not __ns_command' -a thaw -d 'Thaw a frozen instance'
+complete -c ns -n 'not __ns_command' -a inspect -d 'Explain why an instance is stuck'
 complete -c ns -n 'not __ns_command' -a help -d 'Show the help of a command'
 
 # ns help <command>
-complete -c ns -n '__ns_is help; and test (__ns_nargs) -eq 0' -a 'ls ps enter run top kill freeze thaw'
+complete -c ns -n '__ns_is help; and test (__ns_nargs) -eq 0' -a 'ls ps enter run top kill freeze thaw inspect'
 
 # the table options of ls and ps
 for cmd in ls ps
@@ -229,6 +234,13 @@ complete -c ns -n '__ns_is top' -s s -l sort -x -a '(__ns_top_columns)' -d 'Sort
 complete -c ns -n '__ns_is top' -s I -l invert -d 'Invert the sort order'
 complete -c ns -n '__ns_is top' -s h -l help -d 'Display help'
 complete -c ns -n '__ns_is top' -s V -l version -d 'Display version'
+
+# ns inspect [options] <id>
+complete -c ns -n '__ns_is inspect' -s J -l json -d 'Use JSON output'
+complete -c ns -n '__ns_is inspect' -s w -l watch -x -d 'Sample again every SECS and show what changed'
+complete -c ns -n '__ns_is inspect' -s n -l iterations -x -d 'With --watch: stop after N samples'
+complete -c ns -n '__ns_is inspect' -s h -l help -d 'Display help'
+complete -c ns -n '__ns_is inspect; and test (__ns_nargs) -eq 0' -a '(__ns_instances)'
 
 # ns run [options] [--] command [argument...]: where the command line is,
 # after "run": "opts" (options), "cmd" (the command word) or "args".

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
 #include <getopt.h>
 #include <pwd.h>
 
 #include "commands.h"
+#include "inspect.h"
 #include "output.h"
 #include "util.h"
 
@@ -29,6 +31,7 @@ enum {
         COL_IPCNS,
         COL_CGROUPNS,
         COL_TIMENS,
+        COL_HEALTH,
         COL_MAX,
 };
 
@@ -56,6 +59,8 @@ static const ColumnDesc ls_columns[COL_MAX] = {
         [COL_IPCNS] = { "IPCNS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "IPC namespace inode" },
         [COL_CGROUPNS] = { "CGROUPNS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "cgroup namespace inode" },
         [COL_TIMENS] = { "TIMENS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "time namespace inode" },
+        [COL_HEALTH] = { "HEALTH", 0.1, 0, SCOLS_JSON_STRING,
+                         "frozen, D-state and zombie tasks, OOM kills, refused forks" },
 };
 
 static const int ls_default_columns[] = {
@@ -69,6 +74,7 @@ typedef struct LsOptions {
         Runtime runtime;
         int *cols;
         size_t n_cols;
+        const StatsSnapshot *health; /* with the HEALTH column */
 } LsOptions;
 
 static void ls_help(void)
@@ -166,7 +172,8 @@ static char *ns_compact(const Instance *in)
         return xstrdup(s);
 }
 
-static char *ls_cell(const Instances *is, const Instance *in, int col, UserCache *users)
+static char *ls_cell(const LsOptions *o, const Instances *is, const Instance *in, int col,
+                     UserCache *users)
 {
         const Proc *leader = instance_leader(is, in);
 
@@ -199,6 +206,15 @@ static char *ls_cell(const Instances *is, const Instance *in, int col, UserCache
                 return ns_list(in, NS_SHARE_PRIVATE);
         case COL_SHARED:
                 return ns_list(in, NS_SHARE_OTHER);
+        case COL_HEALTH: {
+                const InstanceSample *s = o->health ? stats_snapshot_find(o->health, in->id) : NULL;
+                char buf[128];
+
+                if (!s)
+                        return NULL;
+                inspect_health_flags(s, buf, sizeof(buf));
+                return xstrdup(buf);
+        }
         default:
                 if (col >= COL_USERNS && col <= COL_TIMENS) {
                         NsIno ino = in->ns[ns_display_order[col - COL_USERNS]];
@@ -256,7 +272,7 @@ static void add_line(const LsOptions *o, const Instances *is, const Scols *sc,
         if (!ln)
                 oom();
         for (size_t c = 0; c < o->n_cols; c++) {
-                char *data = ls_cell(is, in, o->cols[c], users);
+                char *data = ls_cell(o, is, in, o->cols[c], users);
                 if (data && sc->line_refer_data(ln, c, data) < 0)
                         oom();
         }
@@ -289,6 +305,10 @@ int cmd_ls(int argc, char **argv)
         Scols sc;
         struct libscols_table *tb;
         _cleanup_free_ struct libscols_line **lines = NULL;
+        Stats *stats = NULL;
+        StatsSnapshot *health = NULL;
+        Instances *health_is = NULL;
+        Scan *health_scan = NULL;
         int c;
 
         optind = 0;
@@ -373,6 +393,18 @@ int cmd_ls(int argc, char **argv)
                                  &scan);
         if (!is)
                 return 1;
+        /* HEALTH samples a scan of its own: one with every stat read, which
+         * counts zombies with their parents (stats.h), while NPROCS stays
+         * what lsns counts. Matched by instance ID. */
+        if (ls_shows(&o, COL_HEALTH)) {
+                _cleanup_close_ int root_fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (root_fd >= 0 &&
+                    instances_load(scan->proc_fd, root_fd, INSTANCES_LOAD_STAT, &health_is,
+                                   &health_scan) >= 0 &&
+                    stats_new(scan->proc_fd, root_fd, &stats) >= 0 &&
+                    stats_sample(stats, health_is, &health) >= 0)
+                        o.health = health;
+        }
         tb = output_table_new(&sc, ls_columns, o.cols, o.n_cols, &o.out, "instances");
         lines = xnew(struct libscols_line *, is->n);
         for (size_t i = 0; i < is->n; i++)
@@ -381,6 +413,10 @@ int cmd_ls(int argc, char **argv)
 
         sc.print_table(tb);
         sc.unref_table(tb);
+        stats_snapshot_free(health);
+        stats_free(stats);
+        instances_free(health_is);
+        scan_free(health_scan);
         report_unreadable(scan);
         instances_free(is);
         scan_free(scan);

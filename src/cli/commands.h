@@ -13,6 +13,7 @@
 int cmd_enter(int argc, char **argv);
 int cmd_freeze(int argc, char **argv);
 int cmd_kill(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
 int cmd_run(int argc, char **argv);

@@ -30,6 +30,7 @@ static const Command commands[] = {
         { "kill", cmd_kill, "send a signal to the processes of an instance" },
         { "freeze", cmd_freeze, "freeze every process of an instance" },
         { "thaw", cmd_thaw, "thaw a frozen instance" },
+        { "inspect", cmd_inspect, "explain why an instance is stuck" },
 };
 
 void log_error(const char *fmt, ...)

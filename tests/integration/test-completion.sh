@@ -114,7 +114,7 @@ same_set()
         fi
 }
 
-ls_cols='ID|NAME|RUNTIME|PID|NPROCS|USER|NS|COMMAND|RUNTIME_ID|PPID|UID|PARENT|PRIVATE|SHARED|USERNS|MNTNS|PIDNS|NETNS|UTSNS|IPCNS|CGROUPNS|TIMENS'
+ls_cols='ID|NAME|RUNTIME|PID|NPROCS|USER|NS|COMMAND|RUNTIME_ID|PPID|UID|PARENT|PRIVATE|SHARED|USERNS|MNTNS|PIDNS|NETNS|UTSNS|IPCNS|CGROUPNS|TIMENS|HEALTH'
 ps_cols='PID|NSPID|USER|STATE|CPU|RSS|COMMAND|PPID|UID|THREADS|COMM|TIME'
 ls_opts='-a|--all|-J|--json|-r|--raw|-n|--noheadings|-o|--output|--output-all|-H|--list-columns|-T|--tree|--runtime|-h|--help'
 ps_opts='-J|--json|-r|--raw|-n|--noheadings|-o|--output|--output-all|-H|--list-columns|-h|--help'
@@ -156,12 +156,18 @@ fi
 PATH=$tmp/bin:$PATH
 
 # commands and global options
-expect "commands" 'ls|ps|enter|run|top|kill|freeze|thaw|help' ns ''
+expect "commands" 'ls|ps|enter|run|top|kill|freeze|thaw|inspect|help' ns ''
 expect "command prefix" 'ls' ns l
 expect "global options" '-h|--help|-V|--version' ns -
-expect "help <command>" 'ls|ps|enter|run|top|kill|freeze|thaw' ns help ''
+expect "help <command>" 'ls|ps|enter|run|top|kill|freeze|thaw|inspect' ns help ''
 expect "help takes one command" '' ns help ls ''
 expect "nothing after an unknown command" '' ns bogus ''
+
+# ns inspect: options (-w and -n take a number), then one <id>
+expect "inspect options" '-J|--json|-w|--watch|-n|--iterations|-h|--help' ns inspect -
+expect "inspect: no completion for --watch's seconds" '' ns inspect --watch ''
+expect_has "inspect <id>" 'db' ns inspect -w 2 -n 3 d
+expect "inspect takes one <id>" '' ns inspect db ''
 
 # ns run: options, their values, then a command as for sudo
 run_opts='--rootfs|--map|--vol|--tmpfs|--build|-r|--root|-n|--name|--hostname|-w|--workdir|--net|--share|--cap-add|--memory|--pids|--cpus|-h|--help'
@@ -259,7 +265,7 @@ else
         # "Commands:" section of ns --help: " ls   summary"
         same_set "ns --help lists the completed commands" \
                 "$("$NS" --help | awk '/^Commands:/ { on = 1; next } on && NF == 0 { on = 0 } on { print $1 }')" \
-                "$(lines 'ls|ps|enter|run|top|kill|freeze|thaw|help')"
+                "$(lines 'ls|ps|enter|run|top|kill|freeze|thaw|inspect|help')"
         for cmd in kill freeze thaw; do
                 comp ns "$cmd" -
                 same_set "ns $cmd --help lists the completed options" \
@@ -358,14 +364,14 @@ if command -v fish >/dev/null; then
                 fish --no-config -c "source '$srcdir/completions/ns.fish'; complete -C'$1'" 2>&1 |
                         cut -f1 | LC_ALL=C sort -u
         }
-        for t in "ns |$(lines 'ls|ps|enter|run|top|kill|freeze|thaw|help')" \
+        for t in "ns |$(lines 'ls|ps|enter|run|top|kill|freeze|thaw|inspect|help')" \
                 "ns ps |$(lines '3f9a1c07d2e4|db|8b21e6f0a913|proxy|5e0b7d4a9c21|my box|a7d1f03c6e92|3f00aa11bb22')" \
                 "ns ps db |" \
                 "ns ls --runtime cr|$(lines 'cri-o|crun')" \
                 "ns ps -o PID,NS|PID,NSPID" \
                 "ns ps -o +T|$(lines '+THREADS|+TIME')" \
                 "ns ls -o ID,NAME,PI|$(lines 'ID,NAME,PID|ID,NAME,PIDNS')" \
-                "ns help |$(lines 'ls|ps|enter|run|top|kill|freeze|thaw')" \
+                "ns help |$(lines 'ls|ps|enter|run|top|kill|freeze|thaw|inspect')" \
                 "ns kill -s US|$(lines 'USR1|USR2')" \
                 "ns kill -l K|KILL" \
                 "ns kill --le|--leader" \
@@ -374,6 +380,8 @@ if command -v fish >/dev/null; then
                 "ns thaw d|db" \
                 "ns top --so|--sort" \
                 "ns top --sort ME|$(lines 'MEM|MEM%')" \
+                "ns inspect -n 3 |$(lines '3f9a1c07d2e4|db|8b21e6f0a913|proxy|5e0b7d4a9c21|my box|a7d1f03c6e92|3f00aa11bb22')" \
+                "ns inspect db |" \
                 "ns run --net |$(lines 'none|host|pasta|slirp4netns')" \
                 "ns run --pi|--pids" \
                 "ns run --map /etc /mnt truncat|truncate"; do
