@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <getopt.h>
-#include <pwd.h>
 
 #include "commands.h"
 #include "output.h"
+#include "usercache.h"
 #include "util.h"
 
 enum {
@@ -95,77 +95,6 @@ static void ls_help(void)
               stdout);
 }
 
-/* getpwuid() reads /etc/passwd anew on every call: remember the answers. */
-typedef struct UserCache {
-        uid_t *uids;
-        char **names;
-        size_t n;
-} UserCache;
-
-static const char *user_name(UserCache *c, uid_t uid)
-{
-        struct passwd *pw;
-
-        if (uid == (uid_t)-1)
-                return "?";
-        for (size_t i = 0; i < c->n; i++)
-                if (c->uids[i] == uid)
-                        return c->names[i];
-        pw = getpwuid(uid);
-        c->uids = xreallocarray(c->uids, c->n + 1, sizeof(uid_t));
-        c->names = xreallocarray(c->names, c->n + 1, sizeof(char *));
-        c->uids[c->n] = uid;
-        c->names[c->n] = pw ? xstrdup(pw->pw_name) : xasprintf("%u", (unsigned)uid);
-        return c->names[c->n++];
-}
-
-static void user_cache_done(UserCache *c)
-{
-        for (size_t i = 0; i < c->n; i++)
-                free(c->names[i]);
-        free(c->names);
-        free(c->uids);
-}
-
-static char *ns_list(const Instance *in, NsShare which)
-{
-        char buf[64] = "";
-        size_t len = 0;
-
-        for (int k = 0; k < NS_TYPE_MAX; k++) {
-                NsType t = ns_display_order[k];
-                if (in->share[t] != which)
-                        continue;
-                len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? "," : "",
-                                        ns_info[t].name);
-        }
-        return xstrdup(buf);
-}
-
-static char *ns_compact(const Instance *in)
-{
-        char s[NS_TYPE_MAX + 1];
-
-        for (int k = 0; k < NS_TYPE_MAX; k++) {
-                NsType t = ns_display_order[k];
-                switch (in->share[t]) {
-                case NS_SHARE_PRIVATE:
-                        s[k] = ns_info[t].letter;
-                        break;
-                case NS_SHARE_OTHER:
-                        s[k] = '*';
-                        break;
-                case NS_SHARE_HOST:
-                        s[k] = '-';
-                        break;
-                default:
-                        s[k] = '?';
-                }
-        }
-        s[NS_TYPE_MAX] = '\0';
-        return xstrdup(s);
-}
-
 static char *ls_cell(const Instances *is, const Instance *in, int col, UserCache *users)
 {
         const Proc *leader = instance_leader(is, in);
@@ -182,9 +111,12 @@ static char *ls_cell(const Instances *is, const Instance *in, int col, UserCache
         case COL_NPROCS:
                 return xasprintf("%zu", in->n_members);
         case COL_USER:
-                return xstrdup(user_name(users, in->uid));
-        case COL_NS:
-                return ns_compact(in);
+                return xstrdup(user_cache_name(users, in->uid));
+        case COL_NS: {
+                char letters[NS_TYPE_MAX + 1];
+                output_ns_letters(in->share, letters);
+                return xstrdup(letters);
+        }
         case COL_COMMAND:
                 return xstrdup(in->command ?: "");
         case COL_RUNTIME_ID:
@@ -196,9 +128,9 @@ static char *ls_cell(const Instances *is, const Instance *in, int col, UserCache
         case COL_PARENT:
                 return in->parent >= 0 ? xstrdup(is->items[in->parent].id) : NULL;
         case COL_PRIVATE:
-                return ns_list(in, NS_SHARE_PRIVATE);
+                return output_ns_names(in->share, NS_SHARE_PRIVATE);
         case COL_SHARED:
-                return ns_list(in, NS_SHARE_OTHER);
+                return output_ns_names(in->share, NS_SHARE_OTHER);
         default:
                 if (col >= COL_USERNS && col <= COL_TIMENS) {
                         NsIno ino = in->ns[ns_display_order[col - COL_USERNS]];

@@ -123,3 +123,42 @@ int output_list_columns(const Scols *sc, const ColumnDesc *desc, size_t n, bool 
         sc->unref_table(tb);
         return r;
 }
+
+void output_ns_letters(const NsShare share[NS_TYPE_MAX], char ret[static NS_TYPE_MAX + 1])
+{
+        for (int k = 0; k < NS_TYPE_MAX; k++) {
+                NsType t = ns_display_order[k];
+
+                switch (share[t]) {
+                case NS_SHARE_PRIVATE:
+                        ret[k] = ns_info[t].letter;
+                        break;
+                case NS_SHARE_OTHER:
+                        ret[k] = '*';
+                        break;
+                case NS_SHARE_HOST:
+                        ret[k] = '-';
+                        break;
+                default:
+                        ret[k] = '?';
+                }
+        }
+        ret[NS_TYPE_MAX] = '\0';
+}
+
+char *output_ns_names(const NsShare share[NS_TYPE_MAX], NsShare which)
+{
+        /* eight names of at most six letters and their commas */
+        char buf[64] = "";
+        size_t len = 0;
+
+        for (int k = 0; k < NS_TYPE_MAX; k++) {
+                NsType t = ns_display_order[k];
+
+                if (share[t] != which)
+                        continue;
+                len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? "," : "",
+                                        ns_info[t].name);
+        }
+        return xstrdup(buf);
+}

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "group.h"
+
 /* Column tables and the lsns-style output flags, shared by every command
  * that prints a table. */
 
@@ -71,3 +73,14 @@ struct libscols_table *output_table_new(const Scols *sc, const ColumnDesc *desc,
  * Returns 0, or -errno from printing.
  */
 int output_list_columns(const Scols *sc, const ColumnDesc *desc, size_t n, bool json);
+
+/*
+ * The NS column of ns ls and ns top: one character per namespace type, in
+ * ns_display_order: the type's unshare(1) letter when the instance has it
+ * alone, '*' when shared with another instance, '-' the host's, '?' unknown.
+ */
+void output_ns_letters(const NsShare share[NS_TYPE_MAX], char ret[static NS_TYPE_MAX + 1]);
+
+/* The names of the types whose share is which, in display order and
+ * comma-separated ("user,mnt,pid"): the PRIVATE and SHARED columns. */
+char *output_ns_names(const NsShare share[NS_TYPE_MAX], NsShare which);
