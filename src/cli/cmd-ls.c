@@ -89,6 +89,7 @@ static void ls_help(void)
               " -T, --tree             show nested instances as a tree\n"
               "     --runtime <name>   only instances made by this runtime\n"
               " -H, --list-columns     list the available columns\n"
+              "     --list-runtimes    list the runtimes --runtime takes\n"
               " -h, --help             display this help\n"
               "\n"
               "See ns-ls(1).\n",
@@ -197,7 +198,7 @@ static void add_line(const LsOptions *o, const Instances *is, const Scols *sc,
 
 int cmd_ls(int argc, char **argv)
 {
-        enum { OPT_RUNTIME = 0x100, OPT_OUTPUT_ALL };
+        enum { OPT_RUNTIME = 0x100, OPT_OUTPUT_ALL, OPT_LIST_RUNTIMES };
         static const struct option options[] = {
                 { "all", no_argument, NULL, 'a' },
                 { "json", no_argument, NULL, 'J' },
@@ -208,6 +209,7 @@ int cmd_ls(int argc, char **argv)
                 { "tree", no_argument, NULL, 'T' },
                 { "runtime", required_argument, NULL, OPT_RUNTIME },
                 { "list-columns", no_argument, NULL, 'H' },
+                { "list-runtimes", no_argument, NULL, OPT_LIST_RUNTIMES },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
@@ -215,7 +217,7 @@ int cmd_ls(int argc, char **argv)
         UserCache users = {};
         _cleanup_free_ int *cols = NULL;
         const char *output = NULL;
-        bool output_all = false, list = false;
+        bool output_all = false, list = false, list_runtimes = false;
         Scan *scan = NULL;
         Instances *is;
         Scols sc;
@@ -259,6 +261,9 @@ int cmd_ls(int argc, char **argv)
                 case 'H':
                         list = true;
                         break;
+                case OPT_LIST_RUNTIMES:
+                        list_runtimes = true;
+                        break;
                 case 'h':
                         ls_help();
                         return 0;
@@ -274,6 +279,18 @@ int cmd_ls(int argc, char **argv)
                 if (load_smartcols(&sc) < 0)
                         return 1;
                 return output_list_columns(&sc, ls_columns, COL_MAX, o.out.json) < 0;
+        }
+        if (list_runtimes) {
+                /* from the table, so that a new runtime reaches the
+                 * completions, which ask this, with nothing else to edit */
+                ColumnDesc runtimes[RUNTIME_MAX];
+
+                for (int r = 0; r < RUNTIME_MAX; r++)
+                        runtimes[r] = (ColumnDesc){ .name = runtime_table[r].name,
+                                                    .help = runtime_table[r].help };
+                if (load_smartcols(&sc) < 0)
+                        return 1;
+                return output_list_named(&sc, runtimes, RUNTIME_MAX, o.out.json, "runtimes") < 0;
         }
 
         if (output_all) {

@@ -94,6 +94,12 @@ struct libscols_table *output_table_new(const Scols *sc, const ColumnDesc *desc,
 
 int output_list_columns(const Scols *sc, const ColumnDesc *desc, size_t n, bool json)
 {
+        return output_list_named(sc, desc, n, json, "columns");
+}
+
+int output_list_named(const Scols *sc, const ColumnDesc *desc, size_t n, bool json,
+                      const char *json_name)
+{
         struct libscols_table *tb = sc->new_table();
         struct libscols_column *name, *help;
         int r = 0;
@@ -101,7 +107,7 @@ int output_list_columns(const Scols *sc, const ColumnDesc *desc, size_t n, bool 
         if (!tb)
                 oom();
         sc->table_enable_json(tb, json);
-        sc->table_set_name(tb, "columns");
+        sc->table_set_name(tb, json_name);
         /* a plain list, as lsns -H prints it: no headings */
         sc->table_enable_noheadings(tb, !json);
         name = sc->table_new_column(tb, "name", 0, json ? 0 : SCOLS_FL_RIGHT);

@@ -74,6 +74,11 @@ struct libscols_table *output_table_new(const Scols *sc, const ColumnDesc *desc,
  */
 int output_list_columns(const Scols *sc, const ColumnDesc *desc, size_t n, bool json);
 
+/* The same list of any names and what they are (their help), under
+ * json_name in JSON: ns ls --list-runtimes. */
+int output_list_named(const Scols *sc, const ColumnDesc *desc, size_t n, bool json,
+                      const char *json_name);
+
 /*
  * The NS column of ns ls and ns top: one character per namespace type, in
  * ns_display_order: the type's unshare(1) letter when the instance has it
