@@ -62,8 +62,12 @@ static const int ls_default_columns[] = {
         COL_ID, COL_NAME, COL_RUNTIME, COL_PID, COL_NPROCS, COL_USER, COL_NS, COL_COMMAND,
 };
 
+static const ColumnSet ls_column_set = {
+        ls_columns, COL_MAX, ls_default_columns, ELEMENTSOF(ls_default_columns),
+};
+
 typedef struct LsOptions {
-        OutputOpts out;
+        TableOpts table;
         bool all;
         bool runtime_set;
         Runtime runtime;
@@ -174,41 +178,30 @@ static void add_line(const LsOptions *o, const Instances *is, const Scols *sc,
                      size_t i)
 {
         const Instance *in = &is->items[i];
-        struct libscols_line *parent = NULL, *ln;
+        struct libscols_line *parent = NULL;
 
         if (lines[i] || !ls_shown(o, in))
                 return;
-        if (o->out.tree) {
+        if (o->table.out.tree) {
                 ssize_t p = shown_parent(o, is, in);
                 if (p >= 0) {
                         add_line(o, is, sc, tb, lines, users, (size_t)p);
                         parent = lines[p];
                 }
         }
-        ln = sc->table_new_line(tb, parent);
-        if (!ln)
-                oom();
-        for (size_t c = 0; c < o->n_cols; c++) {
-                char *data = ls_cell(is, in, o->cols[c], users);
-                if (data && sc->line_refer_data(ln, c, data) < 0)
-                        oom();
-        }
-        lines[i] = ln;
+        lines[i] = output_line_new(sc, tb, parent);
+        for (size_t c = 0; c < o->n_cols; c++)
+                output_cell_set(sc, lines[i], c, ls_cell(is, in, o->cols[c], users));
 }
 
 int cmd_ls(int argc, char **argv)
 {
-        enum { OPT_RUNTIME = 0x100, OPT_OUTPUT_ALL, OPT_LIST_RUNTIMES };
+        enum { OPT_RUNTIME = 0x100, OPT_LIST_RUNTIMES };
         static const struct option options[] = {
+                TABLE_OPTIONS,
                 { "all", no_argument, NULL, 'a' },
-                { "json", no_argument, NULL, 'J' },
-                { "raw", no_argument, NULL, 'r' },
-                { "noheadings", no_argument, NULL, 'n' },
-                { "output", required_argument, NULL, 'o' },
-                { "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
                 { "tree", no_argument, NULL, 'T' },
                 { "runtime", required_argument, NULL, OPT_RUNTIME },
-                { "list-columns", no_argument, NULL, 'H' },
                 { "list-runtimes", no_argument, NULL, OPT_LIST_RUNTIMES },
                 { "help", no_argument, NULL, 'h' },
                 {}
@@ -216,8 +209,7 @@ int cmd_ls(int argc, char **argv)
         LsOptions o = {};
         UserCache users = {};
         _cleanup_free_ int *cols = NULL;
-        const char *output = NULL;
-        bool output_all = false, list = false, list_runtimes = false;
+        bool list_runtimes = false;
         Scan *scan = NULL;
         Instances *is;
         Scols sc;
@@ -227,28 +219,15 @@ int cmd_ls(int argc, char **argv)
 
         optind = 0;
         opterr = 0;
-        while ((c = getopt_long(argc, argv, ":aJrno:THh", options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, ":" TABLE_OPTSTRING "aTh", options, NULL)) >= 0) {
+                if (table_opts_parse(&o.table, c, optarg))
+                        continue;
                 switch (c) {
                 case 'a':
                         o.all = true;
                         break;
-                case 'J':
-                        o.out.json = true;
-                        break;
-                case 'r':
-                        o.out.raw = true;
-                        break;
-                case 'n':
-                        o.out.noheadings = true;
-                        break;
-                case 'o':
-                        output = optarg;
-                        break;
-                case OPT_OUTPUT_ALL:
-                        output_all = true;
-                        break;
                 case 'T':
-                        o.out.tree = true;
+                        o.table.out.tree = true;
                         break;
                 case OPT_RUNTIME:
                         o.runtime = runtime_from_string(optarg);
@@ -257,9 +236,6 @@ int cmd_ls(int argc, char **argv)
                                 return usage_error("ls");
                         }
                         o.runtime_set = true;
-                        break;
-                case 'H':
-                        list = true;
                         break;
                 case OPT_LIST_RUNTIMES:
                         list_runtimes = true;
@@ -275,11 +251,8 @@ int cmd_ls(int argc, char **argv)
                 log_error("unexpected argument '%s'", argv[optind]);
                 return usage_error("ls");
         }
-        if (list) {
-                if (load_smartcols(&sc) < 0)
-                        return 1;
-                return output_list_columns(&sc, ls_columns, COL_MAX, o.out.json) < 0;
-        }
+        if (o.table.list_columns)
+                return table_list_columns(&o.table, &ls_column_set);
         if (list_runtimes) {
                 /* from the table, so that a new runtime reaches the
                  * completions, which ask this, with nothing else to edit */
@@ -290,39 +263,22 @@ int cmd_ls(int argc, char **argv)
                                                     .help = runtime_table[r].help };
                 if (load_smartcols(&sc) < 0)
                         return 1;
-                return output_list_named(&sc, runtimes, RUNTIME_MAX, o.out.json, "runtimes") < 0;
+                return output_list_named(&sc, runtimes, RUNTIME_MAX, o.table.out.json,
+                                         "runtimes") < 0;
         }
-
-        if (output_all) {
-                cols = xnew(int, COL_MAX);
-                for (int i = 0; i < COL_MAX; i++)
-                        cols[i] = i;
-                o.n_cols = COL_MAX;
-        } else if (output) {
-                const char *bad;
-                size_t bad_len;
-                if (columns_parse(ls_columns, COL_MAX, output, ls_default_columns,
-                                  ELEMENTSOF(ls_default_columns), &cols, &o.n_cols, &bad,
-                                  &bad_len) < 0) {
-                        log_error("unknown column '%.*s'", (int)bad_len, bad);
-                        fputs("Try 'ns ls --list-columns'.\n", stderr);
-                        return 1;
-                }
-        } else {
-                cols = xnew(int, ELEMENTSOF(ls_default_columns));
-                memcpy(cols, ls_default_columns, sizeof(ls_default_columns));
-                o.n_cols = ELEMENTSOF(ls_default_columns);
-        }
+        if (table_columns("ls", &o.table, &ls_column_set, &cols, &o.n_cols) < 0)
+                return 1;
         o.cols = cols;
 
         if (load_smartcols(&sc) < 0)
                 return 1;
         /* Nesting costs a few syscalls per instance: only when it is shown. */
-        is = load_instances_with(o.out.tree || ls_shows(&o, COL_PARENT) ? INSTANCES_LOAD_NEST : 0,
+        is = load_instances_with(o.table.out.tree || ls_shows(&o, COL_PARENT) ? INSTANCES_LOAD_NEST
+                                                                              : 0,
                                  &scan);
         if (!is)
                 return 1;
-        tb = output_table_new(&sc, ls_columns, o.cols, o.n_cols, &o.out, "instances");
+        tb = output_table_new(&sc, ls_columns, o.cols, o.n_cols, &o.table.out, "instances");
         lines = xnew(struct libscols_line *, is->n);
         for (size_t i = 0; i < is->n; i++)
                 add_line(&o, is, &sc, tb, lines, &users, i);

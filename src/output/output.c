@@ -63,6 +63,23 @@ int columns_parse(const ColumnDesc *desc, size_t n_desc, const char *list, const
         return 0;
 }
 
+int columns_choose(const ColumnSet *set, const char *list, bool all, int **ret_cols,
+                   size_t *ret_n, const char **ret_bad, size_t *ret_bad_len)
+{
+        size_t n = all ? set->n : set->n_defaults;
+        int *cols;
+
+        if (!all && list)
+                return columns_parse(set->desc, set->n, list, set->defaults, set->n_defaults,
+                                     ret_cols, ret_n, ret_bad, ret_bad_len);
+        cols = xnew(int, n);
+        for (size_t i = 0; i < n; i++)
+                cols[i] = all ? (int)i : set->defaults[i];
+        *ret_cols = cols;
+        *ret_n = n;
+        return 0;
+}
+
 struct libscols_table *output_table_new(const Scols *sc, const ColumnDesc *desc, const int *cols,
                                         size_t n, const OutputOpts *o, const char *json_name)
 {
@@ -90,6 +107,22 @@ struct libscols_table *output_table_new(const Scols *sc, const ColumnDesc *desc,
                         sc->column_set_json_type(cl, d->json_type);
         }
         return tb;
+}
+
+struct libscols_line *output_line_new(const Scols *sc, struct libscols_table *tb,
+                                      struct libscols_line *parent)
+{
+        struct libscols_line *ln = sc->table_new_line(tb, parent);
+
+        if (!ln)
+                oom();
+        return ln;
+}
+
+void output_cell_set(const Scols *sc, struct libscols_line *ln, size_t i, char *data)
+{
+        if (data && sc->line_refer_data(ln, i, data) < 0)
+                oom();
 }
 
 int output_list_columns(const Scols *sc, const ColumnDesc *desc, size_t n, bool json)

@@ -63,9 +63,33 @@ int columns_parse(const ColumnDesc *desc, size_t n_desc, const char *list, const
                   size_t n_defaults, int **ret_cols, size_t *ret_n, const char **ret_bad,
                   size_t *ret_bad_len);
 
+/* The columns of a command's table: all it has, and those shown by default. */
+typedef struct ColumnSet {
+        const ColumnDesc *desc;
+        size_t n;
+        const int *defaults;
+        size_t n_defaults;
+} ColumnSet;
+
+/*
+ * The columns to show: every one when all (--output-all), else those of
+ * list (-o LIST, as columns_parse()), else the defaults when list is NULL.
+ * On an unknown name returns -EINVAL with *ret_bad as columns_parse().
+ */
+int columns_choose(const ColumnSet *set, const char *list, bool all, int **ret_cols,
+                   size_t *ret_n, const char **ret_bad, size_t *ret_bad_len);
+
 /* A table with the given columns, set up for the output flags. */
 struct libscols_table *output_table_new(const Scols *sc, const ColumnDesc *desc, const int *cols,
                                         size_t n, const OutputOpts *o, const char *json_name);
+
+/* A new line of the table, under parent (NULL: at the top). */
+struct libscols_line *output_line_new(const Scols *sc, struct libscols_table *tb,
+                                      struct libscols_line *parent);
+
+/* Give cell i of the line its text: malloc'd, owned by the line from now
+ * on; NULL leaves the cell empty. */
+void output_cell_set(const Scols *sc, struct libscols_line *ln, size_t i, char *data);
 
 /*
  * -H: the columns a command has, one a line (name, then what it shows), or

@@ -96,3 +96,28 @@ Test(ns_column, names)
         every = output_ns_names(all, NS_SHARE_OTHER);
         cr_assert_str_eq(every, "user,mnt,pid,net,uts,ipc,cgroup,time");
 }
+
+static const ColumnSet set = { desc, ELEMENTSOF(desc), defaults, ELEMENTSOF(defaults) };
+
+Test(columns, choose)
+{
+        _cleanup_free_ int *def = NULL, *all = NULL, *listed = NULL;
+        int *none = NULL;
+        const char *bad = NULL;
+        size_t n = 0, bad_len = 0;
+
+        /* no -o: the defaults */
+        cr_assert_eq(columns_choose(&set, NULL, false, &def, &n, &bad, &bad_len), 0);
+        cr_assert_eq(n, 2);
+        cr_assert(def[0] == 0 && def[1] == 1);
+        /* --output-all wins over -o, in table order */
+        cr_assert_eq(columns_choose(&set, "PID", true, &all, &n, &bad, &bad_len), 0);
+        cr_assert_eq(n, 3);
+        cr_assert(all[0] == 0 && all[1] == 1 && all[2] == 2);
+        cr_assert_eq(columns_choose(&set, "name", false, &listed, &n, &bad, &bad_len), 0);
+        cr_assert_eq(n, 1);
+        cr_assert_eq(listed[0], 1);
+        cr_assert_eq(columns_choose(&set, "NOPE", false, &none, &n, &bad, &bad_len), -EINVAL);
+        cr_assert_eq(bad_len, 4);
+        cr_assert_null(none);
+}
