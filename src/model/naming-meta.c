@@ -337,8 +337,8 @@ int naming_flatpak_info(const char *ini, char **ret_name)
                         return -EINVAL;
                 if (!in_section)
                         continue;
-                key = str_trim((Str){ line.s, (size_t)(eq - line.s) });
-                value = str_trim((Str){ eq + 1, (size_t)(line.s + line.n - eq - 1) });
+                key = str_trim(str_before(line, eq));
+                value = str_trim(str_after(line, eq));
                 /* an empty name= does not end the search */
                 if (str_eq(key, "name") && name_from(value, ret_name) > 0)
                         return 1;
@@ -453,7 +453,7 @@ static Str str_basename(Str a)
                 a.n--;
         slash = memrchr(a.s, '/', a.n);
         if (slash && (size_t)(slash - a.s) + 1 < a.n)
-                return (Str){ slash + 1, (size_t)(a.s + a.n - slash - 1) };
+                return str_after(a, slash);
         return a;
 }
 
