@@ -220,4 +220,12 @@ wait_for 10 "pasta and slirp4netns to leave" bash -c \
 run shareuser "$N" run --share=user --cap-add sys_admin true
 expect_error "--cap-add with --share=user is refused" "^ns: cannot run with --cap-add and --share=user"
 
+# Bad paths are said in the one form of every message.
+run relmap "$N" run --map /etc mnt true
+expect_error "--map to a relative target is refused" "^ns: the target of --map needs an absolute path, not 'mnt'$"
+run norootfs "$N" run --rootfs "$W/no-such-root" true
+expect_error "--rootfs that does not exist is refused" "^ns: cannot run with --rootfs '$W/no-such-root': no such file or directory$"
+run fileroot "$N" run --rootfs "$R/etc/marker" true
+expect_error "--rootfs on a file is refused" "^ns: cannot run with --rootfs '$R/etc/marker': not a directory$"
+
 done_testing
