@@ -194,6 +194,21 @@ static void add_line(const LsOptions *o, const Instances *is, const Scols *sc,
                 output_cell_set(sc, lines[i], c, ls_cell(is, in, o->cols[c], users));
 }
 
+/* --list-runtimes: from the table, so that a new runtime reaches the
+ * completions, which ask this, with nothing else to edit. */
+static int ls_list_runtimes(bool json)
+{
+        ColumnDesc runtimes[RUNTIME_MAX];
+        Scols sc;
+
+        for (int r = 0; r < RUNTIME_MAX; r++)
+                runtimes[r] = (ColumnDesc){ .name = runtime_table[r].name,
+                                            .help = runtime_table[r].help };
+        if (load_smartcols(&sc) < 0)
+                return 1;
+        return output_list_named(&sc, runtimes, RUNTIME_MAX, json, "runtimes") < 0;
+}
+
 int cmd_ls(int argc, char **argv)
 {
         enum { OPT_RUNTIME = 0x100, OPT_LIST_RUNTIMES };
@@ -253,19 +268,8 @@ int cmd_ls(int argc, char **argv)
         }
         if (o.table.list_columns)
                 return table_list_columns(&o.table, &ls_column_set);
-        if (list_runtimes) {
-                /* from the table, so that a new runtime reaches the
-                 * completions, which ask this, with nothing else to edit */
-                ColumnDesc runtimes[RUNTIME_MAX];
-
-                for (int r = 0; r < RUNTIME_MAX; r++)
-                        runtimes[r] = (ColumnDesc){ .name = runtime_table[r].name,
-                                                    .help = runtime_table[r].help };
-                if (load_smartcols(&sc) < 0)
-                        return 1;
-                return output_list_named(&sc, runtimes, RUNTIME_MAX, o.table.out.json,
-                                         "runtimes") < 0;
-        }
+        if (list_runtimes)
+                return ls_list_runtimes(o.table.out.json);
         if (table_columns("ls", &o.table, &ls_column_set, &cols, &o.n_cols) < 0)
                 return 1;
         o.cols = cols;
@@ -273,9 +277,8 @@ int cmd_ls(int argc, char **argv)
         if (load_smartcols(&sc) < 0)
                 return 1;
         /* Nesting costs a few syscalls per instance: only when it is shown. */
-        is = load_instances_with(o.table.out.tree || ls_shows(&o, COL_PARENT) ? INSTANCES_LOAD_NEST
-                                                                              : 0,
-                                 &scan);
+        is = load_instances_with(
+                o.table.out.tree || ls_shows(&o, COL_PARENT) ? INSTANCES_LOAD_NEST : 0, &scan);
         if (!is)
                 return 1;
         tb = output_table_new(&sc, ls_columns, o.cols, o.n_cols, &o.table.out, "instances");

@@ -67,6 +67,7 @@ typedef struct TableOpts {
 
 #define TABLE_OPT_OUTPUT_ALL 0x1000
 #define TABLE_OPTSTRING "Jrno:H"
+/* clang-format off */
 #define TABLE_OPTIONS                                              \
         { "json", no_argument, NULL, 'J' },                        \
         { "raw", no_argument, NULL, 'r' },                         \
@@ -74,6 +75,7 @@ typedef struct TableOpts {
         { "output", required_argument, NULL, 'o' },                \
         { "output-all", no_argument, NULL, TABLE_OPT_OUTPUT_ALL }, \
         { "list-columns", no_argument, NULL, 'H' }
+/* clang-format on */
 
 /* Take one getopt_long() result: false when it is not a table option. */
 bool table_opts_parse(TableOpts *t, int c, const char *arg);

@@ -63,8 +63,8 @@ int columns_parse(const ColumnDesc *desc, size_t n_desc, const char *list, const
         return 0;
 }
 
-int columns_choose(const ColumnSet *set, const char *list, bool all, int **ret_cols,
-                   size_t *ret_n, const char **ret_bad, size_t *ret_bad_len)
+int columns_choose(const ColumnSet *set, const char *list, bool all, int **ret_cols, size_t *ret_n,
+                   const char **ret_bad, size_t *ret_bad_len)
 {
         size_t n = all ? set->n : set->n_defaults;
         int *cols;

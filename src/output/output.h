@@ -76,8 +76,8 @@ typedef struct ColumnSet {
  * list (-o LIST, as columns_parse()), else the defaults when list is NULL.
  * On an unknown name returns -EINVAL with *ret_bad as columns_parse().
  */
-int columns_choose(const ColumnSet *set, const char *list, bool all, int **ret_cols,
-                   size_t *ret_n, const char **ret_bad, size_t *ret_bad_len);
+int columns_choose(const ColumnSet *set, const char *list, bool all, int **ret_cols, size_t *ret_n,
+                   const char **ret_bad, size_t *ret_bad_len);
 
 /* A table with the given columns, set up for the output flags. */
 struct libscols_table *output_table_new(const Scols *sc, const ColumnDesc *desc, const int *cols,

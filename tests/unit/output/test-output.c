@@ -52,8 +52,8 @@ Test(columns, unknown_name)
  * another instance, the host's uts, ipc and cgroup, and no time
  * namespace known. */
 static const NsShare shares[NS_TYPE_MAX] = {
-        [NS_USER] = NS_SHARE_PRIVATE, [NS_MNT] = NS_SHARE_PRIVATE, [NS_PID] = NS_SHARE_PRIVATE,
-        [NS_NET] = NS_SHARE_OTHER,    [NS_UTS] = NS_SHARE_HOST,    [NS_IPC] = NS_SHARE_HOST,
+        [NS_USER] = NS_SHARE_PRIVATE, [NS_MNT] = NS_SHARE_PRIVATE,  [NS_PID] = NS_SHARE_PRIVATE,
+        [NS_NET] = NS_SHARE_OTHER,    [NS_UTS] = NS_SHARE_HOST,     [NS_IPC] = NS_SHARE_HOST,
         [NS_CGROUP] = NS_SHARE_HOST,  [NS_TIME] = NS_SHARE_UNKNOWN,
 };
 
