@@ -10,7 +10,14 @@
 # package's helpers.
 
 _ns_commands='ls ps enter run top kill freeze thaw inspect help'
-_ns_runtimes='docker podman containerd cri-o kubernetes lxc nspawn runc crun flatpak snap firejail bwrap ns unshare netns garden kernel host -'
+
+# The runtimes --runtime takes, one a line, from the ns binary $1: `ns ls
+# --list-runtimes` prints each name (right-aligned) and what it is, from
+# ns' own runtime table, so a new runtime needs no edit here.
+_ns_runtimes()
+{
+        command "$1" ls --list-runtimes 2>/dev/null | awk '{ print $1 }'
+}
 
 # The columns of a command, the default ones first, as one word a line.
 _ns_columns()
@@ -42,7 +49,7 @@ _ns_options()
         ls)
                 printf '%s\n' -a --all -J --json -r --raw -n --noheadings \
                         -o --output --output-all -H --list-columns -T --tree \
-                        --runtime -h --help
+                        --runtime --list-runtimes -h --help
                 ;;
         ps)
                 printf '%s\n' -J --json -r --raw -n --noheadings -o --output \
@@ -296,9 +303,10 @@ _ns_complete_top()
                 return 0
                 ;;
         --runtime)
-                for c in $_ns_runtimes; do
+                local c
+                while read -r c; do
                         [[ $c == "$cur"* ]] && COMPREPLY+=("$pre$c")
-                done
+                done < <(_ns_runtimes "$ns")
                 return 0
                 ;;
         -s | --sort)
@@ -466,7 +474,9 @@ _ns()
         --runtime)
                 [[ $cmd == ls ]] || return 0
                 local r
-                for r in $_ns_runtimes; do
+                local -a runtimes
+                mapfile -t runtimes < <(_ns_runtimes "$ns")
+                for r in "${runtimes[@]}"; do
                         [[ $r == "$val"* ]] && COMPREPLY+=("$pre$r")
                 done
                 return 0

@@ -155,28 +155,12 @@ function __ns_columns
     end
 end
 
+# The runtimes --runtime takes and what each is, from ns' own runtime
+# table: `ns ls --list-runtimes` prints a name (right-aligned) and its
+# description, a line.
 function __ns_runtimes
-    printf '%s\t%s\n' \
-        docker Docker \
-        podman Podman \
-        containerd containerd \
-        cri-o CRI-O \
-        kubernetes 'Kubernetes, runtime unknown' \
-        lxc 'LXC, LXD or Incus' \
-        nspawn systemd-nspawn \
-        runc 'runc on its own' \
-        crun 'crun on its own' \
-        flatpak Flatpak \
-        snap snap \
-        firejail firejail \
-        bwrap 'bubblewrap on its own' \
-        ns 'started by ns' \
-        unshare 'unshare(1)' \
-        netns 'ip netns exec' \
-        garden 'Garden (Cloud Foundry)' \
-        kernel 'a kernel thread' \
-        host 'the host instance' \
-        - unknown
+    set -l bin (__ns_bin)
+    command $bin ls --list-runtimes 2>/dev/null | string replace -r -- '^\s*(\S+)\s+' '$1\t'
 end
 
 complete -c ns -f
@@ -215,6 +199,7 @@ complete -c ns -n '__ns_is ls' -s a -l all -d 'Include the host instance'
 complete -c ns -n '__ns_is ls' -s T -l tree -d 'Show nested instances as a tree'
 complete -c ns -n '__ns_is ls' -l runtime -x -d 'Only instances made by this runtime' \
     -a '(__ns_runtimes)'
+complete -c ns -n '__ns_is ls' -l list-runtimes -d 'List the runtimes --runtime takes and exit'
 
 # ns ps <id>
 complete -c ns -n '__ns_is ps; and test (__ns_nargs) -eq 0' -a '(__ns_instances)'

@@ -158,9 +158,16 @@ char *attach_lsm_exec_label(const char *current)
                 label[--n] = '\0';
         if (n == 0 || streq(label, "unconfined") || streq(label, "kernel"))
                 return NULL;
-        /* AppArmor shows "profile (enforce)"; its exec attribute takes "exec profile". */
-        mode = strstr(label, " (");
-        if (mode && label[n - 1] == ')') {
+        /*
+         * AppArmor shows "profile (enforce)"; its exec attribute takes
+         * "exec profile". The mode is last and the profile's own name may
+         * hold " (" too: split at the last one. An empty profile is no
+         * AppArmor label: it goes as it is, for the LSM to refuse.
+         */
+        mode = NULL;
+        for (char *p = strstr(label, " ("); p; p = strstr(p + 1, " ("))
+                mode = p;
+        if (mode && mode > label && label[n - 1] == ')') {
                 *mode = '\0';
                 if (streq(label, "unconfined"))
                         return NULL;

@@ -69,7 +69,8 @@ static long status_number(const char *status, const char *name, long absent)
 
 void attach_seccomp_parse_status(const char *status, int *ret_mode, int *ret_filters)
 {
-        *ret_mode = (int)status_number(status, "Seccomp", 0);
+        /* the kernel writes 0, 1 or 2; anything else must not wrap into one */
+        *ret_mode = (int)MIN(status_number(status, "Seccomp", 0), (long)INT32_MAX);
         *ret_filters = (int)MIN(status_number(status, "Seccomp_filters", -1), (long)INT32_MAX);
 }
 

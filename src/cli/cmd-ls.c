@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
 #include <getopt.h>
-#include <pwd.h>
 
 #include "commands.h"
 #include "inspect.h"
 #include "output.h"
+#include "usercache.h"
 #include "util.h"
 
 enum {
@@ -67,8 +67,12 @@ static const int ls_default_columns[] = {
         COL_ID, COL_NAME, COL_RUNTIME, COL_PID, COL_NPROCS, COL_USER, COL_NS, COL_COMMAND,
 };
 
+static const ColumnSet ls_column_set = {
+        ls_columns, COL_MAX, ls_default_columns, ELEMENTSOF(ls_default_columns),
+};
+
 typedef struct LsOptions {
-        OutputOpts out;
+        TableOpts table;
         bool all;
         bool runtime_set;
         Runtime runtime;
@@ -95,81 +99,11 @@ static void ls_help(void)
               " -T, --tree             show nested instances as a tree\n"
               "     --runtime <name>   only instances made by this runtime\n"
               " -H, --list-columns     list the available columns\n"
+              "     --list-runtimes    list the runtimes --runtime takes\n"
               " -h, --help             display this help\n"
               "\n"
               "See ns-ls(1).\n",
               stdout);
-}
-
-/* getpwuid() reads /etc/passwd anew on every call: remember the answers. */
-typedef struct UserCache {
-        uid_t *uids;
-        char **names;
-        size_t n;
-} UserCache;
-
-static const char *user_name(UserCache *c, uid_t uid)
-{
-        struct passwd *pw;
-
-        if (uid == (uid_t)-1)
-                return "?";
-        for (size_t i = 0; i < c->n; i++)
-                if (c->uids[i] == uid)
-                        return c->names[i];
-        pw = getpwuid(uid);
-        c->uids = xreallocarray(c->uids, c->n + 1, sizeof(uid_t));
-        c->names = xreallocarray(c->names, c->n + 1, sizeof(char *));
-        c->uids[c->n] = uid;
-        c->names[c->n] = pw ? xstrdup(pw->pw_name) : xasprintf("%u", (unsigned)uid);
-        return c->names[c->n++];
-}
-
-static void user_cache_done(UserCache *c)
-{
-        for (size_t i = 0; i < c->n; i++)
-                free(c->names[i]);
-        free(c->names);
-        free(c->uids);
-}
-
-static char *ns_list(const Instance *in, NsShare which)
-{
-        char buf[64] = "";
-        size_t len = 0;
-
-        for (int k = 0; k < NS_TYPE_MAX; k++) {
-                NsType t = ns_display_order[k];
-                if (in->share[t] != which)
-                        continue;
-                len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? "," : "",
-                                        ns_info[t].name);
-        }
-        return xstrdup(buf);
-}
-
-static char *ns_compact(const Instance *in)
-{
-        char s[NS_TYPE_MAX + 1];
-
-        for (int k = 0; k < NS_TYPE_MAX; k++) {
-                NsType t = ns_display_order[k];
-                switch (in->share[t]) {
-                case NS_SHARE_PRIVATE:
-                        s[k] = ns_info[t].letter;
-                        break;
-                case NS_SHARE_OTHER:
-                        s[k] = '*';
-                        break;
-                case NS_SHARE_HOST:
-                        s[k] = '-';
-                        break;
-                default:
-                        s[k] = '?';
-                }
-        }
-        s[NS_TYPE_MAX] = '\0';
-        return xstrdup(s);
 }
 
 static char *ls_cell(const LsOptions *o, const Instances *is, const Instance *in, int col,
@@ -189,9 +123,12 @@ static char *ls_cell(const LsOptions *o, const Instances *is, const Instance *in
         case COL_NPROCS:
                 return xasprintf("%zu", in->n_members);
         case COL_USER:
-                return xstrdup(user_name(users, in->uid));
-        case COL_NS:
-                return ns_compact(in);
+                return xstrdup(user_cache_name(users, in->uid));
+        case COL_NS: {
+                char letters[NS_TYPE_MAX + 1];
+                output_ns_letters(in->share, letters);
+                return xstrdup(letters);
+        }
         case COL_COMMAND:
                 return xstrdup(in->command ?: "");
         case COL_RUNTIME_ID:
@@ -203,9 +140,9 @@ static char *ls_cell(const LsOptions *o, const Instances *is, const Instance *in
         case COL_PARENT:
                 return in->parent >= 0 ? xstrdup(is->items[in->parent].id) : NULL;
         case COL_PRIVATE:
-                return ns_list(in, NS_SHARE_PRIVATE);
+                return output_ns_names(in->share, NS_SHARE_PRIVATE);
         case COL_SHARED:
-                return ns_list(in, NS_SHARE_OTHER);
+                return output_ns_names(in->share, NS_SHARE_OTHER);
         case COL_HEALTH: {
                 const InstanceSample *s = o->health ? stats_snapshot_find(o->health, in->id) : NULL;
                 char buf[128];
@@ -257,49 +194,53 @@ static void add_line(const LsOptions *o, const Instances *is, const Scols *sc,
                      size_t i)
 {
         const Instance *in = &is->items[i];
-        struct libscols_line *parent = NULL, *ln;
+        struct libscols_line *parent = NULL;
 
         if (lines[i] || !ls_shown(o, in))
                 return;
-        if (o->out.tree) {
+        if (o->table.out.tree) {
                 ssize_t p = shown_parent(o, is, in);
                 if (p >= 0) {
                         add_line(o, is, sc, tb, lines, users, (size_t)p);
                         parent = lines[p];
                 }
         }
-        ln = sc->table_new_line(tb, parent);
-        if (!ln)
-                oom();
-        for (size_t c = 0; c < o->n_cols; c++) {
-                char *data = ls_cell(o, is, in, o->cols[c], users);
-                if (data && sc->line_refer_data(ln, c, data) < 0)
-                        oom();
-        }
-        lines[i] = ln;
+        lines[i] = output_line_new(sc, tb, parent);
+        for (size_t c = 0; c < o->n_cols; c++)
+                output_cell_set(sc, lines[i], c, ls_cell(o, is, in, o->cols[c], users));
+}
+
+/* --list-runtimes: from the table, so that a new runtime reaches the
+ * completions, which ask this, with nothing else to edit. */
+static int ls_list_runtimes(bool json)
+{
+        ColumnDesc runtimes[RUNTIME_MAX];
+        Scols sc;
+
+        for (int r = 0; r < RUNTIME_MAX; r++)
+                runtimes[r] = (ColumnDesc){ .name = runtime_table[r].name,
+                                            .help = runtime_table[r].help };
+        if (load_smartcols(&sc) < 0)
+                return 1;
+        return output_list_named(&sc, runtimes, RUNTIME_MAX, json, "runtimes") < 0;
 }
 
 int cmd_ls(int argc, char **argv)
 {
-        enum { OPT_RUNTIME = 0x100, OPT_OUTPUT_ALL };
+        enum { OPT_RUNTIME = 0x100, OPT_LIST_RUNTIMES };
         static const struct option options[] = {
+                TABLE_OPTIONS,
                 { "all", no_argument, NULL, 'a' },
-                { "json", no_argument, NULL, 'J' },
-                { "raw", no_argument, NULL, 'r' },
-                { "noheadings", no_argument, NULL, 'n' },
-                { "output", required_argument, NULL, 'o' },
-                { "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
                 { "tree", no_argument, NULL, 'T' },
                 { "runtime", required_argument, NULL, OPT_RUNTIME },
-                { "list-columns", no_argument, NULL, 'H' },
+                { "list-runtimes", no_argument, NULL, OPT_LIST_RUNTIMES },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
         LsOptions o = {};
         UserCache users = {};
         _cleanup_free_ int *cols = NULL;
-        const char *output = NULL;
-        bool output_all = false, list = false;
+        bool list_runtimes = false;
         Scan *scan = NULL;
         Instances *is;
         Scols sc;
@@ -313,28 +254,15 @@ int cmd_ls(int argc, char **argv)
 
         optind = 0;
         opterr = 0;
-        while ((c = getopt_long(argc, argv, ":aJrno:THh", options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, ":" TABLE_OPTSTRING "aTh", options, NULL)) >= 0) {
+                if (table_opts_parse(&o.table, c, optarg))
+                        continue;
                 switch (c) {
                 case 'a':
                         o.all = true;
                         break;
-                case 'J':
-                        o.out.json = true;
-                        break;
-                case 'r':
-                        o.out.raw = true;
-                        break;
-                case 'n':
-                        o.out.noheadings = true;
-                        break;
-                case 'o':
-                        output = optarg;
-                        break;
-                case OPT_OUTPUT_ALL:
-                        output_all = true;
-                        break;
                 case 'T':
-                        o.out.tree = true;
+                        o.table.out.tree = true;
                         break;
                 case OPT_RUNTIME:
                         o.runtime = runtime_from_string(optarg);
@@ -344,8 +272,8 @@ int cmd_ls(int argc, char **argv)
                         }
                         o.runtime_set = true;
                         break;
-                case 'H':
-                        list = true;
+                case OPT_LIST_RUNTIMES:
+                        list_runtimes = true;
                         break;
                 case 'h':
                         ls_help();
@@ -358,39 +286,19 @@ int cmd_ls(int argc, char **argv)
                 log_error("unexpected argument '%s'", argv[optind]);
                 return usage_error("ls");
         }
-        if (list) {
-                if (load_smartcols(&sc) < 0)
-                        return 1;
-                return output_list_columns(&sc, ls_columns, COL_MAX, o.out.json) < 0;
-        }
-
-        if (output_all) {
-                cols = xnew(int, COL_MAX);
-                for (int i = 0; i < COL_MAX; i++)
-                        cols[i] = i;
-                o.n_cols = COL_MAX;
-        } else if (output) {
-                const char *bad;
-                size_t bad_len;
-                if (columns_parse(ls_columns, COL_MAX, output, ls_default_columns,
-                                  ELEMENTSOF(ls_default_columns), &cols, &o.n_cols, &bad,
-                                  &bad_len) < 0) {
-                        log_error("unknown column '%.*s'", (int)bad_len, bad);
-                        fputs("Try 'ns ls --list-columns'.\n", stderr);
-                        return 1;
-                }
-        } else {
-                cols = xnew(int, ELEMENTSOF(ls_default_columns));
-                memcpy(cols, ls_default_columns, sizeof(ls_default_columns));
-                o.n_cols = ELEMENTSOF(ls_default_columns);
-        }
+        if (o.table.list_columns)
+                return table_list_columns(&o.table, &ls_column_set);
+        if (list_runtimes)
+                return ls_list_runtimes(o.table.out.json);
+        if (table_columns("ls", &o.table, &ls_column_set, &cols, &o.n_cols) < 0)
+                return 1;
         o.cols = cols;
 
         if (load_smartcols(&sc) < 0)
                 return 1;
         /* Nesting costs a few syscalls per instance: only when it is shown. */
-        is = load_instances_with(o.out.tree || ls_shows(&o, COL_PARENT) ? INSTANCES_LOAD_NEST : 0,
-                                 &scan);
+        is = load_instances_with(
+                o.table.out.tree || ls_shows(&o, COL_PARENT) ? INSTANCES_LOAD_NEST : 0, &scan);
         if (!is)
                 return 1;
         /* HEALTH samples a scan of its own: one with every stat read, which
@@ -405,7 +313,7 @@ int cmd_ls(int argc, char **argv)
                     stats_sample(stats, health_is, &health) >= 0)
                         o.health = health;
         }
-        tb = output_table_new(&sc, ls_columns, o.cols, o.n_cols, &o.out, "instances");
+        tb = output_table_new(&sc, ls_columns, o.cols, o.n_cols, &o.table.out, "instances");
         lines = xnew(struct libscols_line *, is->n);
         for (size_t i = 0; i < is->n; i++)
                 add_line(&o, is, &sc, tb, lines, &users, i);

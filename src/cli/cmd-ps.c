@@ -41,6 +41,10 @@ static const int ps_default_columns[] = {
         COL_PID, COL_NSPID, COL_USER, COL_STATE, COL_CPU, COL_RSS, COL_COMMAND,
 };
 
+static const ColumnSet ps_column_set = {
+        ps_columns, COL_MAX, ps_default_columns, ELEMENTSOF(ps_default_columns),
+};
+
 static void ps_help(void)
 {
         fputs("Usage:\n"
@@ -100,23 +104,15 @@ static char *ps_cell(const ProcInfo *pi, pid_t nspid, int col, bool exact)
 
 int cmd_ps(int argc, char **argv)
 {
-        enum { OPT_OUTPUT_ALL = 0x100 };
         static const struct option options[] = {
-                { "json", no_argument, NULL, 'J' },
-                { "raw", no_argument, NULL, 'r' },
-                { "noheadings", no_argument, NULL, 'n' },
-                { "output", required_argument, NULL, 'o' },
-                { "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
-                { "list-columns", no_argument, NULL, 'H' },
+                TABLE_OPTIONS,
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
-        OutputOpts out = {};
+        TableOpts t = {};
         _cleanup_free_ int *cols = NULL;
         _cleanup_free_ pid_t *pids = NULL;
         size_t n_cols = 0;
-        const char *output = NULL;
-        bool output_all = false, list = false;
         Scan *scan = NULL;
         Instances *is;
         const Instance *in = NULL;
@@ -128,38 +124,17 @@ int cmd_ps(int argc, char **argv)
 
         optind = 0;
         opterr = 0;
-        while ((c = getopt_long(argc, argv, ":Jrno:Hh", options, NULL)) >= 0) {
-                switch (c) {
-                case 'J':
-                        out.json = true;
-                        break;
-                case 'r':
-                        out.raw = true;
-                        break;
-                case 'n':
-                        out.noheadings = true;
-                        break;
-                case 'o':
-                        output = optarg;
-                        break;
-                case OPT_OUTPUT_ALL:
-                        output_all = true;
-                        break;
-                case 'H':
-                        list = true;
-                        break;
-                case 'h':
+        while ((c = getopt_long(argc, argv, ":" TABLE_OPTSTRING "h", options, NULL)) >= 0) {
+                if (table_opts_parse(&t, c, optarg))
+                        continue;
+                if (c == 'h') {
                         ps_help();
                         return 0;
-                default:
-                        return option_error("ps", c, argv);
                 }
+                return option_error("ps", c, argv);
         }
-        if (list) {
-                if (load_smartcols(&sc) < 0)
-                        return 1;
-                return output_list_columns(&sc, ps_columns, COL_MAX, out.json) < 0;
-        }
+        if (t.list_columns)
+                return table_list_columns(&t, &ps_column_set);
         if (optind >= argc) {
                 log_error("no instance given");
                 return usage_error("ps");
@@ -168,26 +143,8 @@ int cmd_ps(int argc, char **argv)
                 log_error("unexpected argument '%s'", argv[optind + 1]);
                 return usage_error("ps");
         }
-
-        if (output_all) {
-                cols = xnew(int, COL_MAX);
-                for (int i = 0; i < COL_MAX; i++)
-                        cols[i] = i;
-                n_cols = COL_MAX;
-        } else if (output) {
-                const char *bad;
-                size_t bad_len;
-                if (columns_parse(ps_columns, COL_MAX, output, ps_default_columns,
-                                  ELEMENTSOF(ps_default_columns), &cols, &n_cols, &bad, &bad_len) < 0) {
-                        log_error("unknown column '%.*s'", (int)bad_len, bad);
-                        fputs("Try 'ns ps --list-columns'.\n", stderr);
-                        return 1;
-                }
-        } else {
-                cols = xnew(int, ELEMENTSOF(ps_default_columns));
-                memcpy(cols, ps_default_columns, sizeof(ps_default_columns));
-                n_cols = ELEMENTSOF(ps_default_columns);
-        }
+        if (table_columns("ps", &t, &ps_column_set, &cols, &n_cols) < 0)
+                return 1;
 
         if (load_smartcols(&sc) < 0)
                 return 1;
@@ -211,7 +168,7 @@ int cmd_ps(int argc, char **argv)
                 goto finish;
         }
 
-        tb = output_table_new(&sc, ps_columns, cols, n_cols, &out, "processes");
+        tb = output_table_new(&sc, ps_columns, cols, n_cols, &t.out, "processes");
         for (size_t k = 0; k < in->n_members; k++) {
                 const ProcInfo *pi = &infos[k];
                 struct libscols_line *ln;
@@ -221,14 +178,10 @@ int cmd_ps(int argc, char **argv)
                         continue; /* exited since the scan */
                 if (proc_read_nspid(scan->proc_fd, pi->pid, &nspid) < 0)
                         nspid = 0;
-                ln = sc.table_new_line(tb, NULL);
-                if (!ln)
-                        oom();
-                for (size_t ci = 0; ci < n_cols; ci++) {
-                        char *data = ps_cell(pi, nspid, cols[ci], out.json || out.raw);
-                        if (data && sc.line_refer_data(ln, ci, data) < 0)
-                                oom();
-                }
+                ln = output_line_new(&sc, tb, NULL);
+                for (size_t ci = 0; ci < n_cols; ci++)
+                        output_cell_set(&sc, ln, ci,
+                                        ps_cell(pi, nspid, cols[ci], t.out.json || t.out.raw));
         }
         sc.print_table(tb);
         sc.unref_table(tb);

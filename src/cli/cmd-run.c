@@ -129,8 +129,8 @@ static bool is_root_path(const char *path)
 static int add_mount(RunOptions *o, LaunchMountType type, const char *src, const char *dst)
 {
         if (dst[0] != '/') {
-                log_error("'%s': the target of --%s must be an absolute path", dst,
-                          launch_mount_type_to_string(type));
+                log_error("the target of --%s needs an absolute path, not '%s'",
+                          launch_mount_type_to_string(type), dst);
                 return -EINVAL;
         }
         /* A mount over / would not be the root of the processes inside:
@@ -475,9 +475,13 @@ int cmd_run(int argc, char **argv)
         }
         if (o.launch.rootfs) {
                 struct stat st;
+                int bad = stat(o.launch.rootfs, &st) < 0 ? errno
+                          : S_ISDIR(st.st_mode)          ? 0
+                                                         : ENOTDIR;
 
-                if (stat(o.launch.rootfs, &st) < 0 || !S_ISDIR(st.st_mode)) {
-                        log_error("'%s' is not a directory", o.launch.rootfs);
+                if (bad) {
+                        log_error("cannot run with --rootfs '%s': %s", o.launch.rootfs,
+                                  ERRSTR(bad));
                         return 1;
                 }
                 /* The mounts and pivot_root need the directory itself: a

@@ -9,6 +9,7 @@
 
 #include "instances.h"
 #include "macro.h"
+#include "output.h"
 
 int cmd_enter(int argc, char **argv);
 int cmd_freeze(int argc, char **argv);
@@ -55,8 +56,42 @@ ssize_t resolve_or_report(const Instances *is, const char *id);
 
 /* Load libsmartcols for ns ls and ns ps (see output.h). On failure,
  * reports and returns -1. */
-struct Scols;
-int load_smartcols(struct Scols *ret);
+int load_smartcols(Scols *ret);
+
+/*
+ * The lsns-style options of the commands that print a table (ls, ps),
+ * parsed alike for each (table-opts.c): TABLE_OPTIONS go in the command's
+ * getopt_long() table and TABLE_OPTSTRING in its optstring.
+ */
+typedef struct TableOpts {
+        OutputOpts out;      /* -J, -r, -n; -T is the command's own */
+        const char *columns; /* -o LIST, or NULL */
+        bool all_columns;    /* --output-all */
+        bool list_columns;   /* -H */
+} TableOpts;
+
+#define TABLE_OPT_OUTPUT_ALL 0x1000
+#define TABLE_OPTSTRING "Jrno:H"
+/* clang-format off */
+#define TABLE_OPTIONS                                              \
+        { "json", no_argument, NULL, 'J' },                        \
+        { "raw", no_argument, NULL, 'r' },                         \
+        { "noheadings", no_argument, NULL, 'n' },                  \
+        { "output", required_argument, NULL, 'o' },                \
+        { "output-all", no_argument, NULL, TABLE_OPT_OUTPUT_ALL }, \
+        { "list-columns", no_argument, NULL, 'H' }
+/* clang-format on */
+
+/* Take one getopt_long() result: false when it is not a table option. */
+bool table_opts_parse(TableOpts *t, int c, const char *arg);
+
+/* -H: print the command's columns. Returns the exit status. */
+int table_list_columns(const TableOpts *t, const ColumnSet *set);
+
+/* The columns to show, from -o and --output-all; an unknown name is
+ * reported ("Try 'ns ls --list-columns'.") and returns -1. */
+int table_columns(const char *cmd, const TableOpts *t, const ColumnSet *set, int **ret_cols,
+                  size_t *ret_n);
 
 /* One instance as a line of an error message: ID, name, runtime, leader. */
 void print_candidate(const Instances *is, size_t i);

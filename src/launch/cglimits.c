@@ -115,72 +115,6 @@ static bool list_has(const char *list, size_t len, const char *seps, const char 
         return false;
 }
 
-/*
- * Find a cgroup mount in mountinfo: fstype "cgroup2", or "cgroup" with the
- * controller among its super options. Returns the mount point and the root
- * of the hierarchy it shows (malloc'd), or NULL.
- */
-static char *find_mount(const char *mountinfo, bool v2, const char *controller, char **ret_root)
-{
-        for (const char *line = mountinfo; line && *line;) {
-                const char *eol = strchrnul(line, '\n');
-                const char *f[5], *dash, *p = line;
-                size_t flen[5];
-
-                /* id parent maj:min root mountpoint ... - fstype source superopts */
-                for (int i = 0; i < 5; i++) {
-                        f[i] = p;
-                        while (p < eol && *p != ' ')
-                                p++;
-                        flen[i] = (size_t)(p - f[i]);
-                        if (p < eol)
-                                p++;
-                }
-                dash = strstr(p, " - ");
-                if (dash && dash < eol) {
-                        const char *fstype = dash + 3, *fe = fstype, *opts;
-                        while (fe < eol && *fe != ' ')
-                                fe++;
-                        opts = fe + 1;
-                        while (opts < eol && *opts != ' ')
-                                opts++; /* skip the source */
-                        opts++;
-                        if (v2 && fe - fstype == 7 && startswith(fstype, "cgroup2")) {
-                                *ret_root = mountinfo_unescape(f[3], flen[3]);
-                                return mountinfo_unescape(f[4], flen[4]);
-                        }
-                        if (!v2 && fe - fstype == 6 && startswith(fstype, "cgroup ") &&
-                            opts < eol && list_has(opts, (size_t)(eol - opts), ",", controller)) {
-                                *ret_root = mountinfo_unescape(f[3], flen[3]);
-                                return mountinfo_unescape(f[4], flen[4]);
-                        }
-                }
-                line = *eol ? eol + 1 : NULL;
-        }
-        return NULL;
-}
-
-/* Our own path in the hierarchy of controller ("" for v2's "0::" line). */
-static char *own_path(const char *self_cgroup, const char *controller)
-{
-        for (const char *line = self_cgroup; line && *line;) {
-                const char *eol = strchrnul(line, '\n');
-                const char *c1 = memchr(line, ':', (size_t)(eol - line));
-                const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(eol - c1 - 1)) : NULL;
-
-                if (c2) {
-                        bool match =
-                                controller[0]
-                                        ? list_has(c1 + 1, (size_t)(c2 - c1 - 1), ",", controller)
-                                        : (c2 == c1 + 1 && c1 - line == 1 && line[0] == '0');
-                        if (match)
-                                return xstrndup(c2 + 1, (size_t)(eol - c2 - 1));
-                }
-                line = *eol ? eol + 1 : NULL;
-        }
-        return NULL;
-}
-
 /* mountpoint + (path below the mount's root). */
 static char *join_mount(const char *mnt, const char *root, const char *path)
 {
@@ -210,9 +144,12 @@ static char *dirname_of(const char *path)
 int cglimits_plan(const LimitsConfig *c, const char *self_cgroup, const char *mountinfo,
                   const char *v2_root_controllers, LimitsPlan *ret)
 {
+        _cleanup_(cgroups_done) Cgroups own = {};
         LimitsPlan p = {};
         bool v2 = v2_root_controllers && *v2_root_controllers;
 
+        if (cgroup_parse(self_cgroup, &own) < 0)
+                return -EOPNOTSUPP;
         for (int k = 0; k < LIMITS_CONTROLLER_MAX && v2; k++)
                 if (wanted(c, (LimitsController)k) &&
                     !list_has(v2_root_controllers, strlen(v2_root_controllers), " \n",
@@ -220,18 +157,17 @@ int cglimits_plan(const LimitsConfig *c, const char *self_cgroup, const char *mo
                         v2 = false;
 
         if (v2) {
-                _cleanup_free_ char *root = NULL, *mnt = find_mount(mountinfo, true, NULL, &root);
-                _cleanup_free_ char *own = own_path(self_cgroup, "");
-                _cleanup_free_ char *parent = NULL;
+                _cleanup_free_ char *root = NULL, *mnt = NULL, *parent = NULL;
+                const CgroupPath *self = cgroup_find_controller(&own, NULL);
 
-                if (!mnt || !own)
+                if (!self || cgroup_find_mount(mountinfo, NULL, &mnt, &root) < 0)
                         return -EOPNOTSUPP;
                 /*
                  * Not below our own cgroup: a cgroup with processes may not
                  * pass controllers to children (the root excepted). A
                  * sibling, in the parent that a delegation hands us.
                  */
-                parent = streq(own, "/") ? xstrdup(own) : dirname_of(own);
+                parent = streq(self->path, "/") ? xstrdup(self->path) : dirname_of(self->path);
                 for (int k = 0; k < LIMITS_CONTROLLER_MAX; k++) {
                         if (!wanted(c, (LimitsController)k))
                                 continue;
@@ -247,14 +183,14 @@ int cglimits_plan(const LimitsConfig *c, const char *self_cgroup, const char *mo
         }
 
         for (int k = 0; k < LIMITS_CONTROLLER_MAX; k++) {
-                _cleanup_free_ char *root = NULL, *mnt = NULL, *own = NULL;
+                _cleanup_free_ char *root = NULL, *mnt = NULL;
+                const CgroupPath *self;
 
                 if (!wanted(c, (LimitsController)k))
                         continue;
-                mnt = find_mount(mountinfo, false, controller_names[k], &root);
-                own = own_path(self_cgroup, controller_names[k]);
-                if (mnt && own)
-                        p.parent[k] = join_mount(mnt, root, own);
+                self = cgroup_find_controller(&own, controller_names[k]);
+                if (self && cgroup_find_mount(mountinfo, controller_names[k], &mnt, &root) == 0)
+                        p.parent[k] = join_mount(mnt, root, self->path);
                 if (!p.parent[k]) {
                         cglimits_plan_done(&p);
                         return -EOPNOTSUPP;
@@ -420,8 +356,7 @@ int cglimits_create(const LimitsConfig *c, Limits **ret, char **ret_path)
                 *ret_path = xstrdup("/proc/self");
                 return r;
         }
-        v2mnt = find_mount(mountinfo, true, NULL, &v2root);
-        if (v2mnt) {
+        if (cgroup_find_mount(mountinfo, NULL, &v2mnt, &v2root) == 0) {
                 _cleanup_free_ char *path = xasprintf("%s/cgroup.controllers", v2mnt);
                 (void)read_file_at(AT_FDCWD, path, 4096, &v2ctl, NULL);
         }

@@ -44,6 +44,32 @@ static inline Str str_drop_suffix(Str a, const char *suffix)
         return a;
 }
 
+/* What stands in a before and after p, a separator inside it. */
+static inline Str str_before(Str a, const char *p)
+{
+        return (Str){ a.s, (size_t)(p - a.s) };
+}
+
+static inline Str str_after(Str a, const char *p)
+{
+        return (Str){ p + 1, (size_t)(a.s + a.n - p - 1) };
+}
+
+/*
+ * A unit name's inside, "<inside>" of "<prefix><inside><suffix>": false
+ * unless a has both. The suffix is looked for after the prefix, so that
+ * the two never overlap ("snap.scope" is no "snap." unit).
+ */
+static inline bool str_unwrap(Str a, const char *prefix, const char *suffix, Str *ret)
+{
+        Str inside = str_drop_prefix(a, prefix);
+
+        if (!str_has_prefix(a, prefix) || !str_has_suffix(inside, suffix))
+                return false;
+        *ret = str_drop_suffix(inside, suffix);
+        return true;
+}
+
 /* The lines of a NUL-terminated text, without their '\n'. */
 static inline bool str_next_line(const char **p, Str *ret)
 {

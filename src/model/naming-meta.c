@@ -14,9 +14,48 @@
 
 /* --- metadata files --- */
 
-static const char *doc_end(const char *s)
+/*
+ * A member of the top level of a metadata document, which must be a JSON
+ * object (the runtimes' files all are): -EINVAL when it is none, 0 when it
+ * has no such member, else 1, the member's value and the document's end.
+ */
+static int doc_member(const char *json, const char *key, const char **ret_end,
+                      const char **ret_value)
 {
-        return s + strlen(s);
+        const char *end;
+
+        if (!json)
+                return -EINVAL;
+        end = json + strlen(json);
+        if (!json_is(json, end, '{'))
+                return -EINVAL;
+        *ret_end = end;
+        return json_object_get(json, end, key, ret_value);
+}
+
+/* A name is never empty: 1 with s in *ret, or 0 (and s freed) when s is "". */
+static int name_take(char *s, char **ret)
+{
+        if (s[0] == '\0') {
+                free(s);
+                return 0;
+        }
+        *ret = s;
+        return 1;
+}
+
+/* The JSON value at v as a name: 0 when it is no string or an empty one. */
+static int name_at(const char *v, const char *end, char **ret)
+{
+        char *s;
+        int r;
+
+        if (*v != '"')
+                return 0;
+        r = json_get_string(v, end, &s);
+        if (r < 0)
+                return r;
+        return name_take(s, ret);
 }
 
 int naming_docker_config(const char *json, char **ret_name)
@@ -25,29 +64,17 @@ int naming_docker_config(const char *json, char **ret_name)
         char *name;
         int r;
 
-        if (!json)
-                return -EINVAL;
-        end = doc_end(json);
-        if (!json_is(json, end, '{'))
-                return -EINVAL;
         /* Only the top-level key: NetworkSettings.Service and MountPoints hold decoy "Name"s. */
-        r = json_object_get(json, end, "Name", &v);
+        r = doc_member(json, "Name", &end, &v);
         if (r <= 0)
                 return r;
-        if (*v != '"')
-                return 0;
-        r = json_get_string(v, end, &name);
-        if (r < 0)
+        r = name_at(v, end, &name);
+        if (r <= 0)
                 return r;
         /* Docker stores names with a leading '/' (daemon/names.go). */
         if (name[0] == '/')
                 memmove(name, name + 1, strlen(name));
-        if (name[0] == '\0') {
-                free(name);
-                return 0;
-        }
-        *ret_name = name;
-        return 1;
+        return name_take(name, ret_name);
 }
 
 static int annotation(const char *annotations, const char *end, const char *key, char **ret)
@@ -58,12 +85,7 @@ static int annotation(const char *annotations, const char *end, const char *key,
         r = json_object_get_string(annotations, end, key, &v);
         if (r <= 0)
                 return r;
-        if (v[0] == '\0') {
-                free(v);
-                return 0;
-        }
-        *ret = v;
-        return 1;
+        return name_take(v, ret);
 }
 
 /* "k8s_<container>_<pod>_<namespace>_<uid>_<attempt>": the container, or the pod for "POD". */
@@ -133,13 +155,8 @@ int naming_oci_annotations(const char *json, char **ret_name)
         const char *end, *ann;
         int r;
 
-        if (!json)
-                return -EINVAL;
-        end = doc_end(json);
-        if (!json_is(json, end, '{'))
-                return -EINVAL;
         /* The top-level annotations only: "process" and the like never hold names. */
-        r = json_object_get(json, end, "annotations", &ann);
+        r = doc_member(json, "annotations", &end, &ann);
         if (r <= 0)
                 return r;
         if (*ann != '{')
@@ -157,7 +174,7 @@ static int podman_walk(const char *json,
 
         if (!json)
                 return -EINVAL;
-        end = doc_end(json);
+        end = json + strlen(json);
         r = json_iter_array(json, end, &it);
         if (r < 0)
                 return r;
@@ -176,7 +193,6 @@ static int podman_entry_name(const char *elem, const char *end, char **ret)
 {
         const char *names, *first;
         JsonIter it;
-        char *name;
         int r;
 
         r = json_object_get(elem, end, "names", &names);
@@ -187,17 +203,7 @@ static int podman_entry_name(const char *elem, const char *end, char **ret)
         r = json_iter_next(&it, &first);
         if (r <= 0)
                 return r;
-        if (*first != '"')
-                return 0;
-        r = json_get_string(first, end, &name);
-        if (r < 0)
-                return r;
-        if (name[0] == '\0') {
-                free(name);
-                return 0;
-        }
-        *ret = name;
-        return 1;
+        return name_at(first, end, ret);
 }
 
 typedef struct PodmanFind {
@@ -295,6 +301,15 @@ static Str str_trim(Str a)
         return a;
 }
 
+/* The text of a one-line file or a key's value as a name, if not empty. */
+static int name_from(Str v, char **ret)
+{
+        if (v.n == 0)
+                return 0;
+        *ret = xstrndup(v.s, v.n);
+        return 1;
+}
+
 /* .flatpak-info is a GKeyFile: "[Application]" (or "[Runtime]") then "name=<id>". */
 int naming_flatpak_info(const char *ini, char **ret_name)
 {
@@ -322,12 +337,11 @@ int naming_flatpak_info(const char *ini, char **ret_name)
                         return -EINVAL;
                 if (!in_section)
                         continue;
-                key = str_trim((Str){ line.s, (size_t)(eq - line.s) });
-                value = str_trim((Str){ eq + 1, (size_t)(line.s + line.n - eq - 1) });
-                if (str_eq(key, "name") && value.n > 0) {
-                        *ret_name = xstrndup(value.s, value.n);
+                key = str_trim(str_before(line, eq));
+                value = str_trim(str_after(line, eq));
+                /* an empty name= does not end the search */
+                if (str_eq(key, "name") && name_from(value, ret_name) > 0)
                         return 1;
-                }
         }
         return 0;
 }
@@ -347,28 +361,19 @@ int naming_nspawn_machine(const char *content, char **ret_name)
                 v = str_trim(str_drop_prefix(line, "NAME="));
                 if (v.n >= 2 && v.s[0] == '"' && v.s[v.n - 1] == '"')
                         v = (Str){ v.s + 1, v.n - 2 };
-                if (v.n == 0)
-                        return 0;
-                *ret_name = xstrndup(v.s, v.n);
-                return 1;
+                return name_from(v, ret_name);
         }
         return 0;
 }
 
 int naming_firejail_name(const char *content, char **ret_name)
 {
-        const char *p = content;
-        Str line;
+        Str first;
 
         if (!content)
                 return -EINVAL;
-        if (!str_next_line(&p, &line))
-                return 0;
-        line = str_trim(line);
-        if (line.n == 0)
-                return 0;
-        *ret_name = xstrndup(line.s, line.n);
-        return 1;
+        /* the whole file is the name, on its one line */
+        return str_next_line(&content, &first) ? name_from(str_trim(first), ret_name) : 0;
 }
 
 static int json_pid_and_start(const char *json, const char *pid_key, const char *start_key,
@@ -379,12 +384,7 @@ static int json_pid_and_start(const char *json, const char *pid_key, const char 
         long long pid, t;
         int r;
 
-        if (!json)
-                return -EINVAL;
-        end = doc_end(json);
-        if (!json_is(json, end, '{'))
-                return -EINVAL;
-        r = json_object_get(json, end, pid_key, &v);
+        r = doc_member(json, pid_key, &end, &v);
         if (r <= 0)
                 return r;
         r = json_get_integer(v, end, &pid);
@@ -453,7 +453,7 @@ static Str str_basename(Str a)
                 a.n--;
         slash = memrchr(a.s, '/', a.n);
         if (slash && (size_t)(slash - a.s) + 1 < a.n)
-                return (Str){ slash + 1, (size_t)(a.s + a.n - slash - 1) };
+                return str_after(a, slash);
         return a;
 }
 

@@ -164,7 +164,7 @@ static bool match_colon_form(Str c, const char *prefix, Str *ret_id)
         b = memchr(a + 1, ':', (size_t)(c.s + c.n - a - 1));
         if (!b)
                 return false;
-        id = (Str){ b + 1, (size_t)(c.s + c.n - b - 1) };
+        id = str_after(c, b);
         if (!str_eq((Str){ a + 1, (size_t)(b - a - 1) }, prefix) || !is_container_id(id))
                 return false;
         *ret_id = id;
@@ -178,17 +178,13 @@ bool naming_flatpak_unit(const char *cs, size_t cn, _unused_ const char *child, 
         Str c = { cs, cn }, mid, app, instance;
         const char *dash;
 
-        if (!str_has_prefix(c, "app-flatpak-"))
+        if (!str_unwrap(c, "app-flatpak-", ".scope", &mid))
                 return false;
-        mid = str_drop_prefix(c, "app-flatpak-");
-        if (!str_has_suffix(mid, ".scope"))
-                return false;
-        mid = str_drop_suffix(mid, ".scope");
         dash = memrchr(mid.s, '-', mid.n);
         if (!dash)
                 return false;
-        app = (Str){ mid.s, (size_t)(dash - mid.s) };
-        instance = (Str){ dash + 1, (size_t)(mid.s + mid.n - dash - 1) };
+        app = str_before(mid, dash);
+        instance = str_after(mid, dash);
         /* The instance id (older flatpak: its pid) is a number. */
         if (app.n == 0 || !is_digits(instance))
                 return false;
@@ -222,25 +218,18 @@ bool naming_snap_unit(const char *cs, size_t cn, _unused_ const char *child, _un
         Str c = { cs, cn }, tag, snap, app;
         const char *dot;
 
-        if (!str_has_prefix(c, "snap."))
-                return false;
-        /* The prefix first: in "snap.scope" prefix and suffix overlap. */
-        tag = str_drop_prefix(c, "snap.");
-        if (str_has_suffix(tag, ".scope")) {
-                tag = str_drop_suffix(tag, ".scope");
+        if (str_unwrap(c, "snap.", ".scope", &tag)) {
                 if (tag.n > 37 && is_uuid((Str){ tag.s + tag.n - 36, 36 }) &&
                     (tag.s[tag.n - 37] == '-' || tag.s[tag.n - 37] == '.'))
                         tag.n -= 37;
-        } else if (str_has_suffix(tag, ".service")) {
-                tag = str_drop_suffix(tag, ".service");
-        } else {
+        } else if (!str_unwrap(c, "snap.", ".service", &tag)) {
                 return false;
         }
         dot = memchr(tag.s, '.', tag.n);
         if (!dot)
                 return false;
-        snap = (Str){ tag.s, (size_t)(dot - tag.s) };
-        app = (Str){ dot + 1, (size_t)(tag.s + tag.n - dot - 1) };
+        snap = str_before(tag, dot);
+        app = str_after(tag, dot);
         if (snap.n == 0 || app.n == 0)
                 return false;
         if (snap.n == app.n && memcmp(snap.s, app.s, snap.n) == 0)
@@ -260,12 +249,8 @@ bool naming_nspawn_unit(const char *cs, size_t cn, const char *child, size_t chi
         _cleanup_free_ char *name = NULL;
         Str c = { cs, cn }, inner;
 
-        if (!str_has_prefix(c, "machine-"))
+        if (!str_unwrap(c, "machine-", ".scope", &inner))
                 return false;
-        inner = str_drop_prefix(c, "machine-");
-        if (!str_has_suffix(inner, ".scope"))
-                return false;
-        inner = str_drop_suffix(inner, ".scope");
         name = naming_unescape_unit(inner.s, inner.n);
         for (size_t i = 0; i < ELEMENTSOF(libvirt); i++) {
                 const char *q = name + strlen(libvirt[i]);
@@ -586,8 +571,8 @@ int naming_cgroup_task_candidate(const char *content, char **ret_ns, char **ret_
         slash = memchr(path.s, '/', path.n);
         if (!slash)
                 return 0;
-        ns = (Str){ path.s, (size_t)(slash - path.s) };
-        id = (Str){ slash + 1, (size_t)(path.s + path.n - slash - 1) };
+        ns = str_before(path, slash);
+        id = str_after(path, slash);
         if (!is_plain_name(ns) || !is_plain_name(id) || ns.n >= 256 || id.n >= 256 ||
             str_eq(ns, ".") || str_eq(ns, "..") || str_eq(id, ".") || str_eq(id, ".."))
                 return 0;

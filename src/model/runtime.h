@@ -6,7 +6,8 @@
  * each, its name, how its cgroup paths look and how its state files and
  * processes give its name and id. Adding a runtime is one entry in
  * runtime.c (and, when its files need reading, a hook next to it) plus the
- * fixtures that show it.
+ * fixtures that show it, and its line in ns-ls(1), which test-cli.sh holds
+ * to the table. The shell completions ask ns ls --list-runtimes.
  *
  * The order of the enum is DESIGN.md's "Naming" order, and identify walks
  * the table in it: first match wins. RUNTIME_UNKNOWN and RUNTIME_HOST come
@@ -98,6 +99,7 @@ typedef struct Found Found;
 
 typedef struct RuntimeInfo {
         const char *name;          /* shown, and what --runtime takes */
+        const char *help;          /* what it is, for ns ls --list-runtimes and completions */
         const CgroupRule *cgroup;  /* NULL, or rules ended by CGROUP_END */
         /*
          * After the cgroup named this runtime: read its own files for the

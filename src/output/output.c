@@ -63,6 +63,23 @@ int columns_parse(const ColumnDesc *desc, size_t n_desc, const char *list, const
         return 0;
 }
 
+int columns_choose(const ColumnSet *set, const char *list, bool all, int **ret_cols, size_t *ret_n,
+                   const char **ret_bad, size_t *ret_bad_len)
+{
+        size_t n = all ? set->n : set->n_defaults;
+        int *cols;
+
+        if (!all && list)
+                return columns_parse(set->desc, set->n, list, set->defaults, set->n_defaults,
+                                     ret_cols, ret_n, ret_bad, ret_bad_len);
+        cols = xnew(int, n);
+        for (size_t i = 0; i < n; i++)
+                cols[i] = all ? (int)i : set->defaults[i];
+        *ret_cols = cols;
+        *ret_n = n;
+        return 0;
+}
+
 struct libscols_table *output_table_new(const Scols *sc, const ColumnDesc *desc, const int *cols,
                                         size_t n, const OutputOpts *o, const char *json_name)
 {
@@ -92,7 +109,29 @@ struct libscols_table *output_table_new(const Scols *sc, const ColumnDesc *desc,
         return tb;
 }
 
+struct libscols_line *output_line_new(const Scols *sc, struct libscols_table *tb,
+                                      struct libscols_line *parent)
+{
+        struct libscols_line *ln = sc->table_new_line(tb, parent);
+
+        if (!ln)
+                oom();
+        return ln;
+}
+
+void output_cell_set(const Scols *sc, struct libscols_line *ln, size_t i, char *data)
+{
+        if (data && sc->line_refer_data(ln, i, data) < 0)
+                oom();
+}
+
 int output_list_columns(const Scols *sc, const ColumnDesc *desc, size_t n, bool json)
+{
+        return output_list_named(sc, desc, n, json, "columns");
+}
+
+int output_list_named(const Scols *sc, const ColumnDesc *desc, size_t n, bool json,
+                      const char *json_name)
 {
         struct libscols_table *tb = sc->new_table();
         struct libscols_column *name, *help;
@@ -101,7 +140,7 @@ int output_list_columns(const Scols *sc, const ColumnDesc *desc, size_t n, bool 
         if (!tb)
                 oom();
         sc->table_enable_json(tb, json);
-        sc->table_set_name(tb, "columns");
+        sc->table_set_name(tb, json_name);
         /* a plain list, as lsns -H prints it: no headings */
         sc->table_enable_noheadings(tb, !json);
         name = sc->table_new_column(tb, "name", 0, json ? 0 : SCOLS_FL_RIGHT);
@@ -122,4 +161,43 @@ int output_list_columns(const Scols *sc, const ColumnDesc *desc, size_t n, bool 
                 r = -EIO;
         sc->unref_table(tb);
         return r;
+}
+
+void output_ns_letters(const NsShare share[NS_TYPE_MAX], char ret[static NS_TYPE_MAX + 1])
+{
+        for (int k = 0; k < NS_TYPE_MAX; k++) {
+                NsType t = ns_display_order[k];
+
+                switch (share[t]) {
+                case NS_SHARE_PRIVATE:
+                        ret[k] = ns_info[t].letter;
+                        break;
+                case NS_SHARE_OTHER:
+                        ret[k] = '*';
+                        break;
+                case NS_SHARE_HOST:
+                        ret[k] = '-';
+                        break;
+                default:
+                        ret[k] = '?';
+                }
+        }
+        ret[NS_TYPE_MAX] = '\0';
+}
+
+char *output_ns_names(const NsShare share[NS_TYPE_MAX], NsShare which)
+{
+        /* eight names of at most six letters and their commas */
+        char buf[64] = "";
+        size_t len = 0;
+
+        for (int k = 0; k < NS_TYPE_MAX; k++) {
+                NsType t = ns_display_order[k];
+
+                if (share[t] != which)
+                        continue;
+                len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? "," : "",
+                                        ns_info[t].name);
+        }
+        return xstrdup(buf);
 }

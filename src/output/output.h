@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "group.h"
+
 /* Column tables and the lsns-style output flags, shared by every command
  * that prints a table. */
 
@@ -61,9 +63,33 @@ int columns_parse(const ColumnDesc *desc, size_t n_desc, const char *list, const
                   size_t n_defaults, int **ret_cols, size_t *ret_n, const char **ret_bad,
                   size_t *ret_bad_len);
 
+/* The columns of a command's table: all it has, and those shown by default. */
+typedef struct ColumnSet {
+        const ColumnDesc *desc;
+        size_t n;
+        const int *defaults;
+        size_t n_defaults;
+} ColumnSet;
+
+/*
+ * The columns to show: every one when all (--output-all), else those of
+ * list (-o LIST, as columns_parse()), else the defaults when list is NULL.
+ * On an unknown name returns -EINVAL with *ret_bad as columns_parse().
+ */
+int columns_choose(const ColumnSet *set, const char *list, bool all, int **ret_cols, size_t *ret_n,
+                   const char **ret_bad, size_t *ret_bad_len);
+
 /* A table with the given columns, set up for the output flags. */
 struct libscols_table *output_table_new(const Scols *sc, const ColumnDesc *desc, const int *cols,
                                         size_t n, const OutputOpts *o, const char *json_name);
+
+/* A new line of the table, under parent (NULL: at the top). */
+struct libscols_line *output_line_new(const Scols *sc, struct libscols_table *tb,
+                                      struct libscols_line *parent);
+
+/* Give cell i of the line its text: malloc'd, owned by the line from now
+ * on; NULL leaves the cell empty. */
+void output_cell_set(const Scols *sc, struct libscols_line *ln, size_t i, char *data);
 
 /*
  * -H: the columns a command has, one a line (name, then what it shows), or
@@ -71,3 +97,19 @@ struct libscols_table *output_table_new(const Scols *sc, const ColumnDesc *desc,
  * Returns 0, or -errno from printing.
  */
 int output_list_columns(const Scols *sc, const ColumnDesc *desc, size_t n, bool json);
+
+/* The same list of any names and what they are (their help), under
+ * json_name in JSON: ns ls --list-runtimes. */
+int output_list_named(const Scols *sc, const ColumnDesc *desc, size_t n, bool json,
+                      const char *json_name);
+
+/*
+ * The NS column of ns ls and ns top: one character per namespace type, in
+ * ns_display_order: the type's unshare(1) letter when the instance has it
+ * alone, '*' when shared with another instance, '-' the host's, '?' unknown.
+ */
+void output_ns_letters(const NsShare share[NS_TYPE_MAX], char ret[static NS_TYPE_MAX + 1]);
+
+/* The names of the types whose share is which, in display order and
+ * comma-separated ("user,mnt,pid"): the PRIVATE and SHARED columns. */
+char *output_ns_names(const NsShare share[NS_TYPE_MAX], NsShare which);

@@ -141,87 +141,116 @@ static char *make_dir(const char *mountpoint, const char *rest)
         return xasprintf("%s%s", m, rest);
 }
 
-/* Split one mountinfo line into what we need. Returns false on a malformed line. */
-static bool mountinfo_fields(const char *line, const char *end, const char *f[4], size_t flen[4],
-                             const char **opts, size_t *opts_len)
+/* The next space-separated field of [*p, end), advancing *p past its space. */
+static bool next_field(const char **p, const char *end, const char **ret, size_t *ret_len)
+{
+        const char *s;
+
+        if (*p >= end)
+                return false;
+        s = memchr(*p, ' ', (size_t)(end - *p));
+        *ret = *p;
+        *ret_len = s ? (size_t)(s - *p) : (size_t)(end - *p);
+        *p = s ? s + 1 : end;
+        return true;
+}
+
+/* Split one mountinfo line. Returns false on a malformed line. */
+static bool mountinfo_split(const char *line, const char *end, MountinfoLine *ret)
 {
         /* id parent maj:min root mountpoint options [optional...] - fstype source superopts */
-        const char *field[6];
-        size_t len[6];
-        const char *p = line;
-        int k;
+        const char *field[6], *p = line, *tok;
+        size_t len[6], tok_len;
 
-        for (k = 0; k < 6 && p < end; k++) {
-                const char *s = memchr(p, ' ', (size_t)(end - p));
-                field[k] = p;
-                len[k] = s ? (size_t)(s - p) : (size_t)(end - p);
-                p = s ? s + 1 : end;
-        }
-        if (k < 6)
-                return false;
+        for (int k = 0; k < 6; k++)
+                if (!next_field(&p, end, &field[k], &len[k]))
+                        return false;
         /* skip the optional fields up to the lone "-" */
-        for (;;) {
-                const char *tok = p, *s;
-
-                if (p >= end)
+        do
+                if (!next_field(&p, end, &tok, &tok_len))
                         return false;
-                s = memchr(p, ' ', (size_t)(end - p));
-                p = s ? s + 1 : end;
-                if (tok[0] == '-' && (tok + 1 == end || tok[1] == ' '))
-                        break;
-        }
-        f[0] = field[3], flen[0] = len[3]; /* root */
-        f[1] = field[4], flen[1] = len[4]; /* mount point */
-        for (k = 2; k < 4; k++) {          /* fstype, source */
-                const char *s;
-                if (p >= end)
-                        return false;
-                s = memchr(p, ' ', (size_t)(end - p));
-                f[k] = p;
-                flen[k] = s ? (size_t)(s - p) : (size_t)(end - p);
-                p = s ? s + 1 : end;
-        }
-        *opts = p;
-        *opts_len = (size_t)(end - p);
+        while (tok_len != 1 || tok[0] != '-');
+        ret->root = field[3], ret->root_len = len[3];
+        ret->mountpoint = field[4], ret->mountpoint_len = len[4];
+        if (!next_field(&p, end, &ret->fstype, &ret->fstype_len) ||
+            !next_field(&p, end, &ret->source, &ret->source_len))
+                return false;
+        /* the rest of the line, spaces and all */
+        ret->options = p;
+        ret->options_len = (size_t)(end - p);
         return true;
+}
+
+bool mountinfo_next(const char **pos, MountinfoLine *ret)
+{
+        while (**pos) {
+                const char *line = *pos, *end = strchrnul(line, '\n');
+
+                *pos = *end ? end + 1 : end;
+                if (mountinfo_split(line, end, ret))
+                        return true;
+        }
+        return false;
+}
+
+/* Whether a mountinfo line is a cgroup2 mount (v2) or a v1 "cgroup" one. */
+static bool mountinfo_is_cgroup(const MountinfoLine *m, bool v2)
+{
+        const char *want = v2 ? "cgroup2" : "cgroup";
+
+        return m->fstype_len == strlen(want) && memcmp(m->fstype, want, m->fstype_len) == 0;
 }
 
 void cgroup_locate(Cgroups *cg, const char *mountinfo)
 {
-        for (const char *line = mountinfo; *line;) {
-                const char *end = strchrnul(line, '\n');
-                const char *f[4], *opts;
-                size_t flen[4], opts_len;
+        const char *pos = mountinfo;
+        MountinfoLine m;
 
-                if (mountinfo_fields(line, end, f, flen, &opts, &opts_len)) {
-                        bool v2 = flen[2] == 7 && memcmp(f[2], "cgroup2", 7) == 0;
-                        bool v1 = flen[2] == 6 && memcmp(f[2], "cgroup", 6) == 0;
+        while (mountinfo_next(&pos, &m)) {
+                bool v2 = mountinfo_is_cgroup(&m, true), v1 = mountinfo_is_cgroup(&m, false);
 
-                        for (size_t i = 0; (v1 || v2) && i < cg->n; i++) {
-                                CgroupPath *p = &cg->items[i];
-                                _cleanup_free_ char *root = NULL, *mnt = NULL;
-                                const char *rest;
+                for (size_t i = 0; (v1 || v2) && i < cg->n; i++) {
+                        CgroupPath *p = &cg->items[i];
+                        _cleanup_free_ char *root = NULL, *mnt = NULL;
+                        const char *rest;
 
-                                if (v2 != cgroup_is_v2(p))
-                                        continue;
-                                if (v1 && !options_match(opts, opts_len, p->controllers))
-                                        continue;
-                                p->mounted = true;
-                                /* A path with ".." is outside our cgroup namespace. */
-                                if (path_has_dotdot(p->path) || p->path[0] != '/')
-                                        continue;
-                                root = mountinfo_unescape(f[0], flen[0]);
-                                rest = path_below(p->path, root);
-                                if (!rest)
-                                        continue;
-                                mnt = mountinfo_unescape(f[1], flen[1]);
-                                /* Later lines are mounted on top: the last match wins. */
-                                free(p->dir);
-                                p->dir = make_dir(mnt, rest);
-                        }
+                        if (v2 != cgroup_is_v2(p))
+                                continue;
+                        if (v1 && !options_match(m.options, m.options_len, p->controllers))
+                                continue;
+                        p->mounted = true;
+                        /* A path with ".." is outside our cgroup namespace. */
+                        if (path_has_dotdot(p->path) || p->path[0] != '/')
+                                continue;
+                        root = mountinfo_unescape(m.root, m.root_len);
+                        rest = path_below(p->path, root);
+                        if (!rest)
+                                continue;
+                        mnt = mountinfo_unescape(m.mountpoint, m.mountpoint_len);
+                        /* Later lines are mounted on top: the last match wins. */
+                        free(p->dir);
+                        p->dir = make_dir(mnt, rest);
                 }
-                line = *end ? end + 1 : end;
         }
+}
+
+int cgroup_find_mount(const char *mountinfo, const char *controller, char **ret_mountpoint,
+                      char **ret_root)
+{
+        const char *pos = mountinfo;
+        MountinfoLine m;
+
+        while (mountinfo_next(&pos, &m)) {
+                if (!mountinfo_is_cgroup(&m, !controller))
+                        continue;
+                if (controller &&
+                    !list_has(m.options, m.options_len, controller, strlen(controller)))
+                        continue;
+                *ret_mountpoint = mountinfo_unescape(m.mountpoint, m.mountpoint_len);
+                *ret_root = mountinfo_unescape(m.root, m.root_len);
+                return 0;
+        }
+        return -ENOENT;
 }
 
 int cgroup_load(int dir_fd, const char *path, const char *mountinfo, Cgroups *ret)
@@ -247,6 +276,19 @@ const CgroupPath *cgroup_find_hierarchy(const Cgroups *cg, const CgroupPath *p)
                 if (cg->items[i].hierarchy == p->hierarchy &&
                     streq(cg->items[i].controllers, p->controllers))
                         return &cg->items[i];
+        return NULL;
+}
+
+const CgroupPath *cgroup_find_controller(const Cgroups *cg, const char *controller)
+{
+        for (size_t i = 0; i < cg->n; i++) {
+                const CgroupPath *p = &cg->items[i];
+
+                if (controller ? list_has(p->controllers, strlen(p->controllers), controller,
+                                          strlen(controller))
+                               : cgroup_is_v2(p))
+                        return p;
+        }
         return NULL;
 }
 

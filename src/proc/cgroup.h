@@ -33,6 +33,15 @@ int cgroup_parse(const char *content, Cgroups *ret);
 /* Fill in ->dir of each hierarchy from the content of /proc/self/mountinfo. */
 void cgroup_locate(Cgroups *cg, const char *mountinfo);
 
+/*
+ * The first mount of a hierarchy in mountinfo: the cgroup2 one when
+ * controller is NULL, else a v1 "cgroup" mount whose super options name
+ * the controller. Its mount point and the root of the hierarchy it shows,
+ * unescaped and malloc'd. Returns 0, or -ENOENT when none is mounted.
+ */
+int cgroup_find_mount(const char *mountinfo, const char *controller, char **ret_mountpoint,
+                      char **ret_root);
+
 /* Read dir_fd/path (a /proc/PID/cgroup file), parse it and locate it. */
 int cgroup_load(int dir_fd, const char *path, const char *mountinfo, Cgroups *ret);
 
@@ -45,6 +54,10 @@ static inline bool cgroup_is_v2(const CgroupPath *p)
 
 /* The same hierarchy in another set (same id and controllers), or NULL. */
 const CgroupPath *cgroup_find_hierarchy(const Cgroups *cg, const CgroupPath *p);
+
+/* The hierarchy of a v1 controller ("memory" in "12:memory:/a" or in
+ * "4:cpu,memory:/a"), or the v2 one when controller is NULL; or NULL. */
+const CgroupPath *cgroup_find_controller(const Cgroups *cg, const char *controller);
 
 /*
  * Whether the cgroup (with its ancestors) is frozen: v2 "frozen 1" in
@@ -73,6 +86,23 @@ int cgroup_open_dir(int root_fd, const CgroupPath *p);
  * joining other namespaces.
  */
 int cgroup_join_fd(int procs_fd);
+
+/*
+ * One line of /proc/PID/mountinfo, as pointers into its text (the fields
+ * still escaped, not NUL-terminated): the root of the mount in its file
+ * system, where it is mounted, the file system type, the source and the
+ * super options (the rest of the line).
+ */
+typedef struct MountinfoLine {
+        const char *root, *mountpoint, *fstype, *source, *options;
+        size_t root_len, mountpoint_len, fstype_len, source_len, options_len;
+} MountinfoLine;
+
+/*
+ * The next well-formed line of mountinfo at *pos, which it moves past it;
+ * malformed lines are skipped. Returns false at the end of the text.
+ */
+bool mountinfo_next(const char **pos, MountinfoLine *ret);
 
 /* Undo the octal escapes of a mountinfo field of n bytes (\040 for a
  * space, and so on): all three digits octal and inside the field, or the

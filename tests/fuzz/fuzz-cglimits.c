@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * ns run's cgroup planner, cglimits_plan() (src/launch/cglimits.c), which
- * parses its own /proc/self/cgroup and /proc/self/mountinfo (both written
- * by the kernel) on its own, apart from src/proc/cgroup.c. The input is the
+ * ns run's cgroup planner, cglimits_plan() (src/launch/cglimits.c), on its
+ * /proc/self/cgroup and /proc/self/mountinfo (both written by the kernel),
+ * parsed by src/proc/cgroup.c and joined into the plan here. The input is the
  * cgroup file, a NUL, then the mountinfo; the plan is made for a v2 root
  * that has every controller and for a v1 host.
  */

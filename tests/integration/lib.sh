@@ -112,6 +112,11 @@ require_ns() {
         [[ -x $NS ]] || fatal "NS='$NS' is not an executable file"
 }
 
+# var_tmp_ns NAME: NS copied to a directory of its own below /var/tmp,
+# which an ns run instance sees (var-tmp.sh).
+# shellcheck source=tests/integration/var-tmp.sh
+. "${BASH_SOURCE[0]%/*}/var-tmp.sh" || fatal "cannot read tests/integration/var-tmp.sh"
+
 # ns_for_nobody: point NS at a copy of itself in the test's own 0755
 # directory, which an unprivileged user may run: the build directory may be
 # below a home that it may not search (a checkout under /root, 0700). The
@@ -121,6 +126,32 @@ ns_for_nobody() {
         mkdir -p "$d" && chmod 755 "$d" && cp "$NS" "$d/ns" && chmod 755 "$d/ns" ||
                 fatal "cannot copy NS='$NS' to $d for an unprivileged user"
         NS=$d/ns
+}
+
+# require_userns_for UID: fail, with unshare's reason, unless UID can make
+# a user namespace (the rootless runs of ns run need one).
+require_userns_for() {
+        setpriv --reuid="$1" --regid="$1" --clear-groups unshare -Ur true 2>"$T_TMP/userns.err" || {
+                diag_file "$T_TMP/userns.err"
+                fatal "uid $1 cannot make a user namespace (unprivileged user namespaces disabled?)"
+        }
+}
+
+# busybox_root DIR APPLET...: a small root file system for ns run --rootfs
+# in DIR: a static busybox with links for the applets, an etc/marker that
+# reads "busybox-root", and the mount points an instance needs; readable
+# by all.
+busybox_root() {
+        local r=$1 a
+        shift
+        mkdir -p "$r"/{bin,proc,dev,tmp,etc,mnt} || fatal "mkdir $r"
+        cp "$(command -v busybox)" "$r/bin/busybox" || fatal "cannot copy busybox"
+        grep -q 'not a dynamic executable' <<<"$(ldd "$r/bin/busybox" 2>&1)" ||
+                fatal "busybox is dynamically linked: install busybox-static"
+        for a in "$@"; do
+                ln -s busybox "$r/bin/$a" || fatal "cannot link $a to busybox"
+        done
+        echo "busybox-root" >"$r/etc/marker" && chmod -R a+rX "$r" || fatal "cannot fill $r"
 }
 
 # --------------------------------------------------------- processes

@@ -225,4 +225,22 @@ run rt "$NS" ls -J --runtime host
 is "$RC" 0 "ns ls --runtime host (no -a) succeeds"
 check "  ... and lists nothing: the host is hidden" jq -e '(.instances | length) == 0' "$OUT"
 
+# ---- --list-runtimes: the runtime table, which ns-ls(1) must describe whole
+succeeds "ns ls --list-runtimes" "$NS" ls --list-runtimes
+listed=$(awk 'NF { print $1 }' "$OUT" | LC_ALL=C sort)
+# "	- *runc*, *crun*: runc or crun..." in the RUNTIME column's description
+documented=$(sed -n '/^\*RUNTIME\*$/,/^\*PID\*$/p' "$NS_SOURCE_ROOT/man/ns-ls.1.scd" |
+        grep -E '^[[:space:]]+- \*' | sed 's/:.*//' | grep -oE '\*[^*]+\*' | tr -d '*' | LC_ALL=C sort)
+is "$(tr '\n' ' ' <<<"$listed")" "$(tr '\n' ' ' <<<"$documented")" \
+        "  ... the runtimes ns-ls(1) documents, no more, no fewer"
+bad=
+for r in $listed; do
+        "$NS" ls --runtime "$r" -n -o ID >/dev/null 2>&1 || bad+=" $r"
+done
+is "$bad" "" "  ... each one taken by --runtime"
+run lr "$NS" ls --list-runtimes -J
+check "ns ls --list-runtimes -J is valid JSON with every runtime" \
+        jq -e --argjson n "$(wc -l <<<"$listed")" \
+        '.runtimes | length == $n and all(.[]; .name and .description)' "$OUT"
+
 done_testing

@@ -116,18 +116,27 @@ same_set()
 
 ls_cols='ID|NAME|RUNTIME|PID|NPROCS|USER|NS|COMMAND|RUNTIME_ID|PPID|UID|PARENT|PRIVATE|SHARED|USERNS|MNTNS|PIDNS|NETNS|UTSNS|IPCNS|CGROUPNS|TIMENS|HEALTH'
 ps_cols='PID|NSPID|USER|STATE|CPU|RSS|COMMAND|PPID|UID|THREADS|COMM|TIME'
-ls_opts='-a|--all|-J|--json|-r|--raw|-n|--noheadings|-o|--output|--output-all|-H|--list-columns|-T|--tree|--runtime|-h|--help'
+ls_opts='-a|--all|-J|--json|-r|--raw|-n|--noheadings|-o|--output|--output-all|-H|--list-columns|-T|--tree|--runtime|--list-runtimes|-h|--help'
 ps_opts='-J|--json|-r|--raw|-n|--noheadings|-o|--output|--output-all|-H|--list-columns|-h|--help'
 runtimes='docker|podman|containerd|cri-o|kubernetes|lxc|nspawn|runc|crun|flatpak|snap|firejail|bwrap|ns|unshare|netns|garden|kernel|host|-'
 
 # A stub ns first in PATH: `ns ls -n -o ID,NAME` prints fixed lines (a name
-# with a blank, an instance without a name, one named "-", trailing blanks).
+# with a blank, an instance without a name, one named "-", trailing blanks);
+# `ns ls --list-runtimes` the runtimes as ns prints them, a name
+# right-aligned and what it is.
 mkdir -p "$tmp/bin" "$tmp/other"
-cat >"$tmp/bin/ns" <<'EOF'
+cat >"$tmp/bin/ns" <<EOF
 #!/bin/sh
-[ "$*" = "kill -l" ] && { echo 'HUP INT KILL USR1 SEGV USR2 TERM'; exit 0; }
-[ "$*" = "ls -n -o ID,NAME" ] || exit 1
-printf '%s\n' '3f9a1c07d2e4 db' '8b21e6f0a913 proxy  ' '5e0b7d4a9c21 my box' 'a7d1f03c6e92' '3f00aa11bb22 -'
+case "\$*" in
+"kill -l")
+        echo 'HUP INT KILL USR1 SEGV USR2 TERM' ;;
+"ls -n -o ID,NAME")
+        printf '%s\\n' '3f9a1c07d2e4 db' '8b21e6f0a913 proxy  ' '5e0b7d4a9c21 my box' 'a7d1f03c6e92' '3f00aa11bb22 -' ;;
+"ls --list-runtimes")
+        for r in ${runtimes//|/ }; do printf '%10s %s\\n' "\$r" "made by \$r"; done ;;
+*)
+        exit 1 ;;
+esac
 EOF
 cat >"$tmp/other/ns" <<'EOF'
 #!/bin/sh
@@ -256,6 +265,7 @@ if [[ -z $NS ]]; then
                 "ns top --help lists the completed options" "ns top --help lists the completed sort columns" \
                 "ns ls --help lists the completed options" "ns ps --help lists the completed options" \
                 "ns ls -H lists the completed columns" "ns ps -H lists the completed columns" \
+                "ns ls --list-runtimes are the completed runtimes" \
                 "ns ls accepts every completed runtime" "live instance IDs and names"; do
                 skip "$what" "NS is not set"
         done
@@ -290,10 +300,15 @@ else
                         "$("$NS" "$cmd" -H | awk 'NF { print $1 }')" "$got"
         done
 
+        # the runtimes come from ns' own table, through --list-runtimes
+        comp "$NS" ls --runtime ''
+        same_set "ns ls --list-runtimes are the completed runtimes" \
+                "$("$NS" ls --list-runtimes | awk 'NF { print $1 }')" "$got"
         bad=
-        for r in ${runtimes//|/ }; do
+        for r in $got; do
                 "$NS" ls --runtime "$r" -n -o ID >/dev/null 2>&1 || bad+=" $r"
         done
+        [[ -n $got ]] || bad=" (none completed)"
         if [[ -z $bad ]]; then
                 ok "ns ls accepts every completed runtime"
         else

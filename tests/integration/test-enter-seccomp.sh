@@ -28,10 +28,9 @@ require_tools unshare setpriv strace
         fatal "SECCOMP_BOX is not the path of tests/helpers/seccomp-box (meson test sets it)"
 # The build may be where nobody cannot go (/root is 0700): copies, in
 # /var/tmp, which an ns run box sees (its /tmp is a tmpfs of its own).
-ns_for_nobody
-SBD=$(mktemp -d /var/tmp/ns-itest-seccomp.XXXXXX) && chmod 755 "$SBD" || fatal "mktemp in /var/tmp"
-on_cleanup "rm -rf '$SBD'"
-SB=$SBD/seccomp-box
+var_tmp_ns ns-itest-seccomp || fatal "cannot copy ns to /var/tmp"
+on_cleanup "rm -rf '$VAR_TMP'"
+SB=$VAR_TMP/seccomp-box
 cp "$SECCOMP_BOX" "$SB" && chmod 755 "$SB" || fatal "cannot copy SECCOMP_BOX for uid 65534"
 
 NOBODY=65534

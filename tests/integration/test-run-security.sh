@@ -14,22 +14,12 @@
 # The ns binary and the busybox root go to a work directory on the root
 # file system (not below /tmp, which an instance does not see), that
 # nobody may search.
-if [[ -z ${NS_SEC_TEST_W:-} ]]; then
-        self=$(realpath "$0")
-        NS_SEC_TEST_W=$(mktemp -d /var/tmp/ns-run-security.XXXXXX) &&
-                chmod 755 "$NS_SEC_TEST_W" && cp "${NS:?}" "$NS_SEC_TEST_W/ns" &&
-                chmod 755 "$NS_SEC_TEST_W/ns" || {
-                printf '1..1\nnot ok 1 - cannot copy ns to /var/tmp\n'
-                exit 1
-        }
-        export NS_SEC_TEST_W NS=$NS_SEC_TEST_W/ns
-        export NS_SOURCE_ROOT=$(realpath "${NS_SOURCE_ROOT:-${self%/*}/../..}")
-        trap 'rm -rf "$NS_SEC_TEST_W"' EXIT
-        trap 'exit 143' TERM
-        trap 'exit 130' INT
-        bash "$self" "$@"
-        exit
-fi
+# shellcheck source=tests/integration/var-tmp.sh
+. "${NS_SOURCE_ROOT:-${0%/*}/../..}/tests/integration/var-tmp.sh" || {
+        printf '1..1\nnot ok 1 - cannot read tests/integration/var-tmp.sh\n'
+        exit 1
+}
+var_tmp_reexec NS_SEC_TEST_W ns-run-security "$0" "$@"
 
 # shellcheck source=tests/integration/lib.sh
 . "${NS_SOURCE_ROOT:-${0%/*}/../..}/tests/integration/lib.sh" || {
@@ -46,21 +36,12 @@ AS_NOBODY=(setpriv --reuid="$NOBODY_UID" --regid="$NOBODY_UID" --clear-groups)
 W=$NS_SEC_TEST_W
 N=$W/ns
 
-"${AS_NOBODY[@]}" unshare -Ur true 2>"$T_TMP/userns.err" || {
-        diag_file "$T_TMP/userns.err"
-        fatal "uid $NOBODY_UID cannot make a user namespace (unprivileged user namespaces disabled?)"
-}
+require_userns_for "$NOBODY_UID"
 [[ $(stat -f -c %T /dev/shm 2>/dev/null) == tmpfs ]] || fatal "/dev/shm is not a tmpfs (the host tmpfs of the --vol check)"
 
 R=$W/rootfs
-mkdir -p "$R"/{bin,proc,dev,tmp,etc,mnt} || fatal "mkdir $R"
-cp "$(command -v busybox)" "$R/bin/busybox" || fatal "cannot copy busybox"
-for a in sh cat echo touch mount umount readlink ls; do
-        ln -s busybox "$R/bin/$a"
-done
-echo "busybox-root" >"$R/etc/marker"
+busybox_root "$R" sh cat echo touch mount umount readlink ls
 ln -s rootfs "$W/rootfs-link"
-chmod -R a+rX "$R"
 
 # expect_error DESC PATTERN: the last run exited 1 and said PATTERN
 expect_error() {
@@ -238,5 +219,13 @@ wait_for 10 "pasta and slirp4netns to leave" bash -c \
 # host's.
 run shareuser "$N" run --share=user --cap-add sys_admin true
 expect_error "--cap-add with --share=user is refused" "^ns: cannot run with --cap-add and --share=user"
+
+# Bad paths are said in the one form of every message.
+run relmap "$N" run --map /etc mnt true
+expect_error "--map to a relative target is refused" "^ns: the target of --map needs an absolute path, not 'mnt'$"
+run norootfs "$N" run --rootfs "$W/no-such-root" true
+expect_error "--rootfs that does not exist is refused" "^ns: cannot run with --rootfs '$W/no-such-root': no such file or directory$"
+run fileroot "$N" run --rootfs "$R/etc/marker" true
+expect_error "--rootfs on a file is refused" "^ns: cannot run with --rootfs '$R/etc/marker': not a directory$"
 
 done_testing

@@ -26,11 +26,10 @@ on_cleanup "${TM[*]} kill-server"
 # raw syscall so that the high bits can be set too (the kernel reads 32),
 # and TIOCLINUX (0x541C). perl-base has syscall(); 16 is ioctl on x86_64.
 [[ $(uname -m) == x86_64 ]] || fatal "the injector uses x86_64 syscall numbers"
-W=$(mktemp -d /var/tmp/ns-run-tty.XXXXXX) || fatal "mktemp"
+var_tmp_ns ns-run-tty || fatal "cannot copy ns to /var/tmp"
+W=$VAR_TMP
 on_cleanup "rm -rf '$W'"
-chmod 755 "$W"
-cp "$NS" "$W/ns" && chmod 755 "$W/ns" || fatal "cannot copy ns"
-N=$W/ns
+N=$NS
 cat >"$W/inject.pl" <<'EOF'
 open(my $t, "+<", "/dev/tty") or die "no tty: $!";
 my $c = "Z";

@@ -17,30 +17,19 @@
 # The ns binary is copied first to a work directory on the root file
 # system (not below /tmp, which an instance never sees), so that nobody and
 # nested instances can run it wherever the build directory is.
-if [[ -z ${NS_RUN_TEST_W:-} ]]; then
-        self=$(realpath "$0")
-        NS_RUN_TEST_W=$(mktemp -d /var/tmp/ns-run-test.XXXXXX) &&
-                chmod 755 "$NS_RUN_TEST_W" && cp "${NS:?}" "$NS_RUN_TEST_W/ns" &&
-                chmod 755 "$NS_RUN_TEST_W/ns" || {
-                printf '1..1\nnot ok 1 - cannot copy ns to /var/tmp\n'
-                exit 1
-        }
-        export NS_RUN_TEST_W NS=$NS_RUN_TEST_W/ns
-        src=$(realpath "${NS_SOURCE_ROOT:-${self%/*}/../..}")
-        export NS_SOURCE_ROOT=$src
-        # (not exec: the work directory goes however the test ends)
-        trap 'rm -rf "$NS_RUN_TEST_W"' EXIT
-        trap 'exit 143' TERM
-        trap 'exit 130' INT
-        if [[ $self == /tmp/* || $src == /tmp/* ]]; then
-                bash "$self" "$@"
-                exit
-        fi
+src=$(realpath "${NS_SOURCE_ROOT:-${0%/*}/../..}")
+# shellcheck source=tests/integration/var-tmp.sh
+. "$src/tests/integration/var-tmp.sh" || {
+        printf '1..1\nnot ok 1 - cannot read tests/integration/var-tmp.sh\n'
+        exit 1
+}
+VAR_TMP_RUNNER=()
+if [[ -z ${NS_RUN_TEST_W:-} && $(realpath "$0") != /tmp/* && $src != /tmp/* ]]; then
         export NS_RUN_TEST_TMP=1
-        unshare -m --propagation private \
-                bash -c 'mount -t tmpfs -o mode=1777 ns-run-test /tmp && exec bash "$0" "$@"' "$self" "$@"
-        exit
+        VAR_TMP_RUNNER=(unshare -m --propagation private
+                bash -c 'mount -t tmpfs -o mode=1777 ns-run-test /tmp && exec "$@"' ns-run-test)
 fi
+var_tmp_reexec NS_RUN_TEST_W ns-run-test "$0" "$@"
 
 # shellcheck source=tests/integration/lib.sh
 . "${NS_SOURCE_ROOT:-${0%/*}/../..}/tests/integration/lib.sh" || {
@@ -60,21 +49,11 @@ AS_NOBODY=(setpriv --reuid="$NOBODY_UID" --regid="$NOBODY_UID" --clear-groups)
 W=$NS_RUN_TEST_W
 N=$W/ns
 
-"${AS_NOBODY[@]}" unshare -Ur true 2>"$T_TMP/userns.err" || {
-        diag_file "$T_TMP/userns.err"
-        fatal "uid $NOBODY_UID cannot make a user namespace (unprivileged user namespaces disabled?)"
-}
+require_userns_for "$NOBODY_UID"
 
 # A small busybox root file system for --rootfs.
 R=$W/rootfs
-mkdir -p "$R"/{bin,proc,dev,tmp,etc,mnt} || fatal "mkdir $R"
-cp "$(command -v busybox)" "$R/bin/busybox" || fatal "cannot copy busybox"
-for a in sh ls cat echo id mount touch ps hostname grep wc sleep; do
-        ln -s busybox "$R/bin/$a"
-done
-echo "busybox-root" >"$R/etc/marker"
-grep -q 'not a dynamic executable' <<<"$(ldd "$R/bin/busybox" 2>&1)" ||
-        fatal "busybox is dynamically linked: install busybox-static"
+busybox_root "$R" sh ls cat echo id mount touch ps hostname grep wc sleep
 
 # A setuid copy of id(1) on the root file system: owned by root for the
 # unprivileged run, by nobody for root's own run.

@@ -22,10 +22,7 @@ AS_NOBODY=(setpriv --reuid="$NOBODY_UID" --regid="$NOBODY_UID" --clear-groups)
 
 "${AS_NOBODY[@]}" test -x "$NS" ||
         fatal "uid $NOBODY_UID may not execute NS='$NS' (a parent directory is not searchable?)"
-"${AS_NOBODY[@]}" unshare -Ur true 2>"$T_TMP/userns.err" || {
-        diag_file "$T_TMP/userns.err"
-        fatal "uid $NOBODY_UID cannot make a user namespace (unprivileged user namespaces disabled?)"
-}
+require_userns_for "$NOBODY_UID"
 
 # Two rootless instances: a lone sleep, and a shell with two sleeps.
 spawn "${AS_NOBODY[@]}" unshare -Urpf --mount-proc sleep 1601

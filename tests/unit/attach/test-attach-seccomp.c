@@ -41,6 +41,10 @@ Test(attach_seccomp, parse_status)
         attach_seccomp_parse_status("Seccomp:\t2\nSeccomp_filters:\t1", &mode, &n);
         cr_expect_eq(mode, 2);
         cr_expect_eq(n, 1);
+        /* a mode past int does not wrap into 2 (found by fuzz-seccomp-filter) */
+        attach_seccomp_parse_status("Seccomp:\t4294967298\n", &mode, &n);
+        cr_expect_neq(mode, 2);
+        cr_expect_geq(mode, 0);
 }
 
 Test(attach_seccomp, check_copyable)

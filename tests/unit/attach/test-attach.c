@@ -123,6 +123,16 @@ Test(attach, lsm_label)
         cr_assert_str_eq(l, "exec lxc-container-default-cgns");
         free(l);
 
+        /* the mode is the last parenthesis: the profile's name may hold one
+         * (found by fuzz-lsm-label) */
+        l = attach_lsm_exec_label("doct (enforceklt (enforce)\n");
+        cr_assert_str_eq(l, "exec doct (enforceklt");
+        free(l);
+        /* no profile before the mode: not AppArmor's shape, left for the LSM to refuse */
+        l = attach_lsm_exec_label(" (enforce)\n");
+        cr_assert_str_eq(l, " (enforce)");
+        free(l);
+
         /* SELinux contexts go as they are, without the trailing NUL */
         l = attach_lsm_exec_label("system_u:system_r:container_t:s0:c57,c1002");
         cr_assert_str_eq(l, "system_u:system_r:container_t:s0:c57,c1002");

@@ -185,6 +185,79 @@ Test(cgroup, find_hierarchy)
         cgroups_done(&b);
 }
 
+Test(cgroup, find_controller)
+{
+        Cgroups cg;
+
+        cr_assert_eq(cgroup_parse("4:cpu,cpuacct:/c\n3:memory:/m\n1:name=systemd:/s\n0::/u\n", &cg),
+                     0);
+        cr_assert_str_eq(cgroup_find_controller(&cg, "memory")->path, "/m");
+        /* a word of the list, not a prefix of one */
+        cr_assert_str_eq(cgroup_find_controller(&cg, "cpu")->path, "/c");
+        cr_assert_str_eq(cgroup_find_controller(&cg, "cpuacct")->path, "/c");
+        cr_assert_null(cgroup_find_controller(&cg, "cpuset"));
+        cr_assert_null(cgroup_find_controller(&cg, "systemd"));
+        cr_assert_str_eq(cgroup_find_controller(&cg, NULL)->path, "/u");
+        cgroups_done(&cg);
+}
+
+Test(cgroup, mountinfo_lines)
+{
+        static const char text[] =
+                "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 shared:7 - ext3 /dev/root rw,errors=continue\n"
+                "garbage\n"
+                "\n"
+                "37 35 0:1 / /no-dash rw ext3 /dev/x rw\n"
+                "38 35 0:2 / /a\\040b rw - tmpfs tmpfs\n"
+                "39 35 0:3 / /c rw - cgroup2 cgroup rw,nsdelegate";
+        const char *pos = text;
+        MountinfoLine m;
+        _cleanup_free_ char *mnt = NULL;
+
+        /* optional fields skipped up to the lone "-" */
+        cr_assert(mountinfo_next(&pos, &m));
+        cr_assert_eq(m.root_len, 5);
+        cr_assert_eq(strncmp(m.root, "/mnt1", 5), 0);
+        cr_assert_eq(strncmp(m.mountpoint, "/mnt2", m.mountpoint_len), 0);
+        cr_assert_eq(strncmp(m.fstype, "ext3", m.fstype_len), 0);
+        cr_assert_eq(strncmp(m.source, "/dev/root", m.source_len), 0);
+        cr_assert_eq(m.options_len, strlen("rw,errors=continue"));
+        /* a line without the "-" or without super options: the first skipped,
+         * the second kept with none */
+        cr_assert(mountinfo_next(&pos, &m));
+        mnt = mountinfo_unescape(m.mountpoint, m.mountpoint_len);
+        cr_assert_str_eq(mnt, "/a b");
+        cr_assert_eq(m.options_len, 0);
+        /* the last line needs no newline */
+        cr_assert(mountinfo_next(&pos, &m));
+        cr_assert_eq(strncmp(m.fstype, "cgroup2", m.fstype_len), 0);
+        cr_assert_eq(strncmp(m.options, "rw,nsdelegate", m.options_len), 0);
+        cr_assert(!mountinfo_next(&pos, &m));
+        cr_assert(!mountinfo_next(&pos, &m), "the end stays the end");
+}
+
+Test(cgroup, find_mount)
+{
+        _cleanup_free_ char *hybrid = fixture("cgroup/mountinfo.hybrid");
+        _cleanup_free_ char *ns = fixture("cgroup/mountinfo.cgroupns");
+        char *mnt = NULL, *root = NULL;
+
+        cr_assert_eq(cgroup_find_mount(hybrid, "cpu", &mnt, &root), 0);
+        cr_assert_str_eq(mnt, "/sys/fs/cgroup/cpu", "not the cpuacct mount");
+        cr_assert_str_eq(root, "/");
+        free(mnt), free(root);
+        cr_assert_eq(cgroup_find_mount(hybrid, NULL, &mnt, &root), 0);
+        cr_assert_str_eq(mnt, "/sys/fs/cgroup/unified");
+        free(mnt), free(root);
+        cr_assert_eq(cgroup_find_mount(hybrid, "rdma", &mnt, &root), -ENOENT);
+        /* the first cgroup2 mount, with the root it shows, unescaped */
+        cr_assert_eq(cgroup_find_mount(ns, NULL, &mnt, &root), 0);
+        cr_assert_str_eq(mnt, "/sys/fs/cgroup");
+        cr_assert(startswith(root, "/../docker-1f1d"));
+        free(mnt), free(root);
+        cr_assert_eq(cgroup_find_mount(ns, "memory", &mnt, &root), -ENOENT, "no v1 mount there");
+}
+
 /* A fixture tree: root/sys/fs/cgroup/{unified,freezer}/... */
 static char root[] = "/tmp/ns-test-cgroup-XXXXXX";
 
