@@ -317,6 +317,14 @@ kill_everything() {
                 kill -KILL "${left[@]}" 2>/dev/null
                 sleep 0.05
         done
+        # An `ns run --memory/--pids/--cpus` killed here with SIGKILL had no
+        # chance to remove the cgroup leaf it made (ns-run-PID, v1 or v2):
+        # remove those of our own victims, so that the next test's "nothing
+        # left behind" checks see only what it made.
+        local leaf
+        while read -r leaf; do
+                [[ -n ${victims[${leaf##*/ns-run-}]:-} ]] && rmdir "$leaf" 2>/dev/null
+        done < <(find /sys/fs/cgroup -maxdepth 6 -type d -name 'ns-run-*' 2>/dev/null)
         if [[ -n $T_CG ]]; then
                 deadline=$((${EPOCHREALTIME/./} + 5000000))
                 # children first: tests make sub-cgroups (a frozen one, a target)
