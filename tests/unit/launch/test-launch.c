@@ -258,7 +258,7 @@ Test(launch, bad_bind_source)
  */
 Test(launch, clone_into_cgroup)
 {
-        char leaf[PATH_MAX], script[PATH_MAX + 64], mnt[PATH_MAX] = "", own[PATH_MAX] = "";
+        char leaf[2 * PATH_MAX + 32], script[PATH_MAX + 64], mnt[PATH_MAX] = "", own[PATH_MAX] = "";
         char *argv[] = { (char *)"/bin/sh", (char *)"-c", script, NULL };
         LaunchConfig c = { .argv = argv, .share = 1u << NS_CGROUP };
         _cleanup_free_ char *mi = NULL, *cg = NULL;
