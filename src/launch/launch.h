@@ -39,6 +39,15 @@ typedef enum LaunchNet {
         LAUNCH_NET_INVALID = -1,
 } LaunchNet;
 
+/* -p [IP:]HOSTPORT:PORT[/tcp|/udp]: published through pasta or slirp4netns. */
+typedef struct LaunchPort {
+        char host_addr[64]; /* "127.0.0.1" unless given */
+        unsigned host_port, port;
+        bool udp;
+} LaunchPort;
+
+typedef struct IdMap IdMap;
+
 typedef struct LaunchConfig {
         char *const *argv;    /* the payload; argv[0] is looked up in $PATH inside */
         const char *rootfs;   /* NULL: the host's / */
@@ -55,6 +64,21 @@ typedef struct LaunchConfig {
         int cgroup_fd;     /* a cgroup v2 directory to start in (CLONE_INTO_CGROUP), or -1 */
         const int *cgroup_procs_fds; /* cgroup v1: cgroup.procs files to write pid 1 into */
         size_t n_cgroup_procs_fds;
+
+        /* --image: the root is these directories (lowest first) under
+         * overlayfs with a tmpfs upper, or read-only with read_only; rootfs
+         * is NULL then. */
+        const char *const *lowerdirs;
+        size_t n_lowerdirs;
+        bool read_only;         /* --read-only: no writable upper */
+        const char *image_ref;  /* shown by ns ls (IMAGE), NULL when none */
+        char *const *envp;      /* the payload's environment; NULL: the caller's */
+        bool set_ids;           /* run the payload as uid:gid (inside ids) */
+        unsigned uid, gid;
+        const IdMap *idmap;     /* NULL: the single-id map as without --image */
+        bool time_ns;           /* --time: own time namespace, clocks from zero */
+        const LaunchPort *ports;
+        size_t n_ports;
 } LaunchConfig;
 
 /* Where a launch failed. The command layer names each in its message. */
