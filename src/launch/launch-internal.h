@@ -58,6 +58,12 @@ void launch_send_error(int fd, LaunchStage stage, int err, const char *path);
  * with *ret_err filled. Runs in pid 1, inside the new namespaces. */
 int launch_fs_setup(const LaunchChild *ch, LaunchError *ret_err);
 
+/* launch-overlay.c: mount the root of --image (c->lowerdirs under
+ * overlayfs) at target, any existing directory (a layer's too: the layers
+ * are held before target is covered). Returns 0 or -errno with *ret_err
+ * filled. */
+int launch_overlay_setup(const LaunchConfig *c, const char *target, LaunchError *ret_err);
+
 /* reaper.c: pid 1. Never returns. */
 _noreturn_ void reaper_main(const LaunchChild *ch);
 

@@ -333,7 +333,7 @@ int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
         /* pidfd_open needs Linux 5.3; without it pid 1 skips the check. */
         parent_pidfd = pidfd_open(getpid(), 0);
 
-        if (!c->rootfs && !c->workdir)
+        if (!c->rootfs && !c->lowerdirs && !c->workdir)
                 cwd = getcwd(NULL, 0);
 
         ch.status_fd = status_w;

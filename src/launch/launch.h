@@ -87,6 +87,7 @@ typedef enum LaunchStage {
         LAUNCH_STAGE_CLONE,      /* clone3: the namespaces could not be made */
         LAUNCH_STAGE_USERNS_MAP, /* writing uid_map / gid_map / setgroups (path) */
         LAUNCH_STAGE_ROOT,       /* making the root read-only, or switching to --rootfs (path) */
+        LAUNCH_STAGE_OVERLAY, /* the --image root under overlayfs (path: the kernel's words) */
         LAUNCH_STAGE_MOUNT, /* a mount of the instance's own: /proc, /dev, /tmp, a mask (path) */
         LAUNCH_STAGE_BIND_SOURCE, /* --map/--vol source (path) */
         LAUNCH_STAGE_BIND_TARGET, /* --map/--vol/--tmpfs target (path) */

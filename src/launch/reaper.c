@@ -55,21 +55,31 @@ static int write_file(const char *path, const char *s)
  * inside are the caller's, or 0 with --root; outside, those of the parent
  * namespace (the caller's, or the same ids for the payload's nested one).
  */
+/* The payload's ids inside: the image's user (--image), 0 (--root), or
+ * the caller's own. */
+static unsigned inside_uid(const LaunchChild *ch)
+{
+        return ch->c->set_ids ? ch->c->uid : ch->c->root ? 0 : (unsigned)ch->uid;
+}
+
+static unsigned inside_gid(const LaunchChild *ch)
+{
+        return ch->c->set_ids ? ch->c->gid : ch->c->root ? 0 : (unsigned)ch->gid;
+}
+
 static void map_ids(const LaunchChild *ch, unsigned outside_uid, unsigned outside_gid)
 {
         char buf[64];
-        unsigned inside_uid = ch->c->root ? 0 : (unsigned)ch->uid;
-        unsigned inside_gid = ch->c->root ? 0 : (unsigned)ch->gid;
         int r;
 
         r = write_file("/proc/self/setgroups", "deny");
         if (r < 0 && r != -ENOENT)
                 fail(ch, LAUNCH_STAGE_USERNS_MAP, -r, "/proc/self/setgroups");
-        snprintf(buf, sizeof(buf), "%u %u 1\n", inside_uid, outside_uid);
+        snprintf(buf, sizeof(buf), "%u %u 1\n", inside_uid(ch), outside_uid);
         r = write_file("/proc/self/uid_map", buf);
         if (r < 0)
                 fail(ch, LAUNCH_STAGE_USERNS_MAP, -r, "/proc/self/uid_map");
-        snprintf(buf, sizeof(buf), "%u %u 1\n", inside_gid, outside_gid);
+        snprintf(buf, sizeof(buf), "%u %u 1\n", inside_gid(ch), outside_gid);
         r = write_file("/proc/self/gid_map", buf);
         if (r < 0)
                 fail(ch, LAUNCH_STAGE_USERNS_MAP, -r, "/proc/self/gid_map");
@@ -116,7 +126,7 @@ static bool host_writable(const LaunchChild *ch)
  */
 static uint64_t nesting_caps(const LaunchChild *ch)
 {
-        bool root_inside = ch->c->root || ch->uid == 0;
+        bool root_inside = inside_uid(ch) == 0;
 
         if (!root_inside || (ch->uid == 0 && host_writable(ch)))
                 return 0;
@@ -309,13 +319,11 @@ static unsigned long nest_flags(const LaunchChild *ch)
  */
 static void nest_payload(const LaunchChild *ch, int sync_fd)
 {
-        unsigned inside_uid = ch->c->root ? 0 : (unsigned)ch->uid;
-        unsigned inside_gid = ch->c->root ? 0 : (unsigned)ch->gid;
         int ok = 0, nsfd;
 
         if (unshare(nest_flags(ch)) < 0)
                 fail(ch, LAUNCH_STAGE_CLONE, errno, NULL);
-        map_ids(ch, inside_uid, inside_gid);
+        map_ids(ch, inside_uid(ch), inside_gid(ch));
         if (ch->new_ns[NS_NET]) {
                 nsfd = lo_up();
                 if (nsfd < 0)
@@ -399,6 +407,10 @@ static _noreturn_ void payload_exec(const LaunchChild *ch, int sync_fd, const cp
         /* Everything but 0, 1, 2 and the status pipe closes on exec; the
          * pipe tells ns run if exec fails. */
         close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+        /* --image: the image's environment, not the caller's; $PATH
+         * included, which the search below reads. */
+        if (c->envp)
+                environ = (char **)c->envp;
         err = exec_search(c->argv);
 
         m.error.step = LAUNCH_STAGE_EXEC;
@@ -439,25 +451,35 @@ static int argv_area(char **ret, size_t *ret_len)
 
 /*
  * Mark this process for ns ls and ns enter: comm "ns-init" and a command
- * line of "ns-init\0NAME\0", written over our own argv strings (a copy of
- * ns run's) and padded with NULs; the name is cut to fit. No file is
- * written anywhere.
+ * line of "ns-init\0NAME\0IMAGE\0" (IMAGE empty without --image), written
+ * over our own argv strings (a copy of ns run's) and padded with NULs;
+ * what does not fit is cut, the image reference first. No file is written
+ * anywhere.
  */
 static void set_title(const LaunchConfig *c)
 {
         static const char marker[] = "ns-init";
-        char name[256], *title;
-        size_t len;
+        char fields[2][256], *title;
+        size_t len, at;
 
         prctl(PR_SET_NAME, marker);
         if (argv_area(&title, &len) < 0 || len == 0)
                 return;
-        /* The name is one of the arguments about to be overwritten. */
-        snprintf(name, sizeof(name), "%s", c->name ?: "");
+        /* The name and the image are among the arguments about to be
+         * overwritten. */
+        snprintf(fields[0], sizeof(fields[0]), "%s", c->name ?: "");
+        snprintf(fields[1], sizeof(fields[1]), "%s", c->image_ref ?: "");
         memset(title, 0, len);
         memcpy(title, marker, MIN(sizeof(marker), len - 1));
-        if (len > sizeof(marker) + 1)
-                memcpy(title + sizeof(marker), name, MIN(strlen(name), len - sizeof(marker) - 1));
+        at = sizeof(marker);
+        /* Each field and its NUL, while one more byte is left for the
+         * final NUL of the area. */
+        for (size_t i = 0; i < ELEMENTSOF(fields) && at + 1 < len; i++) {
+                size_t n = MIN(strlen(fields[i]), len - at - 1);
+
+                memcpy(title + at, fields[i], n);
+                at += n + 1;
+        }
 }
 
 /* With --share=pid there is no namespace to tear down: kill our children
