@@ -25,7 +25,7 @@ _ns_columns()
         case $1 in
         ls)
                 printf '%s\n' ID NAME RUNTIME PID NPROCS USER NS COMMAND \
-                        RUNTIME_ID PPID UID PARENT PRIVATE SHARED \
+                        RUNTIME_ID IMAGE PPID UID PARENT PRIVATE SHARED \
                         USERNS MNTNS PIDNS NETNS UTSNS IPCNS CGROUPNS TIMENS HEALTH
                 ;;
         ps)

@@ -108,6 +108,7 @@ function __ns_columns
                 NS\t'which namespaces are private or shared' \
                 COMMAND\t"leader's command line" \
                 RUNTIME_ID\t"the runtime's container ID" \
+                IMAGE\t'the image it runs (ns run --image)' \
                 PPID\t"leader's parent PID" \
                 UID\t"leader's owner UID" \
                 PARENT\t'ID of the parent instance' \

@@ -18,6 +18,7 @@ enum {
         COL_NS,
         COL_COMMAND,
         COL_RUNTIME_ID,
+        COL_IMAGE,
         COL_PPID,
         COL_UID,
         COL_PARENT,
@@ -46,6 +47,7 @@ static const ColumnDesc ls_columns[COL_MAX] = {
                      "namespaces: letter private, * shared, - host's" },
         [COL_COMMAND] = { "COMMAND", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, "leader's command line" },
         [COL_RUNTIME_ID] = { "RUNTIME_ID", 0.1, 0, SCOLS_JSON_STRING, "the runtime's container ID" },
+        [COL_IMAGE] = { "IMAGE", 0.15, 0, SCOLS_JSON_STRING, "the image it runs (ns run --image)" },
         [COL_PPID] = { "PPID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "leader's parent PID" },
         [COL_UID] = { "UID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "leader's owner UID" },
         [COL_PARENT] = { "PARENT", INSTANCE_ID_LEN, 0, SCOLS_JSON_STRING, "ID of the parent instance" },
@@ -133,6 +135,8 @@ static char *ls_cell(const LsOptions *o, const Instances *is, const Instance *in
                 return xstrdup(in->command ?: "");
         case COL_RUNTIME_ID:
                 return in->ident.runtime_id ? xstrdup(in->ident.runtime_id) : NULL;
+        case COL_IMAGE:
+                return in->ident.image ? xstrdup(in->ident.image) : NULL;
         case COL_PPID:
                 return leader->stat_ok ? xasprintf("%d", (int)leader->ppid) : NULL;
         case COL_UID:

@@ -201,6 +201,7 @@ void identify_instance(IdentifyContext *ctx, const IdentifyInput *in, Identity *
 {
         _cleanup_free_ char *cgroup = NULL;
         Found f = { .runtime = RUNTIME_UNKNOWN };
+        char *image = NULL;
         CgroupMatch m;
 
         if (in->host) {
@@ -220,6 +221,7 @@ void identify_instance(IdentifyContext *ctx, const IdentifyInput *in, Identity *
                 f.runtime = RUNTIME_NS;
                 if (!f.name[0])
                         f.name = mfree(f.name);
+                (void)naming_ns_init_image(in->cmdline, in->cmdline_len, &image);
         } else if (identify_read_proc(ctx, in->leader, "cgroup", CGROUP_FILE_MAX, &cgroup) >= 0 &&
                    naming_match_cgroup(cgroup, &m) > 0 && !identify_cgroup_inherited(ctx, in, cgroup, &m)) {
                 identify_by_cgroup(ctx, in, cgroup, &m, &f);
@@ -235,5 +237,8 @@ void identify_instance(IdentifyContext *ctx, const IdentifyInput *in, Identity *
                 f.name = xstrdup("-");
         str_sanitize(f.name);
         str_sanitize(f.id);
-        *ret = (Identity){ .runtime = f.runtime, .name = f.name, .runtime_id = f.id };
+        str_sanitize(image);
+        *ret = (Identity){
+                .runtime = f.runtime, .name = f.name, .runtime_id = f.id, .image = image
+        };
 }

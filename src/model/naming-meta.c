@@ -649,3 +649,20 @@ int naming_ns_init(const char *comm, const char *cmdline, size_t cmdline_len, ch
         *ret_name = xstrndup(cmdline + sizeof(mark), cmdline_len - sizeof(mark));
         return 1;
 }
+
+int naming_ns_init_image(const char *cmdline, size_t cmdline_len, char **ret_image)
+{
+        static const char mark[] = "ns-init";
+        const char *p, *end = cmdline + cmdline_len, *nul;
+
+        if (!cmdline || cmdline_len < sizeof(mark) || memcmp(cmdline, mark, sizeof(mark)) != 0)
+                return 0;
+        /* past NAME and its NUL */
+        p = cmdline + sizeof(mark);
+        nul = memchr(p, '\0', (size_t)(end - p));
+        if (!nul || nul + 1 >= end || nul[1] == '\0')
+                return 0;
+        p = nul + 1;
+        *ret_image = xstrndup(p, (size_t)(end - p));
+        return 1;
+}

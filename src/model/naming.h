@@ -112,6 +112,11 @@ char *naming_unescape_unit(const char *s, size_t n);
 
 /*
  * ns run's pid 1 marks itself: comm "ns-init" and a command line of
- * "ns-init\0NAME\0". Returns 1 and the name ("" when unnamed) on a match.
+ * "ns-init\0NAME\0IMAGE\0" (IMAGE since ns run --image; older ones end
+ * after NAME). Returns 1 and the name ("" when unnamed) on a match.
  */
 int naming_ns_init(const char *comm, const char *cmdline, size_t cmdline_len, char **ret_name);
+
+/* The IMAGE field of that command line: 1 and the reference, or 0 when
+ * there is none (no such field, or empty). */
+int naming_ns_init_image(const char *cmdline, size_t cmdline_len, char **ret_image);

@@ -18,7 +18,8 @@ void identity_done(Identity *id)
                 return;
         free(id->name);
         free(id->runtime_id);
-        id->name = id->runtime_id = NULL;
+        free(id->image);
+        id->name = id->runtime_id = id->image = NULL;
 }
 
 /* --- podman --- */

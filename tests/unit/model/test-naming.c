@@ -843,3 +843,31 @@ Test(naming, ns_init)
         cr_expect_eq(naming_ns_init(NULL, CMD("ns-init\0web"), &name), 0);
         cr_expect_null(name);
 }
+
+Test(naming, ns_init_image)
+{
+        char *image = NULL;
+
+        /* NAME then IMAGE, as pid 1 writes them, padded with NULs */
+        cr_expect_eq(naming_ns_init_image("ns-init\0web\0alpine:3.19\0\0\0", 26, &image), 1);
+        cr_expect_str_eq(image, "alpine:3.19");
+        free(image);
+        image = NULL;
+        /* unnamed, with an image */
+        cr_expect_eq(naming_ns_init_image(CMD("ns-init\0\0/tmp/busybox.tar\0"), &image), 1);
+        cr_expect_str_eq(image, "/tmp/busybox.tar");
+        free(image);
+        image = NULL;
+        /* cut at the end of the area: what there is */
+        cr_expect_eq(naming_ns_init_image("ns-init\0web\0alp", 15, &image), 1);
+        cr_expect_str_eq(image, "alp");
+        free(image);
+        image = NULL;
+        /* none: no field (an older ns), an empty one, not ns-init */
+        cr_expect_eq(naming_ns_init_image(CMD("ns-init\0web\0"), &image), 0);
+        cr_expect_eq(naming_ns_init_image(CMD("ns-init\0web"), &image), 0);
+        cr_expect_eq(naming_ns_init_image(CMD("ns-init\0web\0\0\0"), &image), 0);
+        cr_expect_eq(naming_ns_init_image(CMD("nginx\0web\0alpine\0"), &image), 0);
+        cr_expect_eq(naming_ns_init_image(NULL, 0, &image), 0);
+        cr_expect_null(image);
+}
