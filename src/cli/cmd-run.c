@@ -11,8 +11,7 @@
 
 #include "caps.h"
 #include "cglimits.h"
-#include "commands.h"
-#include "launch.h"
+#include "cmd-run.h"
 #include "util.h"
 
 /* The smallest --memory an instance starts with (ns' pid 1 and a shell). */
@@ -22,24 +21,41 @@ typedef struct RunOptions {
         LaunchConfig launch;
         LaunchMount *mounts;
         LimitsConfig limits;
+        RunImageOptions image;
+        char **env; /* -e, in order */
+        RunImage run_image;
+        char **envp; /* -e without --image: the caller's environment and them */
 } RunOptions;
 
 static void run_options_done(RunOptions *o)
 {
         free(o->mounts);
+        free(o->env);
+        run_image_done(&o->run_image);
+        for (size_t i = 0; o->envp && o->envp[i]; i++)
+                free(o->envp[i]);
+        free(o->envp);
 }
 
 static void run_help(void)
 {
         fputs("Usage:\n"
               " ns run [options] [--] [<command> [<argument>...]]\n"
+              " ns run [options] --image <image> [--] [<command> [<argument>...]]\n"
               "\n"
               "Start a fresh, stateless sandbox: new namespaces, the host's root (or a\n"
               "directory) read-only, your own uid, no capabilities. Nothing is written\n"
               "to disk and nothing is left behind. With no command, your shell.\n"
+              "With --image, the root is a container image's, writable, its writes\n"
+              "gone with the sandbox; a command replaces the image's own.\n"
               "\n"
               "Options:\n"
               "     --rootfs <dir>         use <dir> as the root instead of the host's /\n"
+              "     --image <image>        run a container image: a docker-save archive, an\n"
+              "                              OCI layout or a registry reference\n"
+              "     --read-only            with --image: refuse writes to the root\n"
+              "     --image-cache <dir>    the image store (default: ~/.cache/ns)\n"
+              " -e, --env <name>[=<value>] set a variable (without a value: yours)\n"
               "     --map <src> <dst>      bind <src> read-only at <dst>\n"
               "     --vol <src> <dst>      bind <src> writable at <dst>\n"
               "     --tmpfs <dst>          mount an empty tmpfs at <dst>\n"
@@ -238,6 +254,28 @@ static int check_tun(const RunOptions *o)
         return 0;
 }
 
+/* The root of --image: overlayfs in a user namespace. */
+static void report_overlay_error(const LaunchError *e)
+{
+        if (e->error == ENODEV) {
+                log_error("cannot mount the image's root: this kernel has no overlay file system "
+                          "(as root: modprobe overlay)");
+                return;
+        }
+        if (e->error == E2BIG) {
+                log_error("cannot mount the image's root: too many layers for one mount on this "
+                          "kernel (Linux 6.8 or later takes any number)");
+                return;
+        }
+        log_error("cannot mount the image's root (overlayfs): %s%s%s", ERRSTR(e->error),
+                  e->detail[0] ? ": " : "", e->detail);
+        if (e->error == EPERM || e->error == EINVAL)
+                fputs("ns run --image mounts overlayfs inside a user namespace, which needs "
+                      "Linux 5.11 or later\n(the 'userxattr' option); the store must be on a "
+                      "file system overlayfs can use\n(not another overlayfs, nor NFS).\n",
+                      stderr);
+}
+
 static void report_error(const RunOptions *o, const LaunchError *e)
 {
         const char *msg = ERRSTR(e->error);
@@ -256,6 +294,9 @@ static void report_error(const RunOptions *o, const LaunchError *e)
                 break;
         case LAUNCH_STAGE_ROOT:
                 log_error("cannot set up the root '%s': %s", e->detail, msg);
+                break;
+        case LAUNCH_STAGE_OVERLAY:
+                report_overlay_error(e);
                 break;
         case LAUNCH_STAGE_MOUNT:
                 log_error("cannot mount '%s': %s", e->detail, msg);
@@ -342,6 +383,9 @@ int cmd_run(int argc, char **argv)
                 OPT_MEMORY,
                 OPT_PIDS,
                 OPT_CPUS,
+                OPT_IMAGE,
+                OPT_READ_ONLY,
+                OPT_IMAGE_CACHE,
         };
         static const struct option options[] = {
                 { "rootfs", required_argument, NULL, OPT_ROOTFS },
@@ -359,6 +403,10 @@ int cmd_run(int argc, char **argv)
                 { "memory", required_argument, NULL, OPT_MEMORY },
                 { "pids", required_argument, NULL, OPT_PIDS },
                 { "cpus", required_argument, NULL, OPT_CPUS },
+                { "image", required_argument, NULL, OPT_IMAGE },
+                { "read-only", no_argument, NULL, OPT_READ_ONLY },
+                { "image-cache", required_argument, NULL, OPT_IMAGE_CACHE },
+                { "env", required_argument, NULL, 'e' },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
@@ -372,7 +420,7 @@ int cmd_run(int argc, char **argv)
 
         optind = 0;
         opterr = 0;
-        while ((c = getopt_long(argc, argv, "+:rn:w:h", options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, "+:rn:w:e:h", options, NULL)) >= 0) {
                 switch (c) {
                 case OPT_ROOTFS:
                         o.launch.rootfs = optarg;
@@ -454,6 +502,25 @@ int cmd_run(int argc, char **argv)
                                 goto usage;
                         }
                         break;
+                case OPT_IMAGE:
+                        o.image.ref = optarg;
+                        break;
+                case OPT_READ_ONLY:
+                        o.image.read_only = true;
+                        break;
+                case OPT_IMAGE_CACHE:
+                        o.image.cache = optarg;
+                        break;
+                case 'e':
+                        if (!*optarg || optarg[0] == '=') {
+                                log_error("invalid variable '%s' (give <name>=<value> or <name>)",
+                                          optarg);
+                                goto usage;
+                        }
+                        o.env = xreallocarray(o.env, o.image.n_env + 1, sizeof(char *));
+                        o.env[o.image.n_env++] = optarg;
+                        o.image.env = o.env;
+                        break;
                 case 'h':
                         run_help();
                         return 0;
@@ -471,6 +538,16 @@ int cmd_run(int argc, char **argv)
         if ((o.launch.share & (1u << NS_USER)) && o.launch.cap_keep) {
                 log_error("cannot run with --cap-add and --share=user: the capabilities would "
                           "be the host's (drop one of them)");
+                goto usage;
+        }
+        if (o.image.ref && (o.launch.rootfs || o.launch.build)) {
+                log_error("cannot run with --image and --%s: the image is the root (its writes "
+                          "are kept until the sandbox ends; --read-only refuses them)",
+                          o.launch.rootfs ? "rootfs" : "build");
+                goto usage;
+        }
+        if (!o.image.ref && (o.image.read_only || o.image.cache)) {
+                log_error("--%s needs --image", o.image.read_only ? "read-only" : "image-cache");
                 goto usage;
         }
         if (o.launch.rootfs) {
@@ -498,13 +575,22 @@ int cmd_run(int argc, char **argv)
         if (check_tun(&o) < 0)
                 return 1;
 
-        if (optind < argc)
+        if (o.image.ref) {
+                if (run_image_prepare(&o.image, optind < argc ? argv + optind : NULL, &o.launch,
+                                      &o.run_image) < 0)
+                        return 1;
+        } else if (optind < argc)
                 o.launch.argv = argv + optind;
         else {
                 /* The caller's shell; in a --rootfs of its own, its sh. */
                 const char *sh = getenv("SHELL");
                 shell_argv[0] = (char *)(!o.launch.rootfs && sh && *sh ? sh : "/bin/sh");
                 o.launch.argv = shell_argv;
+        }
+
+        if (!o.image.ref && o.image.n_env > 0) {
+                o.envp = run_env_build(environ, false, o.env, o.image.n_env);
+                o.launch.envp = o.envp;
         }
 
         if (!cglimits_empty(&o.limits)) {
@@ -516,6 +602,12 @@ int cmd_run(int argc, char **argv)
 
         fflush(NULL);
         r = launch_start(&o.launch, &l, &err);
+        if (o.run_image.image)
+                /* The instance holds the store's shared lock now (its
+                 * copy of the fd) until its layers are mounted and it
+                 * execs: a removal cannot take them away midway, and a
+                 * pull need not wait for the instance to end. */
+                image_unlock(o.run_image.image);
         if (r < 0) {
                 report_error(&o, &err);
                 goto out;
