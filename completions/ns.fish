@@ -251,7 +251,7 @@ function __ns_run_state
                 return 0
             case --map --vol
                 set left 2
-            case --rootfs --tmpfs -n --name --hostname -w --workdir --net --share --cap-add --memory --pids --cpus
+            case --rootfs --tmpfs -n --name --hostname -w --workdir --net --share --cap-add --memory --pids --cpus --image --image-cache -e --env
                 set left 1
             case '-*'
             case '*'
@@ -274,6 +274,10 @@ end
 # option's own entry: so these hold until the command starts)
 set -l run_opts '__ns_is run; and not __ns_run_is args; and not __ns_run_is cmd-next'
 complete -c ns -n $run_opts -l rootfs -x -a '(__fish_complete_directories)' -d 'Use a directory as the root'
+complete -c ns -n $run_opts -l image -r -F -d 'Run a container image (archive, OCI layout, reference)'
+complete -c ns -n $run_opts -l read-only -d 'With --image: refuse writes to the root'
+complete -c ns -n $run_opts -l image-cache -x -a '(__fish_complete_directories)' -d 'The image store'
+complete -c ns -n $run_opts -s e -l env -x -d 'Set a variable: VAR[=VALUE]'
 complete -c ns -n $run_opts -l map -r -F -d 'Bind a host path read-only: SRC DST'
 complete -c ns -n $run_opts -l vol -r -F -d 'Bind a host path writable: SRC DST'
 complete -c ns -n $run_opts -l tmpfs -x -a '(__fish_complete_directories)' -d 'Mount an empty tmpfs'

@@ -179,7 +179,7 @@ expect_has "inspect <id>" 'db' ns inspect -w 2 -n 3 d
 expect "inspect takes one <id>" '' ns inspect db ''
 
 # ns run: options, their values, then a command as for sudo
-run_opts='--rootfs|--map|--vol|--tmpfs|--build|-r|--root|-n|--name|--hostname|-w|--workdir|--net|--share|--cap-add|--memory|--pids|--cpus|-h|--help'
+run_opts='--image|--read-only|--image-cache|-e|--env|--rootfs|--map|--vol|--tmpfs|--build|-r|--root|-n|--name|--hostname|-w|--workdir|--net|--share|--cap-add|--memory|--pids|--cpus|-h|--help'
 expect "run options" "$run_opts" ns run -
 expect "run --net values" 'none|host|pasta|slirp4netns' ns run --net ''
 expect "run --net=, '=' breaking words" 'host' ns run --net = h
@@ -187,6 +187,7 @@ expect "run --share, a comma list" 'pid,uts|pid,user' ns run --share pid,u
 expect_has "run: the command is a command" 'true' ns run -r tru
 expect_has "run: after --map SRC DST, the command" 'true' ns run --map /etc /mnt tru
 expect "run: no options after the command" '' ns run true --bogus-no-such-file
+expect "run: no command completion for -e's variable" '' ns run -e FOO=b
 
 # ns top: options, -p instances, --runtime and --sort values
 top_opts='-d|--delay|-b|--batch|-n|--iterations|-J|--json|-p|--instance|--runtime|-a|--all|-s|--sort|-I|--invert|-h|--help|-V|--version'
