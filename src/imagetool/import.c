@@ -151,7 +151,8 @@ typedef struct Blob {
         char digest[IMAGE_DIGEST_SIZE];
         int64_t size;
         bool layer;
-        BlobWriter *w; /* written aside and verified, not yet in place */
+        bool committed; /* put in place by this import */
+        BlobWriter *w;  /* written aside and verified, not yet in place */
 } Blob;
 
 typedef struct Plan {
@@ -470,7 +471,7 @@ int image_import(Store *s, const char *path, const IdMap *m, ImportResult *ret_r
         Plan p = {};
         ImportResult res = {};
         struct stat st;
-        bool oci;
+        bool oci, manifest_committed = false;
         int r;
 
         if (stat(path, &st) < 0)
@@ -505,9 +506,10 @@ int image_import(Store *s, const char *path, const IdMap *m, ImportResult *ret_r
                 r = store_blob_begin(s, p.manifest_digest, (int64_t)p.manifest_len, &w);
                 if (r >= 0)
                         r = store_blob_write(w, p.manifest, p.manifest_len);
-                if (r >= 0)
+                if (r >= 0) {
                         r = store_blob_commit(w);
-                else
+                        manifest_committed = r >= 0;
+                } else
                         store_blob_abort(w);
                 if (r < 0) {
                         r = step_error(ret_err, IMPORT_STEP_STORE, r, "%s", p.manifest_digest);
@@ -522,6 +524,7 @@ int image_import(Store *s, const char *path, const IdMap *m, ImportResult *ret_r
                         continue;
                 r = store_blob_commit(b->w);
                 b->w = NULL;
+                b->committed = r >= 0;
                 if (r < 0) {
                         r = step_error(ret_err, IMPORT_STEP_STORE, r, "%s", b->digest);
                         goto finish;
@@ -539,11 +542,20 @@ int image_import(Store *s, const char *path, const IdMap *m, ImportResult *ret_r
                 res.setid_dropped += u.setid_dropped;
                 res.unmapped += u.unmapped;
                 if (r < 0) {
-                        _cleanup_free_ char *blob = store_blob_path(b->digest);
-
-                        /* a layer that cannot be unpacked is of no use to anyone */
+                        /* an image with a layer that cannot be unpacked is of
+                         * no use to anyone: what this import put in place goes */
                         if (store_lock(s) >= 0) {
-                                (void)unlinkat(s->dir_fd, blob, 0);
+                                for (size_t j = 0; j < p.n_blobs; j++) {
+                                        _cleanup_free_ char *blob = store_blob_path(p.blobs[j].digest);
+
+                                        if (p.blobs[j].committed || j == i)
+                                                (void)unlinkat(s->dir_fd, blob, 0);
+                                }
+                                if (manifest_committed) {
+                                        _cleanup_free_ char *blob = store_blob_path(p.manifest_digest);
+
+                                        (void)unlinkat(s->dir_fd, blob, 0);
+                                }
                                 store_unlock(s);
                         }
                         r = step_error(ret_err, r == -EXDEV ? IMPORT_STEP_UNSAFE : IMPORT_STEP_UNPACK, r,

@@ -108,9 +108,9 @@ static const char *import_message(const StepError *e)
         case IMPORT_STEP_FORMAT:
                 return "not a docker-save archive or an OCI image layout";
         case IMPORT_STEP_DIGEST:
-                return "blob does not match its digest";
+                return "does not match its digest (corrupted)";
         case IMPORT_STEP_SIZE:
-                return "blob is not the size its manifest says";
+                return "is not the size its manifest says";
         case IMPORT_STEP_STORE:
                 return "cannot write the image store";
         case IMPORT_STEP_UNPACK:
@@ -143,7 +143,8 @@ static int do_import(Store *s, const char *path)
         r = image_import(s, path, &m, &res, &e);
         if (r < 0) {
                 if (e.step == IMPORT_STEP_DIGEST || e.step == IMPORT_STEP_SIZE)
-                        image_error("cannot import '%s': %s %s", path, import_message(&e), e.detail);
+                        image_error("cannot import '%s': blob %s %s", path, e.detail,
+                                    import_message(&e));
                 else if (e.step == IMPORT_STEP_UNSAFE)
                         image_error("cannot import '%s': %s: %s", path, import_message(&e), e.detail);
                 else if (e.detail[0])
