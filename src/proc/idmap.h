@@ -36,6 +36,9 @@ typedef struct IdMap {
  */
 int idmap_plan(int root_fd, uid_t uid, gid_t gid, IdMap *ret);
 
+/* Whether newuidmap and newgidmap are installed ($PATH, else /usr/bin). */
+bool idmap_helpers_present(void);
+
 /* "0 1000 1\n1 100000 65536\n" into buf. */
 int idmap_format(const IdExtent *e, unsigned n, char *buf, size_t size);
 
