@@ -57,8 +57,8 @@ int find_helper(const char *name, char **ret, char **ret_looked)
         return -ENOENT;
 }
 
-/* ns-image pull --store STORE REF, in the foreground (its progress on our
- * terminal, its messages on our stderr). Returns its exit status, or -1
+/* ns-image --image-cache STORE pull REF, in the foreground (its progress
+ * and its messages on our stderr). Returns its exit status, or -1
  * when it could not be run (reported). */
 static int run_pull(const char *store, const char *ref)
 {
@@ -78,10 +78,16 @@ static int run_pull(const char *store, const char *ref)
                 return -1;
         }
         if (pid == 0) {
-                char *const argv[] = { (char *)"ns-image", (char *)"pull", (char *)"--store",
-                                       (char *)store,      (char *)"--",   (char *)ref,
+                char *const argv[] = { (char *)"ns-image", (char *)"--image-cache",
+                                       (char *)store,      (char *)"pull",
+                                       (char *)"--",       (char *)ref,
                                        NULL };
+                int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
 
+                /* Its stdout (the digest) is not the command's output: only
+                 * its progress and its messages, on stderr, are shown. */
+                if (devnull < 0 || dup2(devnull, STDOUT_FILENO) < 0)
+                        _exit(127);
                 execv(path, argv);
                 log_error("cannot run '%s': %s", path, ERRSTR(errno));
                 _exit(127);
