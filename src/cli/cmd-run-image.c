@@ -377,7 +377,7 @@ int run_image_prepare(const RunImageOptions *o, char *const *cmdline, LaunchConf
 
         if (!lc->workdir)
                 lc->workdir = cfg->workdir && cfg->workdir[0] == '/' ? cfg->workdir : "/";
-        if (lc->root) {
+        if (o->root) {
                 /* --root: uid 0 whatever the image says */
                 lc->set_ids = true;
                 lc->uid = lc->gid = 0;

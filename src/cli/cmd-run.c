@@ -12,15 +12,31 @@
 #include "caps.h"
 #include "cglimits.h"
 #include "cmd-run.h"
+#include "idmap.h"
+#include "passwd.h"
 #include "util.h"
 
 /* The smallest --memory an instance starts with (ns' pid 1 and a shell). */
 #define RUN_MIN_MEMORY (1024 * 1024)
 
+/* --userns: how the ids of the instance are mapped. */
+typedef enum RunUserns {
+        RUN_USERNS_DEFAULT, /* auto with --image, else single */
+        RUN_USERNS_SINGLE,  /* only the caller's own id */
+        RUN_USERNS_RANGE,   /* the subordinate range, or an error */
+        RUN_USERNS_AUTO,    /* the subordinate range when there is one */
+        RUN_USERNS_MAX,
+        RUN_USERNS_INVALID = -1,
+} RunUserns;
+
 typedef struct RunOptions {
         LaunchConfig launch;
         LaunchMount *mounts;
         LimitsConfig limits;
+        RunUserns userns;
+        IdMap idmap;
+        bool net_given;
+        LaunchPort *ports;
         RunImageOptions image;
         char **env; /* -e, in order */
         RunImage run_image;
@@ -35,6 +51,7 @@ static void run_options_done(RunOptions *o)
         for (size_t i = 0; o->envp && o->envp[i]; i++)
                 free(o->envp[i]);
         free(o->envp);
+        free(o->ports);
 }
 
 static void run_help(void)
@@ -64,8 +81,14 @@ static void run_help(void)
               " -n, --name <name>          name the instance (ns ls, ns enter)\n"
               "     --hostname <name>      set the hostname (default: the name)\n"
               " -w, --workdir <dir>        working directory inside\n"
+              "     --userns <mode>        single (your id only, the default), auto\n"
+              "                              or range (be root inside, with your\n"
+              "                              subordinate ids of /etc/subuid as 1..N)\n"
+              "     --time                 own clocks: uptime and CLOCK_MONOTONIC from 0\n"
               "     --net <mode>           none (loopback only, the default), host,\n"
               "                              pasta or slirp4netns\n"
+              " -p, --publish <spec>       publish [IP:]HOSTPORT:PORT[/tcp|/udp] on the\n"
+              "                              host (127.0.0.1 unless IP; implies pasta)\n"
               "     --share <list>         keep these namespaces of the caller's:\n"
               "                              user, mnt, pid, net, uts, ipc, cgroup\n"
               "     --cap-add <list>       keep these capabilities (inside the sandbox's\n"
@@ -168,6 +191,150 @@ static int add_mount(RunOptions *o, LaunchMountType type, const char *src, const
         o->mounts[o->launch.n_mounts++] = (LaunchMount){ .type = type, .src = src, .dst = dst };
         o->launch.mounts = o->mounts;
         return 0;
+}
+
+static RunUserns userns_from_string(const char *s)
+{
+        static const char *const names[RUN_USERNS_MAX] = {
+                [RUN_USERNS_SINGLE] = "single",
+                [RUN_USERNS_RANGE] = "range",
+                [RUN_USERNS_AUTO] = "auto",
+        };
+
+        for (int i = 0; i < RUN_USERNS_MAX; i++)
+                if (names[i] && streq(names[i], s))
+                        return (RunUserns)i;
+        return RUN_USERNS_INVALID;
+}
+
+/* The caller's user name from the host's passwd, or the uid. */
+static char *self_name(void)
+{
+        _cleanup_free_ char *content = NULL;
+        PasswdEntry pw = {};
+        char *name;
+
+        if (passwd_read_file(AT_FDCWD, "/etc/passwd", &content) >= 0 &&
+            passwd_find(content, NULL, geteuid(), &pw) >= 0) {
+                name = TAKE_PTR(pw.name);
+                passwd_entry_done(&pw);
+                return name;
+        }
+        return xasprintf("%u", (unsigned)geteuid());
+}
+
+/*
+ * --userns: with a subordinate range (and newuidmap/newgidmap), the
+ * caller is root inside and the range's ids are 1..N, so that an image's
+ * users exist and chown works; else the single map, with a word on what it
+ * cannot do when a range was asked for.
+ */
+static int plan_userns(RunOptions *o)
+{
+        RunUserns mode = o->userns;
+        _cleanup_free_ char *name = NULL;
+        int r;
+
+        if (mode == RUN_USERNS_DEFAULT)
+                mode = o->image.ref ? RUN_USERNS_AUTO : RUN_USERNS_SINGLE;
+        if (mode == RUN_USERNS_SINGLE)
+                return 0;
+        if (o->image.ref && geteuid() == 0 && !(o->launch.share & (1u << NS_USER))) {
+                /* The host's root: ns-image unpacked the layers with their
+                 * own owners, so every id is mapped onto itself, as a
+                 * container engine run by root has them. */
+                o->idmap = (IdMap){
+                        .uid = { { 0, 0, UINT32_MAX } },
+                        .gid = { { 0, 0, UINT32_MAX } },
+                        .n_uid = 1,
+                        .n_gid = 1,
+                };
+                o->launch.idmap = &o->idmap;
+                return 0;
+        }
+        if (o->launch.share & (1u << NS_USER)) {
+                log_error("cannot run with --userns=%s and --share=user: the ids would be the "
+                          "host's (drop one of them)",
+                          mode == RUN_USERNS_RANGE ? "range" : "auto");
+                return -EINVAL;
+        }
+        r = idmap_plan(AT_FDCWD, geteuid(), getegid(), &o->idmap);
+        if (r < 0)
+                return r;
+        if (o->idmap.ranged) {
+                o->launch.idmap = &o->idmap;
+                o->launch.root = true;
+                return 0;
+        }
+        name = self_name();
+        if (!idmap_helpers_present())
+                (mode == RUN_USERNS_RANGE ? log_error : log_warning)(
+                        "%s no subordinate id range: newuidmap/newgidmap are not installed "
+                        "(the uidmap package)",
+                        mode == RUN_USERNS_RANGE ? "cannot map" : "mapping only your own id,");
+        else
+                (mode == RUN_USERNS_RANGE ? log_error : log_warning)(
+                        "%s '%s' has no range in /etc/subuid and /etc/subgid",
+                        mode == RUN_USERNS_RANGE ? "cannot map a subordinate id range:"
+                                                 : "mapping only your own id:",
+                        name);
+        fprintf(stderr,
+                "With one id, the instance has one user and one group: files of other owners "
+                "show as\nnobody, and chown or setuid to any other id fails. Add a range as root "
+                "(usermod\n--add-subuids 100000-165535 --add-subgids 100000-165535 %s). See "
+                "ns-run(1).\n",
+                name);
+        return mode == RUN_USERNS_RANGE ? -EINVAL : 0;
+}
+
+static int add_port(RunOptions *o, const char *spec)
+{
+        LaunchPort p;
+
+        if (launch_port_parse(spec, &p) < 0) {
+                log_error("invalid port '%s' (give [IP:]HOSTPORT:PORT[/tcp|/udp])", spec);
+                return -EINVAL;
+        }
+        o->ports = xreallocarray(o->ports, o->launch.n_ports + 1, sizeof(LaunchPort));
+        o->ports[o->launch.n_ports++] = p;
+        o->launch.ports = o->ports;
+        return 0;
+}
+
+/* -p needs a network of pasta or slirp4netns: pasta unless --net says. */
+static int check_ports(RunOptions *o)
+{
+        if (o->launch.n_ports == 0)
+                return 0;
+        if (!o->net_given)
+                o->launch.net = LAUNCH_NET_PASTA;
+        if (!launch_net_helper(o->launch.net)) {
+                log_error("cannot publish ports with --net=%s: -p needs --net=pasta (the "
+                          "default with -p) or --net=slirp4netns",
+                          launch_net_to_string(o->launch.net));
+                return -EINVAL;
+        }
+        for (size_t i = 0; i < o->launch.n_ports; i++)
+                if (o->launch.net == LAUNCH_NET_SLIRP4NETNS && strchr(o->ports[i].host_addr, ':')) {
+                        log_error("cannot publish on '%s' with --net=slirp4netns: it publishes "
+                                  "on IPv4 addresses only (use --net=pasta)",
+                                  o->ports[i].host_addr);
+                        return -EINVAL;
+                }
+        return 0;
+}
+
+static void report_port_error(const LaunchError *e)
+{
+        const char *hint = "";
+
+        if (e->error == EADDRINUSE)
+                hint = " (another program has it: pick another host port)";
+        else if (e->error == EACCES)
+                hint = " (host ports below 1024 need root: pick 1024 or above)";
+        else if (e->error == EADDRNOTAVAIL)
+                hint = " (not an address of this host)";
+        log_error("cannot publish port '%s': %s%s", e->detail, ERRSTR(e->error), hint);
 }
 
 static void report_clone_error(const RunOptions *o, int err)
@@ -282,9 +449,21 @@ static void report_error(const RunOptions *o, const LaunchError *e)
 
         switch (e->step) {
         case LAUNCH_STAGE_CLONE:
-                report_clone_error(o, e->error);
+                if (streq(e->detail, "time"))
+                        log_error("cannot create a time namespace: %s (--time needs Linux 5.8 "
+                                  "or later, built with CONFIG_TIME_NS)",
+                                  msg);
+                else
+                        report_clone_error(o, e->error);
                 break;
         case LAUNCH_STAGE_USERNS_MAP:
+                if (streq(e->detail, "newuidmap")) {
+                        log_error("cannot map the subordinate ids through "
+                                  "newuidmap/newgidmap: %s (check your entries in /etc/subuid "
+                                  "and /etc/subgid, or use --userns=single)",
+                                  msg);
+                        break;
+                }
                 log_error("cannot write '%s': %s", e->detail, msg);
                 if (e->error == EPERM && geteuid() == 0 && !o->launch.root)
                         fputs("Root without CAP_SETFCAP may not map uid 0: inside an instance of "
@@ -322,6 +501,9 @@ static void report_error(const RunOptions *o, const LaunchError *e)
                         log_error("cannot set up the network: '%s' is not installed", e->detail);
                 else
                         log_error("cannot set up the network ('%s'): %s", e->detail, msg);
+                break;
+        case LAUNCH_STAGE_PORT:
+                report_port_error(e);
                 break;
         case LAUNCH_STAGE_HOSTNAME:
                 log_error("cannot set the hostname '%s': %s", e->detail, msg);
@@ -386,6 +568,8 @@ int cmd_run(int argc, char **argv)
                 OPT_IMAGE,
                 OPT_READ_ONLY,
                 OPT_IMAGE_CACHE,
+                OPT_USERNS,
+                OPT_TIME,
         };
         static const struct option options[] = {
                 { "rootfs", required_argument, NULL, OPT_ROOTFS },
@@ -407,6 +591,9 @@ int cmd_run(int argc, char **argv)
                 { "read-only", no_argument, NULL, OPT_READ_ONLY },
                 { "image-cache", required_argument, NULL, OPT_IMAGE_CACHE },
                 { "env", required_argument, NULL, 'e' },
+                { "userns", required_argument, NULL, OPT_USERNS },
+                { "time", no_argument, NULL, OPT_TIME },
+                { "publish", required_argument, NULL, 'p' },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
@@ -420,7 +607,7 @@ int cmd_run(int argc, char **argv)
 
         optind = 0;
         opterr = 0;
-        while ((c = getopt_long(argc, argv, "+:rn:w:e:h", options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, "+:rn:w:e:p:h", options, NULL)) >= 0) {
                 switch (c) {
                 case OPT_ROOTFS:
                         o.launch.rootfs = optarg;
@@ -461,6 +648,7 @@ int cmd_run(int argc, char **argv)
                         o.launch.workdir = optarg;
                         break;
                 case OPT_NET:
+                        o.net_given = true;
                         o.launch.net = launch_net_from_string(optarg);
                         if (o.launch.net == LAUNCH_NET_INVALID) {
                                 log_error("unknown network mode '%s'", optarg);
@@ -521,12 +709,33 @@ int cmd_run(int argc, char **argv)
                         o.env[o.image.n_env++] = optarg;
                         o.image.env = o.env;
                         break;
+                case OPT_USERNS:
+                        o.userns = userns_from_string(optarg);
+                        if (o.userns == RUN_USERNS_INVALID) {
+                                log_error("unknown --userns mode '%s' (single, auto or range)",
+                                          optarg);
+                                goto usage;
+                        }
+                        break;
+                case OPT_TIME:
+                        o.launch.time_ns = true;
+                        break;
+                case 'p':
+                        if (add_port(&o, optarg) < 0)
+                                goto usage;
+                        break;
                 case 'h':
                         run_help();
                         return 0;
                 default:
                         return option_error("run", c, argv);
                 }
+        }
+        if (check_ports(&o) < 0)
+                goto usage;
+        if (o.launch.time_ns && (o.launch.share & (1u << NS_TIME))) {
+                log_error("cannot run with --time and --share=time (drop one of them)");
+                goto usage;
         }
         if (o.launch.net == LAUNCH_NET_HOST)
                 o.launch.share |= 1u << NS_NET;
@@ -573,6 +782,12 @@ int cmd_run(int argc, char **argv)
                 o.launch.rootfs = rootfs;
         }
         if (check_tun(&o) < 0)
+                return 1;
+        /* --root as given, before a subordinate range makes the caller 0
+         * inside: with --image, it runs the command as 0 whatever the
+         * image's User. */
+        o.image.root = o.launch.root;
+        if (plan_userns(&o) < 0)
                 return 1;
 
         if (o.image.ref) {

@@ -15,6 +15,7 @@ typedef struct RunImageOptions {
         const char *ref;   /* --image */
         const char *cache; /* --image-cache, or NULL for the default store */
         bool read_only;    /* --read-only */
+        bool root;         /* --root: the command runs as 0:0, not as the image's User */
         char *const *env;  /* -e: "K=V", or "K" for the caller's value */
         size_t n_env;
 } RunImageOptions;

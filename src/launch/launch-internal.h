@@ -44,6 +44,9 @@ typedef struct LaunchChild {
          * (MNT_LOCK_READONLY, MNT_LOCKED), whatever the payload's
          * capabilities. See launch_start(). */
         bool nest;
+        /* The ids are mapped from outside, by ns run through
+         * newuidmap/newgidmap: pid 1 waits on go_fd until they are. */
+        bool maps_outside;
         sigset_t saved_mask; /* the caller's signal mask, restored in the payload */
 } LaunchChild;
 
@@ -63,6 +66,16 @@ int launch_fs_setup(const LaunchChild *ch, LaunchError *ret_err);
  * are held before target is covered). Returns 0 or -errno with *ret_err
  * filled. */
 int launch_overlay_setup(const LaunchConfig *c, const char *target, LaunchError *ret_err);
+
+/* ports.c: pasta's -t/-u/-T/-U arguments for the ports (NULL-terminated,
+ * malloc'd: free with launch_strv_free). */
+char **launch_pasta_port_args(const LaunchPort *p, size_t n);
+void launch_strv_free(char **v);
+
+/* ports.c: publish the ports through slirp4netns' API socket. -errno and
+ * the index of the port that failed. */
+int launch_slirp_add_ports(const char *socket_path, const LaunchPort *p, size_t n,
+                           size_t *ret_index);
 
 /* reaper.c: pid 1. Never returns. */
 _noreturn_ void reaper_main(const LaunchChild *ch);

@@ -12,6 +12,7 @@
  * the parent's, so nothing here may use raise(), abort() or pthreads.
  */
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <linux/sockios.h>
 #include <net/if.h>
@@ -23,9 +24,11 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "caps.h"
 #include "fdpass.h"
+#include "idmap.h"
 #include "launch-internal.h"
 #include "seccomp-default.h"
 #include "util.h"
@@ -48,46 +51,124 @@ static int write_file(const char *path, const char *s)
         return 0;
 }
 
-/*
- * Single-id maps, written by the process that made the user namespace: an
- * unprivileged process may map its own ids in a namespace it created, once
- * setgroups is denied (Linux 3.19). No round trip to the parent. The ids
- * inside are the caller's, or 0 with --root; outside, those of the parent
- * namespace (the caller's, or the same ids for the payload's nested one).
- */
-/* The payload's ids inside: the image's user (--image), 0 (--root), or
- * the caller's own. */
+/* The map of one kind, as the kernel takes it: "inside outside count" lines. */
+static void write_map(const LaunchChild *ch, const char *path, const IdExtent *e, unsigned n)
+{
+        char buf[IDMAP_MAX_EXTENTS * 40];
+        int r;
+
+        r = idmap_format(e, n, buf, sizeof(buf));
+        if (r >= 0)
+                r = write_file(path, buf);
+        if (r < 0)
+                fail(ch, LAUNCH_STAGE_USERNS_MAP, -r, path);
+}
+
+/* The inside ids of the caller: from the map when there is one; else
+ * (the single-id map) the image's user with --image, which the payload
+ * then is from the start, 0 with --root, or the caller's own. */
 static unsigned inside_uid(const LaunchChild *ch)
 {
-        return ch->c->set_ids ? ch->c->uid : ch->c->root ? 0 : (unsigned)ch->uid;
+        if (ch->c->idmap)
+                return ch->c->idmap->uid[0].inside;
+        if (ch->c->set_ids)
+                return ch->c->uid;
+        return ch->c->root ? 0 : (unsigned)ch->uid;
 }
 
 static unsigned inside_gid(const LaunchChild *ch)
 {
-        return ch->c->set_ids ? ch->c->gid : ch->c->root ? 0 : (unsigned)ch->gid;
+        if (ch->c->idmap)
+                return ch->c->idmap->gid[0].inside;
+        if (ch->c->set_ids)
+                return ch->c->gid;
+        return ch->c->root ? 0 : (unsigned)ch->gid;
 }
 
-static void map_ids(const LaunchChild *ch, unsigned outside_uid, unsigned outside_gid)
+/*
+ * --image with a map of several ids (a subordinate range, or the host's
+ * root mapping every id onto itself): the payload (and pid 1) are the
+ * caller's inside id (0) until here, and become the image's user, their
+ * supplementary groups dropped where setgroups is allowed. The
+ * capabilities about to be set are kept across the change of uid
+ * (PR_SET_KEEPCAPS, cleared again by exec).
+ */
+static int become_image_user(const LaunchChild *ch)
 {
-        char buf[64];
+        const LaunchConfig *c = ch->c;
+
+        /* With the single map, the image's user is the caller's id,
+         * mapped by the payload (maybe not yet, as pid 1 gets here). */
+        if (!c->set_ids || !ch->maps_outside || (getuid() == c->uid && getgid() == c->gid))
+                return 0;
+        if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+                return -errno;
+        /* denied (EPERM) when the gid map was written without CAP_SETGID */
+        if (setgroups(0, NULL) < 0 && errno != EPERM)
+                return -errno;
+        if (setresgid(c->gid, c->gid, c->gid) < 0 || setresuid(c->uid, c->uid, c->uid) < 0)
+                return -errno;
+        return 0;
+}
+
+/*
+ * Single-id maps, written by the process that made the user namespace: an
+ * unprivileged process may map its own ids in a namespace it created, once
+ * setgroups is denied (Linux 3.19). No round trip to the parent. The ids
+ * inside are the caller's, or 0 with --root (or as the single map of
+ * --image says); outside, the caller's.
+ */
+static void map_caller_ids(const LaunchChild *ch)
+{
+        IdExtent u = { inside_uid(ch), (unsigned)ch->uid, 1 };
+        IdExtent g = { inside_gid(ch), (unsigned)ch->gid, 1 };
         int r;
 
         r = write_file("/proc/self/setgroups", "deny");
         if (r < 0 && r != -ENOENT)
                 fail(ch, LAUNCH_STAGE_USERNS_MAP, -r, "/proc/self/setgroups");
-        snprintf(buf, sizeof(buf), "%u %u 1\n", inside_uid(ch), outside_uid);
-        r = write_file("/proc/self/uid_map", buf);
-        if (r < 0)
-                fail(ch, LAUNCH_STAGE_USERNS_MAP, -r, "/proc/self/uid_map");
-        snprintf(buf, sizeof(buf), "%u %u 1\n", inside_gid(ch), outside_gid);
-        r = write_file("/proc/self/gid_map", buf);
-        if (r < 0)
-                fail(ch, LAUNCH_STAGE_USERNS_MAP, -r, "/proc/self/gid_map");
+        write_map(ch, "/proc/self/uid_map", &u, 1);
+        write_map(ch, "/proc/self/gid_map", &g, 1);
 }
 
-static void map_caller_ids(const LaunchChild *ch)
+/*
+ * The payload's nested user namespace maps every id of pid 1's onto
+ * itself: the caller's single id, or 0 and the whole subordinate range.
+ * The single map the payload writes for itself (setgroups denied, as pid
+ * 1's is); several extents need CAP_SETUID over pid 1's namespace, which
+ * only pid 1 holds once the payload has left it: pid 1 writes those
+ * (join_payload), into /proc/PID of the payload (pid is 0 for "self").
+ */
+static void map_nested_ids(const LaunchChild *ch, pid_t pid)
 {
-        map_ids(ch, (unsigned)ch->uid, (unsigned)ch->gid);
+        const IdMap *m = ch->c->idmap;
+        IdExtent u[IDMAP_MAX_EXTENTS], g[IDMAP_MAX_EXTENTS];
+        unsigned nu = 1, ng = 1;
+        char path[64];
+
+        if (ch->maps_outside) {
+                nu = m->n_uid;
+                ng = m->n_gid;
+                for (unsigned i = 0; i < nu; i++)
+                        u[i] = (IdExtent){ m->uid[i].inside, m->uid[i].inside, m->uid[i].count };
+                for (unsigned i = 0; i < ng; i++)
+                        g[i] = (IdExtent){ m->gid[i].inside, m->gid[i].inside, m->gid[i].count };
+        } else {
+                int r;
+
+                u[0] = (IdExtent){ inside_uid(ch), inside_uid(ch), 1 };
+                g[0] = (IdExtent){ inside_gid(ch), inside_gid(ch), 1 };
+                r = write_file("/proc/self/setgroups", "deny");
+                if (r < 0 && r != -ENOENT)
+                        fail(ch, LAUNCH_STAGE_USERNS_MAP, -r, "/proc/self/setgroups");
+        }
+        if (pid > 0)
+                snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
+        else
+                snprintf(path, sizeof(path), "/proc/self/uid_map");
+        write_map(ch, path, u, nu);
+        memcpy(strrchr(path, '/') + 1, "gid", 3);
+        write_map(ch, path, g, ng);
 }
 
 /*
@@ -126,7 +207,7 @@ static bool host_writable(const LaunchChild *ch)
  */
 static uint64_t nesting_caps(const LaunchChild *ch)
 {
-        bool root_inside = inside_uid(ch) == 0;
+        bool root_inside = ch->c->set_ids ? ch->c->uid == 0 : inside_uid(ch) == 0 || ch->uid == 0;
 
         if (!root_inside || (ch->uid == 0 && host_writable(ch)))
                 return 0;
@@ -275,12 +356,23 @@ static int lo_up(void)
 }
 
 /*
+ * With a real network (pasta, slirp4netns), a server inside binds the
+ * ports below 1024 that images expect (80, 443) without a capability, as
+ * docker and podman let it: the setting is the namespace's own, so nothing
+ * changes on the host. Best effort: a kernel that refuses it leaves 1024.
+ */
+static void low_ports_for_all(void)
+{
+        (void)write_file("/proc/sys/net/ipv4/ip_unprivileged_port_start", "0");
+}
+
+/*
  * pid 1 makes the network namespace (Linux registers its sysctls and its
  * loopback device: the most expensive step of a launch, half a millisecond
  * here) while the payload builds the mounts on the other CPU, and brings lo
  * up. Returns 0 and the namespace's fd; an errno, negative when lo failed.
  */
-static int make_net(int *ret_fd)
+static int make_net(const LaunchChild *ch, int *ret_fd)
 {
         int nsfd;
 
@@ -289,6 +381,8 @@ static int make_net(int *ret_fd)
         nsfd = lo_up();
         if (nsfd < 0)
                 return nsfd;
+        if (launch_net_helper(ch->c->net))
+                low_ports_for_all();
         *ret_fd = nsfd;
         return 0;
 }
@@ -323,12 +417,16 @@ static void nest_payload(const LaunchChild *ch, int sync_fd)
 
         if (unshare(nest_flags(ch)) < 0)
                 fail(ch, LAUNCH_STAGE_CLONE, errno, NULL);
-        map_ids(ch, inside_uid(ch), inside_gid(ch));
+        /* With a range, pid 1 maps them (join_payload) before it lets us exec. */
+        if (!ch->maps_outside)
+                map_nested_ids(ch, 0);
         if (ch->new_ns[NS_NET]) {
                 nsfd = lo_up();
                 if (nsfd < 0)
                         fail(ch, LAUNCH_STAGE_NETWORK, -nsfd, "lo");
                 close(nsfd);
+                if (launch_net_helper(ch->c->net))
+                        low_ports_for_all();
         }
         if (write(sync_fd, &ok, sizeof(ok)) != (ssize_t)sizeof(ok))
                 _exit(1);
@@ -358,8 +456,9 @@ static _noreturn_ void payload_exec(const LaunchChild *ch, int sync_fd, const cp
         if (cpus)
                 (void)sched_setaffinity(0, sizeof(*cpus), cpus);
 
-        /* With a network helper, pid 1 has mapped them (launch.c). */
-        if (ch->new_ns[NS_USER] && !launch_net_helper(c->net))
+        /* With a network helper, pid 1 has mapped them; with a range, ns
+         * run has (launch.c). */
+        if (ch->new_ns[NS_USER] && !launch_net_helper(c->net) && !ch->maps_outside)
                 map_caller_ids(ch);
         if (ch->new_ns[NS_MNT]) {
                 r = launch_fs_setup(ch, &e);
@@ -388,6 +487,9 @@ static _noreturn_ void payload_exec(const LaunchChild *ch, int sync_fd, const cp
                 _exit(1);
         if (netns_fd >= 0 && setns(netns_fd, ns_info[NS_NET].clone_flag) < 0)
                 fail(ch, LAUNCH_STAGE_NETWORK, errno, NULL);
+        r = become_image_user(ch);
+        if (r < 0)
+                fail(ch, LAUNCH_STAGE_SECURITY, -r, "the image's user");
         r = drop_caps(c->cap_keep, nesting_caps(ch));
         if (r < 0)
                 fail(ch, LAUNCH_STAGE_SECURITY, -r, "capabilities");
@@ -564,6 +666,54 @@ static _noreturn_ void reap_loop(const LaunchChild *ch, pid_t payload)
 }
 
 /*
+ * --time: a time namespace whose CLOCK_MONOTONIC and CLOCK_BOOTTIME (and
+ * so the uptime) start from zero. unshare() makes it for the children
+ * only, and its offsets can be set until a process enters it; then pid 1
+ * enters it too (setns on time_for_children, Linux 5.8 for a single
+ * thread), so that ns ls sees pid 1 and the payload as one instance and ns
+ * enter, which joins pid 1's, gets the same clocks.
+ */
+static void make_time(const LaunchChild *ch)
+{
+        static const struct {
+                clockid_t id;
+                const char *name;
+        } clocks[] = { { CLOCK_MONOTONIC, "monotonic" }, { CLOCK_BOOTTIME, "boottime" } };
+        _cleanup_close_ int fd = -EBADF;
+        char buf[128];
+        size_t len = 0;
+        int r;
+
+        if (unshare(ns_info[NS_TIME].clone_flag) < 0)
+                fail(ch, LAUNCH_STAGE_CLONE, errno, "time");
+        /* The offset is minus the clock now: the kernel wants a
+         * nanosecond part in [0, 1e9), and a result that is not negative,
+         * which the time passing until it reads the clock itself ensures. */
+        for (size_t i = 0; i < ELEMENTSOF(clocks); i++) {
+                struct timespec ts;
+                long long sec;
+                long nsec;
+
+                if (clock_gettime(clocks[i].id, &ts) < 0)
+                        fail(ch, LAUNCH_STAGE_CLONE, errno, "time");
+                sec = -(long long)ts.tv_sec;
+                nsec = 0;
+                if (ts.tv_nsec > 0) {
+                        sec -= 1;
+                        nsec = 1000000000L - ts.tv_nsec;
+                }
+                len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s %lld %ld\n",
+                                        clocks[i].name, sec, nsec);
+        }
+        r = write_file("/proc/self/timens_offsets", buf);
+        if (r < 0)
+                fail(ch, LAUNCH_STAGE_CLONE, -r, "time");
+        fd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || setns(fd, ns_info[NS_TIME].clone_flag) < 0)
+                fail(ch, LAUNCH_STAGE_CLONE, errno, "time");
+}
+
+/*
  * Pick a CPU for the payload other than the one pid 1 runs on, so that the
  * two halves of the set-up (the network namespace here, the mounts there)
  * run side by side: left to itself, Linux puts a fresh fork on its
@@ -600,6 +750,8 @@ static void join_payload(const LaunchChild *ch, int sync_fd, pid_t payload)
         while (k < 0 && errno == EINTR);
         if (k != (ssize_t)sizeof(ok) || ok != 0)
                 return;
+        if (ch->maps_outside)
+                map_nested_ids(ch, payload);
         pidfd = pidfd_open(payload, 0);
         if (pidfd < 0 || setns(pidfd, (int)nest_flags(ch)) < 0) {
                 int err = errno;
@@ -614,7 +766,7 @@ void reaper_main(const LaunchChild *ch)
         const LaunchConfig *c = ch->c;
         _cleanup_close_ int netns_fd = -EBADF;
         cpu_set_t all, other;
-        bool spread;
+        bool spread, net_first;
         pid_t payload;
         int sv[2], r;
 
@@ -630,15 +782,31 @@ void reaper_main(const LaunchChild *ch)
         }
         /* cgroup v1: ns run moves pid 1 into the limits' cgroup before
          * there is a second process to move. */
-        if (c->n_cgroup_procs_fds > 0)
+        /* A range is mapped by ns run, from outside: nothing
+         * here can use an id before that. */
+        if (c->n_cgroup_procs_fds > 0 || ch->maps_outside)
                 wait_go(ch);
         if (!ch->new_ns[NS_PID])
                 prctl(PR_SET_CHILD_SUBREAPER, 1);
         /* slirp4netns and pasta join our namespaces as soon as pid 1 says
          * READY: the ids must be mapped by then. (Otherwise the payload
          * maps them, beside the network namespace being made.) */
-        if (ch->new_ns[NS_USER] && launch_net_helper(c->net))
+        if (ch->new_ns[NS_USER] && launch_net_helper(c->net) && !ch->maps_outside)
                 map_caller_ids(ch);
+        /* Before the payload is forked: it is born in the new clock. */
+        if (ch->new_ns[NS_TIME])
+                make_time(ch);
+        /* With a helper, the network comes first: its sysctl is set
+         * through the host's /proc, which the payload's set-up below may
+         * make read-only at any moment; the helper's start costs far more
+         * than what running beside the mounts would save. */
+        net_first = ch->new_ns[NS_NET] && !ch->nest && launch_net_helper(c->net);
+        if (net_first) {
+                r = make_net(ch, &netns_fd);
+                if (r != 0)
+                        fail(ch, r > 0 ? LAUNCH_STAGE_CLONE : LAUNCH_STAGE_NETWORK, abs(r),
+                             r > 0 ? NULL : "lo");
+        }
 
         /* no_new_privs and the filter, before the fork: installed once
          * for both processes (Linux compiles the filter and emulates it
@@ -675,8 +843,8 @@ void reaper_main(const LaunchChild *ch)
 
         if (ch->nest)
                 join_payload(ch, sv[0], payload);
-        else if (ch->new_ns[NS_NET]) {
-                r = make_net(&netns_fd);
+        else if (ch->new_ns[NS_NET] && !net_first) {
+                r = make_net(ch, &netns_fd);
                 if (r != 0) {
                         go_payload(sv[0], r, -1);
                         if (r > 0)
@@ -698,6 +866,13 @@ void reaper_main(const LaunchChild *ch)
          * capabilities, the filter, its root and working directory in the
          * instance's view and no fd but the status pipe, a payload that
          * ptraces it gains nothing. */
+        /* The payload's uid too (--image with a map of several ids), or
+         * pid 1 could not pass signals on to it without CAP_KILL. */
+        r = become_image_user(ch);
+        if (r < 0) {
+                go_payload(sv[0], -r, -1);
+                fail(ch, LAUNCH_STAGE_SECURITY, -r, "the image's user");
+        }
         (void)drop_caps(0, 0);
         go_payload(sv[0], 0, netns_fd);
         close(sv[0]);

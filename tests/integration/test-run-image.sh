@@ -137,12 +137,16 @@ suite() {
         # Writes succeed, and are gone with the instance; the store is
         # not touched.
         store_listing "$store" >"$T_TMP/store.$who.before" || fatal "cannot list $store"
-        run write "${RUN[@]}" --image "$BUSYBOX" \
+        # (as the image's root for the files root owns, as its user in its
+        # home)
+        run write "${RUN[@]}" --root -w / --image "$BUSYBOX" \
                 'echo new >/etc/written && cat /etc/written && rm /etc/passwd && echo x >/bin/busybox-hardlink && mkdir -p /opt/replaced/d && echo done'
         is "$(tr '\n' ' ' <"$OUT")" "new done " "$who: the root is writable (write, remove, replace, mkdir)"
         ((RC == 0)) || diag_file "$ERR"
+        run write2 "${RUN[@]}" --image "$BUSYBOX" 'echo mine >/home/app/written && cat /home/app/written'
+        is "$(cat "$OUT")" "mine" "$who:   ... and the image's user writes in its home"
         run after "${RUN[@]}" --image "$BUSYBOX" \
-                'test -e /etc/written && echo written; test -e /etc/passwd && echo passwd; ls -A /opt/replaced; /bin/busybox-hardlink true && echo busybox'
+                'test -e /etc/written && echo written; test -e /home/app/written && echo home; test -e /etc/passwd && echo passwd; ls -A /opt/replaced; /bin/busybox-hardlink true && echo busybox'
         is "$(tr '\n' ' ' <"$OUT")" "passwd new-file busybox " "$who:   ... and every write is gone after the instance"
         store_listing "$store" >"$T_TMP/store.$who.after"
         if cmp -s "$T_TMP/store.$who.before" "$T_TMP/store.$who.after"; then
