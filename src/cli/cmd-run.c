@@ -214,7 +214,11 @@ static char *self_name(void)
         PasswdEntry pw = {};
         char *name;
 
-        if (passwd_read_file(AT_FDCWD, "/etc/passwd", &content) >= 0 &&
+        _cleanup_close_ int root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+        /* relative to "/": openat2's RESOLVE_IN_ROOT takes the fd as the
+         * root, and AT_FDCWD would make that the working directory */
+        if (root_fd >= 0 && passwd_read_file(root_fd, "etc/passwd", &content) >= 0 &&
             passwd_find(content, NULL, geteuid(), &pw) >= 0) {
                 name = TAKE_PTR(pw.name);
                 passwd_entry_done(&pw);
@@ -258,7 +262,15 @@ static int plan_userns(RunOptions *o)
                           mode == RUN_USERNS_RANGE ? "range" : "auto");
                 return -EINVAL;
         }
-        r = idmap_plan(AT_FDCWD, geteuid(), getegid(), &o->idmap);
+        {
+                /* The files below "/", wherever ns run is started: the same
+                 * map as ns-image unpacked the layers with. */
+                _cleanup_close_ int root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+                if (root_fd < 0)
+                        return -errno;
+                r = idmap_plan(root_fd, geteuid(), getegid(), &o->idmap);
+        }
         if (r < 0)
                 return r;
         if (o->idmap.ranged) {
