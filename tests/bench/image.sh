@@ -15,7 +15,7 @@ usage() {
 Usage: tests/bench/image.sh [-r ROUNDS] [-n RUNS] [-d RUNS] [-o DIR]
   -r ROUNDS  interleaved rounds of the ns commands (default 10)
   -n RUNS    runs of each ns command in a round (default 30)
-  -d RUNS    runs of docker run and podman run (default 20)
+  -d RUNS    runs of docker run and podman run, over the rounds (default 20)
   -o DIR     where the images, the store and hyperfine's JSON go
              (default: a new /tmp/ns-bench-image.*)
 Environment: NS (default build/src/ns; ns-image must be next to it),
@@ -125,11 +125,12 @@ jq -rs '
           "  target: <= 1.5: \(if $ratio <= 1.5 then "met" else "MISSED" end)",
           "  not a target, the same files as one --rootfs directory: \($rf | ms) ms, \($rratio | r2)x"
 ' "$OUT"/ns-round-*.json
-IMAGE_MEDIAN=$(jq -s '[.[] | .results[1].median] | sort | .[length / 2 | floor]' "$OUT"/ns-round-*.json)
 
-# docker run --rm and podman run --rm of the same archive, loaded first.
+# docker run --rm and podman run --rm of the same archive, loaded first,
+# in rounds as above: each round times the engine and the warm image launch
+# side by side, and the ratio is taken within the round.
 engine() {
-        local eng=$1 why
+        local eng=$1 why r per=$(((DRUNS + ROUNDS - 1) / ROUNDS))
         if ! command -v "$eng" >/dev/null; then
                 echo "  $eng: not installed"
                 return 0
@@ -142,14 +143,29 @@ engine() {
                 echo "  $eng: cannot load the image (see $OUT/$eng-load.log)"
                 return 0
         fi
-        "$HYPERFINE" -N --style none --warmup 2 --runs "$DRUNS" --export-json "$OUT/$eng.json" \
-                "$eng run --rm $TAG true" >/dev/null
-        jq -r --arg eng "$eng" --argjson im "$IMAGE_MEDIAN" '
+        # no network, as ns run has none
+        "$eng" run --rm --network none "$TAG" true >"$OUT/$eng-first.log" 2>&1 || {
+                echo "  $eng: cannot run the image (see $OUT/$eng-first.log)"
+                return 0
+        }
+        for ((r = 1; r <= ROUNDS; r++)); do
+                "$HYPERFINE" -N --style none --runs "$per" --export-json "$OUT/$eng-round-$r.json" \
+                        "$eng run --rm --network none $TAG true" >/dev/null 2>&1
+                "$HYPERFINE" -N --style none --warmup 3 --runs "$RUNS" \
+                        --export-json "$OUT/$eng-image-round-$r.json" "$IMAGE_CMD" >/dev/null 2>&1
+        done
+        jq -rs --arg eng "$eng" '
                 def ms: . * 1000 | . * 100 | round / 100;
-                .results[0] as $d
-                | "  \($eng) run --rm true     mean \($d.mean | ms) ms  median \($d.median | ms) ms  (\($d.times | length) runs)",
-                  "  \($eng) / ns run --image:  \($d.median / $im * 10 | round / 10)x (median)\(if $eng == "docker" then "; target >= 50: \(if $d.median / $im >= 50 then "met" else "MISSED" end)" else "" end)"
-        ' "$OUT/$eng.json"
+                def median: sort | if length % 2 == 1 then .[length / 2 | floor]
+                        else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+                (length / 2) as $n
+                | [range(0; $n) as $i | [.[$i].results[0].median, .[$i + $n].results[0].median]] as $p
+                | ($p | map(.[0]) | median) as $d | ($p | map(.[1]) | median) as $im
+                | ($p | map(.[0] / .[1]) | median) as $ratio
+                | "  \($eng) run --rm --network none true: \($d | ms) ms (\($n) rounds of \(.[0].results[0].times | length) runs), ns run --image beside it: \($im | ms) ms",
+                  "  \($eng) / ns run --image:  \($ratio * 10 | round / 10)x (median of the rounds'"'"' ratios)\(if $eng == "docker" then "; target >= 50: \(if $ratio >= 50 then "met" else "MISSED" end)" else "" end)"
+        ' $(for ((r = 1; r <= ROUNDS; r++)); do echo "$OUT/$eng-round-$r.json"; done) \
+                $(for ((r = 1; r <= ROUNDS; r++)); do echo "$OUT/$eng-image-round-$r.json"; done)
 }
 engine docker
 engine podman
