@@ -108,6 +108,9 @@ static int become_image_user(const LaunchChild *ch)
                 return -errno;
         if (setresgid(c->gid, c->gid, c->gid) < 0 || setresuid(c->uid, c->uid, c->uid) < 0)
                 return -errno;
+        /* A change of uid makes a process undumpable: pid 1 stays
+         * readable to ns ls and ns enter (see reaper_main()). */
+        (void)prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
         return 0;
 }
 
@@ -525,7 +528,7 @@ static _noreturn_ void payload_exec(const LaunchChild *ch, int sync_fd, const cp
 /* Where our argv strings are: fields 48 and 49 of /proc/self/stat (Linux
  * 3.5), after the command name, which may hold anything but ends at the
  * last ')'. */
-static int argv_area(char **ret, size_t *ret_len)
+static int stat_area(int first_field, char **ret, size_t *ret_len)
 {
         _cleanup_free_ char *buf = NULL;
         unsigned long start = 0, end = 0;
@@ -538,8 +541,9 @@ static int argv_area(char **ret, size_t *ret_len)
         p = strrchr(buf, ')');
         if (!p)
                 return -EINVAL;
-        /* ") S ppid ...": the state is field 3, arg_start field 48 */
-        for (int field = 2; field < 48; field++) {
+        /* ") S ppid ...": the state is field 3, arg_start field 48,
+         * env_start field 50 */
+        for (int field = 2; field < first_field; field++) {
                 p = strchr(p + 1, ' ');
                 if (!p)
                         return -EINVAL;
@@ -549,6 +553,37 @@ static int argv_area(char **ret, size_t *ret_len)
         *ret = (char *)start;
         *ret_len = end - start;
         return 0;
+}
+
+static int argv_area(char **ret, size_t *ret_len)
+{
+        return stat_area(48, ret, ret_len);
+}
+
+/*
+ * Our environment strings (a copy of ns run's) replaced by the payload's
+ * when it has its own (--image, -e), as many whole entries as fit, the
+ * rest NULs: ns enter takes pid 1's environment for what it runs, and the
+ * payload, the same user, could read the caller's from /proc/1/environ.
+ */
+static void set_environ_area(const LaunchConfig *c)
+{
+        char *area;
+        size_t len, at = 0;
+
+        if (!c->envp || stat_area(50, &area, &len) < 0 || len == 0)
+                return;
+        /* The strings to write are on the heap (run_env_build()), not in
+         * the area. */
+        memset(area, 0, len);
+        for (char *const *e = c->envp; *e; e++) {
+                size_t n = strlen(*e) + 1;
+
+                if (at + n >= len)
+                        continue;
+                memcpy(area + at, *e, n);
+                at += n;
+        }
 }
 
 /*
@@ -874,12 +909,14 @@ void reaper_main(const LaunchChild *ch)
                 fail(ch, LAUNCH_STAGE_SECURITY, -r, "the image's user");
         }
         (void)drop_caps(0, 0);
+        /* before the payload may run anything that reads them */
+        set_environ_area(c);
+        set_title(c);
         go_payload(sv[0], 0, netns_fd);
         close(sv[0]);
         closep(&netns_fd);
         if (ch->go_fd >= 0)
                 close(ch->go_fd);
-        set_title(c);
         /* Hold nothing of the caller's: not its terminal, not its pipes. */
         for (int fd = 0; fd < 3; fd++)
                 if (fd != ch->status_fd)

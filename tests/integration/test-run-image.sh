@@ -124,6 +124,14 @@ suite() {
         check "$who:   ... PATH is the image's" grep -qx 'PATH=/bin' "$OUT"
         check "$who:   ... TERM is the caller's" grep -qx 'TERM=xterm-ns-test' "$OUT"
         is "$(grep -c '^NS_HOST_ONLY=' "$OUT")" 0 "$who:   ... and nothing else of the caller's environment"
+        run env1 "${RUN[@]}" --image "$BUSYBOX" 'tr "\0" "\n" </proc/1/environ'
+        if grep -qx NS_IMAGE_TEST=1 "$OUT" && ! grep -q '^NS_HOST_ONLY=' "$OUT"; then
+                ok "$who:   ... nor in ns' pid 1's environment, which the command can read"
+        else
+                not_ok "$who:   ... nor in ns' pid 1's environment, which the command can read"
+                diag_file "$OUT"
+                diag_file "$ERR"
+        fi
         run cwd "${RUN[@]}" --image "$BUSYBOX" 'pwd; id -u; id -g; id -un; stat -c %u:%g /home/app/owned-by-app'
         is "$(tr '\n' ' ' <"$OUT")" "/home/app 1000 1000 app 1000:1000 " \
                 "$who: WorkingDir and User of the config (uid, gid, name), the files the user's"
@@ -186,6 +194,17 @@ suite() {
                 not_ok "$who: ns ls shows the instance named after the image, with the image"
                 "$NS" ls -o NAME,RUNTIME,IMAGE,COMMAND 2>&1 | sed 's/^/# /'
                 diag_file "$SPAWNED_LOG"
+        fi
+        # ns enter: the image's environment (pid 1's), the User, the root
+        # (--keep=cgroup: the instance is in the test's cgroup, root's)
+        run enter "${AS[@]}" "$NS" enter --keep=cgroup busybox sh -c 'env; id -u; cat /etc/layer2-marker'
+        if ((RC == 0)) && grep -qx NS_IMAGE_TEST=1 "$OUT" && ! grep -q '^NS_HOST_ONLY=' "$OUT" &&
+                [[ $(tail -2 "$OUT" | tr '\n' ' ') == "1000 layer2 " ]]; then
+                ok "$who: ns enter runs in the image, as its User, with its environment"
+        else
+                not_ok "$who: ns enter runs in the image, as its User, with its environment"
+                diag_file "$OUT"
+                diag_file "$ERR"
         fi
         run lso "$NS" ls -n -o IMAGE,NAME
         check "$who:   ... in the IMAGE column of -o" grep -qE "^$(realpath "$BUSYBOX") +busybox *\$" "$OUT"
