@@ -85,21 +85,30 @@ static unsigned inside_gid(const LaunchChild *ch)
         return ch->c->root ? 0 : (unsigned)ch->gid;
 }
 
+/* Does the payload take other ids than the caller's inside (--image under
+ * a map of several ids)? With the single map, the image's User is the
+ * caller's id from the start. */
+static bool payload_changes_uid(const LaunchChild *ch)
+{
+        const LaunchConfig *c = ch->c;
+
+        return c->set_ids && ch->maps_outside &&
+               (c->uid != inside_uid(ch) || c->gid != inside_gid(ch));
+}
+
 /*
  * --image with a map of several ids (a subordinate range, or the host's
- * root mapping every id onto itself): the payload (and pid 1) are the
- * caller's inside id (0) until here, and become the image's user, their
- * supplementary groups dropped where setgroups is allowed. The
- * capabilities about to be set are kept across the change of uid
- * (PR_SET_KEEPCAPS, cleared again by exec).
+ * root mapping every id onto itself): the payload is the caller's inside
+ * id (0) until here, and becomes the image's User, its supplementary
+ * groups dropped where setgroups is allowed. The capabilities about to be
+ * set are kept across the change of uid (PR_SET_KEEPCAPS, cleared again
+ * by exec).
  */
 static int become_image_user(const LaunchChild *ch)
 {
         const LaunchConfig *c = ch->c;
 
-        /* With the single map, the image's user is the caller's id,
-         * mapped by the payload (maybe not yet, as pid 1 gets here). */
-        if (!c->set_ids || !ch->maps_outside || (getuid() == c->uid && getgid() == c->gid))
+        if (!payload_changes_uid(ch))
                 return 0;
         if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
                 return -errno;
@@ -108,9 +117,6 @@ static int become_image_user(const LaunchChild *ch)
                 return -errno;
         if (setresgid(c->gid, c->gid, c->gid) < 0 || setresuid(c->uid, c->uid, c->uid) < 0)
                 return -errno;
-        /* A change of uid makes a process undumpable: pid 1 stays
-         * readable to ns ls and ns enter (see reaper_main()). */
-        (void)prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
         return 0;
 }
 
@@ -901,14 +907,11 @@ void reaper_main(const LaunchChild *ch)
          * capabilities, the filter, its root and working directory in the
          * instance's view and no fd but the status pipe, a payload that
          * ptraces it gains nothing. */
-        /* The payload's uid too (--image with a map of several ids), or
-         * pid 1 could not pass signals on to it without CAP_KILL. */
-        r = become_image_user(ch);
-        if (r < 0) {
-                go_payload(sv[0], -r, -1);
-                fail(ch, LAUNCH_STAGE_SECURITY, -r, "the image's user");
-        }
-        (void)drop_caps(0, 0);
+        /* Under a map of several ids the payload becomes the image's
+         * User while pid 1 stays the caller's id, which ns ls and ns enter
+         * read as the caller: pid 1 keeps CAP_KILL (in the instance's
+         * user namespace only) to pass signals on to it. */
+        (void)drop_caps(payload_changes_uid(ch) ? 1ULL << CAP_KILL : 0, 0);
         /* before the payload may run anything that reads them */
         set_environ_area(c);
         set_title(c);

@@ -12,6 +12,31 @@
 # refuses them; a command replaces Cmd; -e sets variables; ns ls shows the
 # image; a missing image is a clear error.
 
+# The subordinate ranges nobody has are the test's own: the whole test runs
+# in a mount namespace of its own where /etc/subuid and /etc/subgid are
+# files of the test's (empty, then with a range for nobody), whatever the
+# host's say or another test adds to them meanwhile. newuidmap, setuid,
+# reads them there too.
+if [[ -z ${NS_RUN_IMAGE_IDS:-} ]]; then
+        NS_RUN_IMAGE_IDS=$(mktemp -d /tmp/ns-run-image-ids.XXXXXX) || {
+                printf '1..1\nnot ok 1 - mktemp\n'
+                exit 1
+        }
+        export NS_RUN_IMAGE_IDS
+        for f in subuid subgid; do
+                : >"$NS_RUN_IMAGE_IDS/$f" && chmod 644 "$NS_RUN_IMAGE_IDS/$f" && [[ -f /etc/$f ]] || {
+                        printf '1..1\nnot ok 1 - cannot stand in for /etc/%s\n' "$f"
+                        exit 1
+                }
+        done
+        unshare -m --propagation private bash -c \
+                'mount --bind "$1/subuid" /etc/subuid && mount --bind "$1/subgid" /etc/subgid &&
+                        shift && exec "$@"' _ "$NS_RUN_IMAGE_IDS" bash "$0" "$@"
+        rc=$?
+        rm -rf "$NS_RUN_IMAGE_IDS"
+        exit $rc
+fi
+
 # shellcheck source=tests/integration/lib.sh
 . "${NS_SOURCE_ROOT:-${0%/*}/../..}/tests/integration/lib.sh" || {
         printf '1..1\nnot ok 1 - cannot read tests/integration/lib.sh\n'
@@ -23,7 +48,7 @@
 
 require_ns
 require_root
-require_tools setpriv python3 busybox jq find stat
+require_tools setpriv python3 busybox jq find stat newuidmap newgidmap
 
 NOBODY_UID=65534
 AS_NOBODY=(setpriv --reuid="$NOBODY_UID" --regid="$NOBODY_UID" --clear-groups)
@@ -88,7 +113,7 @@ gone() {
 suite() {
         local who=$1 uid cache
         local -a AS=()
-        if [[ $who == nobody ]]; then
+        if [[ $who == nobody* ]]; then
                 AS=("${AS_NOBODY[@]}")
                 uid=$NOBODY_UID
         else
@@ -124,13 +149,19 @@ suite() {
         check "$who:   ... PATH is the image's" grep -qx 'PATH=/bin' "$OUT"
         check "$who:   ... TERM is the caller's" grep -qx 'TERM=xterm-ns-test' "$OUT"
         is "$(grep -c '^NS_HOST_ONLY=' "$OUT")" 0 "$who:   ... and nothing else of the caller's environment"
-        run env1 "${RUN[@]}" --image "$BUSYBOX" 'tr "\0" "\n" </proc/1/environ'
-        if grep -qx NS_IMAGE_TEST=1 "$OUT" && ! grep -q '^NS_HOST_ONLY=' "$OUT"; then
-                ok "$who:   ... nor in ns' pid 1's environment, which the command can read"
+        # (pid 1 is the command's own uid under the single map, which may
+        # then read its environment; another one under a map of several)
+        run env1 "${RUN[@]}" --image "$BUSYBOX" \
+                'if tr "\0" "\n" </proc/1/environ >/tmp/e 2>/dev/null; then
+                        if grep -q "^NS_HOST_ONLY=" /tmp/e; then echo leak
+                        elif grep -qx NS_IMAGE_TEST=1 /tmp/e; then echo image
+                        else echo other; fi
+                else echo unreadable; fi'
+        if [[ $(cat "$OUT") == image || $(cat "$OUT") == unreadable ]]; then
+                ok "$who:   ... nor in ns' pid 1's environment, which the command may read ($(cat "$OUT"))"
         else
-                not_ok "$who:   ... nor in ns' pid 1's environment, which the command can read"
+                not_ok "$who:   ... nor in ns' pid 1's environment, which the command may read"
                 diag_file "$OUT"
-                diag_file "$ERR"
         fi
         run cwd "${RUN[@]}" --image "$BUSYBOX" 'pwd; id -u; id -g; id -un; stat -c %u:%g /home/app/owned-by-app'
         is "$(tr '\n' ' ' <"$OUT")" "/home/app 1000 1000 app 1000:1000 " \
@@ -195,14 +226,18 @@ suite() {
                 "$NS" ls -o NAME,RUNTIME,IMAGE,COMMAND 2>&1 | sed 's/^/# /'
                 diag_file "$SPAWNED_LOG"
         fi
-        # ns enter: the image's environment (pid 1's), the User, the root
+        # ns enter: the image's environment (pid 1's) and root, as the
+        # leader (ns' pid 1), which is the caller's id inside: the User
+        # under the single map, 0 under a map of several ids
+        local enter_uid=0
+        [[ $who == nobody ]] && enter_uid=1000
         # (--keep=cgroup: the instance is in the test's cgroup, root's)
         run enter "${AS[@]}" "$NS" enter --keep=cgroup busybox sh -c 'env; id -u; cat /etc/layer2-marker'
         if ((RC == 0)) && grep -qx NS_IMAGE_TEST=1 "$OUT" && ! grep -q '^NS_HOST_ONLY=' "$OUT" &&
-                [[ $(tail -2 "$OUT" | tr '\n' ' ') == "1000 layer2 " ]]; then
-                ok "$who: ns enter runs in the image, as its User, with its environment"
+                [[ $(tail -2 "$OUT" | tr '\n' ' ') == "$enter_uid layer2 " ]]; then
+                ok "$who: ns enter runs in the image, as its leader, with the image's environment"
         else
-                not_ok "$who: ns enter runs in the image, as its User, with its environment"
+                not_ok "$who: ns enter runs in the image, as its leader, with the image's environment"
                 diag_file "$OUT"
                 diag_file "$ERR"
         fi
@@ -238,6 +273,19 @@ is "$RC" 1 "--read-only without --image is a usage error"
 check "  ... that says so" grep -q "^ns: --read-only needs --image$" "$ERR"
 
 suite root
+# nobody with one id: the image's User is nobody's uid, every file its own
 suite nobody
+# nobody with a subordinate range: 0 is nobody, the image's ids 1 and up
+# the range, as ns-image unpacked them; the command becomes the User
+for f in subuid subgid; do
+        echo "nobody:300000:65536" >"$NS_RUN_IMAGE_IDS/$f" || fatal "cannot write the test's /etc/$f"
+done
+suite nobody-range
+run range "${AS_NOBODY[@]}" env XDG_CACHE_HOME="$T_TMP/cache-nobody-range" "$NS" run \
+        --image "$BUSYBOX" 'cat /proc/self/uid_map; stat -c %u:%g /etc/passwd'
+is "$(tr -s ' \n' ' ' <"$OUT")" " 0 65534 1 1 300000 65536 0:0 " \
+        "nobody-range: the range is mapped, the image's root files are 0's"
+check "  ... its files in the store owned by the range" \
+        test "$(stat -c %u "$(find "$T_TMP/cache-nobody-range/ns/layers" -path '*/root/home/app/owned-by-app' | head -1)")" = 300999
 
 done_testing
