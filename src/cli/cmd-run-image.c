@@ -78,9 +78,12 @@ static int run_pull(const char *store, const char *ref)
                 return -1;
         }
         if (pid == 0) {
-                char *const argv[] = { (char *)"ns-image", (char *)"--image-cache",
-                                       (char *)store,      (char *)"pull",
-                                       (char *)"--",       (char *)ref,
+                char *const argv[] = { (char *)"ns-image",
+                                       (char *)"--image-cache",
+                                       (char *)store,
+                                       (char *)"pull",
+                                       (char *)"--",
+                                       (char *)ref,
                                        NULL };
                 int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
 

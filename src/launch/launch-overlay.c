@@ -95,8 +95,8 @@ static int overlay_mount_legacy(const int *fds, size_t n, const char *upper, con
         }
         if (strlen(opts) >= 4096)
                 return -E2BIG;
-        if (mount("overlay", target, "overlay", MS_NOSUID | MS_NODEV | (ro ? MS_RDONLY : 0),
-                  opts) < 0)
+        if (mount("overlay", target, "overlay", MS_NOSUID | MS_NODEV | (ro ? MS_RDONLY : 0), opts) <
+            0)
                 return -errno;
         return 0;
 }
@@ -122,8 +122,7 @@ static int make_scratch(const char *scratch, const struct stat *top, bool ro)
 
                 if (mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0)
                         return -errno;
-                if (chown(upper, top->st_uid, top->st_gid) < 0 && errno != EINVAL &&
-                    errno != EPERM)
+                if (chown(upper, top->st_uid, top->st_gid) < 0 && errno != EINVAL && errno != EPERM)
                         return -errno;
                 if (chmod(upper, top->st_mode & 07777) < 0)
                         return -errno;
