@@ -72,7 +72,7 @@ static void run_help(void)
               "                              OCI layout or a registry reference\n"
               "     --read-only            with --image: refuse writes to the root\n"
               "     --image-cache <dir>    the image store (default: ~/.cache/ns)\n"
-              " -e, --env <name>[=<value>] set a variable (without a value: yours)\n"
+              " -e, --env <var>[=<value>]  set a variable (without a value: yours)\n"
               "     --map <src> <dst>      bind <src> read-only at <dst>\n"
               "     --vol <src> <dst>      bind <src> writable at <dst>\n"
               "     --tmpfs <dst>          mount an empty tmpfs at <dst>\n"
