@@ -403,7 +403,14 @@ int run_image_prepare(const RunImageOptions *o, char *const *cmdline, LaunchConf
         lc->lowerdirs = (const char *const *)ret->image->layers;
         lc->n_lowerdirs = ret->image->n_layers;
         lc->read_only = o->read_only;
-        lc->image_ref = ret->image->ref ?: o->ref;
+        /* What ns ls shows: a registry reference as it was typed, as
+         * docker ps shows it ("alpine", not "docker.io/library/alpine:
+         * latest"), and a short one fits pid 1's title (set_title() in
+         * reaper.c has the room of ns run's own arguments); an archive or
+         * layout by its full path, which means something from anywhere. */
+        lc->image_ref = image_source_of(o->ref) == IMAGE_SOURCE_REGISTRY || !ret->image->ref
+                                ? o->ref
+                                : ret->image->ref;
         return 0;
 }
 
