@@ -316,7 +316,8 @@ static int cmd_ls(const Options *o, int argc, char **argv)
                         }
                 }
                 scols_line_set_data(l, 0, e[i].display);
-                snprintf(buf, sizeof(buf), "%.19s", e[i].digest);
+                /* the whole digest for scripts, a prefix for people */
+                snprintf(buf, sizeof(buf), "%.*s", o->json || o->raw ? 71 : 19, e[i].digest);
                 scols_line_set_data(l, 1, buf);
                 snprintf(layers, sizeof(layers), "%zu", e[i].n_layers);
                 scols_line_set_data(l, 2, layers);
