@@ -293,7 +293,7 @@ static int cmd_ls(const Options *o, int argc, char **argv)
         }
         for (size_t i = 0; i < n; i++) {
                 struct libscols_line *l = scols_table_new_line(t, NULL);
-                char buf[64], layers[16];
+                char buf[80], layers[16];
                 uint64_t unique = 0;
 
                 if (!l)
