@@ -188,47 +188,61 @@ AS_NOBODY=(setpriv --reuid="$NOBODY_UID" --regid="$NOBODY_UID" --clear-groups)
 require_userns_for "$NOBODY_UID"
 bin=$T_TMP/bin
 mkdir -p "$bin" && cp "$NS" "$NSI" "$bin/" && chmod -R 755 "$bin" || fatal "cannot copy ns and ns-image for nobody"
-N=$T_TMP/nobody-cache
-mkdir -p "$N" && chown "$NOBODY_UID:$NOBODY_UID" "$N" || fatal "cannot make nobody's cache directory"
 
-# With a subordinate range (and newuidmap), image uid 1000 is the range's
-# 1000th id; without one, everything is nobody's.
-range=$(awk -F: -v u=nobody '$1 == u || $1 == 65534 { print $2; exit }' /etc/subuid 2>/dev/null)
-grange=$(awk -F: -v u=nobody '$1 == u || $1 == 65534 { print $2; exit }' /etc/subgid 2>/dev/null)
-if [[ -n $range && -n $grange ]] && command -v newuidmap >/dev/null; then
-        owner=$((range + 999)) group=$((grange + 999))
-        diag "nobody has the subordinate ranges $range and $grange"
-else
-        owner=$NOBODY_UID group=$NOBODY_UID
-        diag "nobody has no subordinate range: the single-id map"
-fi
+# The subordinate ranges nobody has are the test's own: /etc/subuid and
+# /etc/subgid bound over in a mount namespace of the commands (newuidmap
+# reads them there), so neither the host's files nor other tests matter.
+require_tools unshare mount newuidmap newgidmap
+subids_none=$T_TMP/subid-none subids_range=$T_TMP/subid-range
+: >"$subids_none" && echo "nobody:3000000:65536" >"$subids_range" &&
+        chmod 644 "$subids_none" "$subids_range" || fatal "cannot write the test's subordinate id files"
 
+# nobody_images SUBIDS CACHE ARGS...: ns images as nobody, with SUBIDS as
+# its /etc/subuid and /etc/subgid.
 nobody_images() {
-        XDG_CACHE_HOME=$N "${AS_NOBODY[@]}" "$bin/ns" images "$@" >"$T_TMP/out" 2>"$T_TMP/err"
+        local subids=$1 cache=$2
+        shift 2
+        XDG_CACHE_HOME=$cache unshare -m --propagation private \
+                sh -c 'mount --bind "$1" /etc/subuid && mount --bind "$1" /etc/subgid && shift && exec "$@"' \
+                sh "$subids" "${AS_NOBODY[@]}" "$bin/ns" images "$@" >"$T_TMP/out" 2>"$T_TMP/err"
         RC=$?
         OUT=$(<"$T_TMP/out")
         ERR=$(<"$T_TMP/err")
 }
-# first, while the store is empty: a layer already unpacked is not read again
-nobody_images import "$IMG/corrupt.oci"
-is "$RC" 1 "nobody: the corrupted blob is refused"
-is "$(entries "$N/ns/layers/sha256")$(entries "$N/ns/blobs/sha256")$(entries "$N/ns/refs")$(entries "$N/ns/tmp")" "" \
-        "  ... and nothing of it left in the store"
-nobody_images import "$IMG/busybox.oci.tar"
-is "$RC:$OUT" "0:$TI_BUSYBOX_MANIFEST" "nobody: an OCI layout tar is imported"
-[[ $RC == 0 ]] || diag "$ERR"
-nobody_images import "$IMG/second.docker.tar"
-is "$RC" 0 "nobody: a docker-save archive is imported"
-is "$(entries "$N/ns/layers/sha256" | tr '\n' ' ')" \
-        "$(printf '%s\n' "$(hex "$TI_L1")" "$(hex "$TI_L2")" "$(hex "$TI_L3")" | sort | tr '\n' ' ')" \
-        "nobody: the layer both images share is stored once"
-check_layers "$N/ns" "$owner" "$group" nobody
-is "$(stat -c %u "$N/ns/layers/sha256/$(hex "$TI_L1")/root/bin/busybox")" "$NOBODY_UID" \
-        "nobody: the image's root files are nobody's own"
-# removing needs the same map: files of the range are not nobody's to unlink
-nobody_images rm "$IMG/busybox.oci.tar" "$IMG/second.docker.tar"
-is "$RC" 0 "nobody: rm of both images"
-is "$(entries "$N/ns/layers/sha256")$(entries "$N/ns/blobs/sha256")$(entries "$N/ns/refs")$(entries "$N/ns/tmp")" "" \
-        "nobody: rm leaves an empty store, range-owned files included"
+
+# nobody_round WHO SUBIDS UID_1000: imports and rm as nobody, the image's
+# uid 1000 being the host's UID_1000.
+nobody_round() {
+        local who=$1 subids=$2 owner=$3 n=$T_TMP/cache-$1
+        mkdir -p "$n" && chown "$NOBODY_UID:$NOBODY_UID" "$n" || fatal "cannot make nobody's cache directory"
+
+        # first, while the store is empty: a layer already unpacked is not read again
+        nobody_images "$subids" "$n" import "$IMG/corrupt.oci"
+        is "$RC" 1 "$who: the corrupted blob is refused"
+        is "$(entries "$n/ns/layers/sha256")$(entries "$n/ns/blobs/sha256")$(entries "$n/ns/refs")$(entries "$n/ns/tmp")" "" \
+                "  ... and nothing of it left in the store"
+        nobody_images "$subids" "$n" import "$IMG/busybox.oci.tar"
+        is "$RC:$OUT" "0:$TI_BUSYBOX_MANIFEST" "$who: an OCI layout tar is imported"
+        [[ $RC == 0 ]] || diag "$ERR"
+        unmapped_note=$(grep -c "owned by the image's other users belong to you" <<<"$ERR")
+        nobody_images "$subids" "$n" import "$IMG/second.docker.tar"
+        is "$RC" 0 "$who: a docker-save archive is imported"
+        is "$(entries "$n/ns/layers/sha256" | tr '\n' ' ')" \
+                "$(printf '%s\n' "$(hex "$TI_L1")" "$(hex "$TI_L2")" "$(hex "$TI_L3")" | sort | tr '\n' ' ')" \
+                "$who: the layer both images share is stored once"
+        check_layers "$n/ns" "$owner" "$owner" "$who"
+        is "$(stat -c %u "$n/ns/layers/sha256/$(hex "$TI_L1")/root/bin/busybox")" "$NOBODY_UID" \
+                "$who: the image's root files are nobody's own"
+        # removing needs the same map: files of the range are not nobody's to unlink
+        nobody_images "$subids" "$n" rm "$IMG/busybox.oci.tar" "$IMG/second.docker.tar"
+        is "$RC" 0 "$who: rm of both images"
+        is "$(entries "$n/ns/layers/sha256")$(entries "$n/ns/blobs/sha256")$(entries "$n/ns/refs")$(entries "$n/ns/tmp")" "" \
+                "$who: rm leaves an empty store, files of every owner removed"
+}
+
+nobody_round nobody-range "$subids_range" $((3000000 + 999))
+is "$unmapped_note" 0 "nobody-range: no note about files that lost their owner"
+nobody_round nobody-single "$subids_none" "$NOBODY_UID"
+is "$unmapped_note" 1 "nobody-single: a note says the image's other users' files are nobody's"
 
 done_testing
