@@ -39,7 +39,12 @@ int libexec_find(const char *prog, char *buf, size_t size)
 
 /* The subcommands ns-image has; ls without one. */
 static const char *const subcommands[] = {
-        "ls", "list", "import", "rm", "remove", "prune",
+        "ls",
+        "list",
+        "import",
+        "rm",
+        "remove",
+        "prune",
         /* from a registry (or a path, imported): the registry client's */
         "pull",
 };
@@ -71,9 +76,10 @@ int cmd_images(int argc, char **argv)
 
         r = libexec_find("ns-image", path, sizeof(path));
         if (r < 0) {
-                log_error("cannot run 'ns images': ns-image is not installed (looked next to ns and "
-                          "in '%s')",
-                          NS_LIBEXECDIR);
+                log_error(
+                        "cannot run 'ns images': ns-image is not installed (looked next to ns and "
+                        "in '%s')",
+                        NS_LIBEXECDIR);
                 return 1;
         }
         execv(path, argv);

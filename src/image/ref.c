@@ -7,9 +7,9 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -291,8 +291,8 @@ ImageSource image_source_of(const char *ref)
 
         if (!ref || !*ref)
                 return IMAGE_SOURCE_INVALID;
-        if (ref[0] == '/' || startswith(ref, "./") || startswith(ref, "../") ||
-            streq(ref, ".") || streq(ref, "..") || stat(ref, &st) == 0)
+        if (ref[0] == '/' || startswith(ref, "./") || startswith(ref, "../") || streq(ref, ".") ||
+            streq(ref, "..") || stat(ref, &st) == 0)
                 return IMAGE_SOURCE_PATH;
         if (image_ref_parse(ref, &r) < 0)
                 return IMAGE_SOURCE_INVALID;

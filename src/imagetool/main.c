@@ -146,10 +146,11 @@ static int do_import(Store *s, const char *path)
                         image_error("cannot import '%s': blob %s %s", path, e.detail,
                                     import_message(&e));
                 else if (e.step == IMPORT_STEP_UNSAFE)
-                        image_error("cannot import '%s': %s: %s", path, import_message(&e), e.detail);
+                        image_error("cannot import '%s': %s: %s", path, import_message(&e),
+                                    e.detail);
                 else if (e.detail[0])
-                        image_error("cannot import '%s': %s: %s: %s", path, import_message(&e), e.detail,
-                                    ERRSTR(e.error));
+                        image_error("cannot import '%s': %s: %s: %s", path, import_message(&e),
+                                    e.detail, ERRSTR(e.error));
                 else
                         image_error("cannot import '%s': %s: %s", path, import_message(&e),
                                     ERRSTR(e.error));
@@ -157,8 +158,8 @@ static int do_import(Store *s, const char *path)
         }
         /* said once, not per file */
         if (res.devices_skipped)
-                image_error("note: '%s': %u device node%s skipped (not made in an image's layers)", path,
-                            res.devices_skipped, res.devices_skipped == 1 ? "" : "s");
+                image_error("note: '%s': %u device node%s skipped (not made in an image's layers)",
+                            path, res.devices_skipped, res.devices_skipped == 1 ? "" : "s");
         if (res.setid_dropped)
                 image_error("note: '%s': setuid/setgid dropped from %u file%s that the host's root "
                             "would own",
@@ -217,10 +218,12 @@ static int cmd_pull(const Options *o, int argc, char **argv)
                         return 1;
                 import_lock = store_import_lock(&s, false);
                 if (import_lock < 0) {
-                        image_error("cannot lock the image store '%s': %s", s.path, ERRSTR(import_lock));
+                        image_error("cannot lock the image store '%s': %s", s.path,
+                                    ERRSTR(import_lock));
                         break;
                 }
-                if (image_pull(&s, argv[0], &(PullOptions){ .progress = stderr }, &digest, &e) < 0) {
+                if (image_pull(&s, argv[0], &(PullOptions){ .progress = stderr }, &digest, &e) <
+                    0) {
                         msg = pull_error_message(argv[0], &e);
                         image_error("%s", msg);
                         break;
@@ -424,7 +427,8 @@ static int remove_and_gc(const Options *o, int argc, char **argv, bool prune)
 
                 printf("removed %u stale image%s, %u layer%s (%s), %u blob%s\n", res.refs,
                        res.refs == 1 ? "" : "s", res.layers, res.layers == 1 ? "" : "s",
-                       format_size(res.bytes, buf, sizeof(buf)), res.blobs, res.blobs == 1 ? "" : "s");
+                       format_size(res.bytes, buf, sizeof(buf)), res.blobs,
+                       res.blobs == 1 ? "" : "s");
         }
 finish:
         store_entries_free(e, n);
@@ -455,14 +459,15 @@ static const struct {
         const char *name;
         int (*fn)(const Options *o, int argc, char **argv);
 } commands[] = {
-        { "ls", cmd_ls },         { "list", cmd_ls },     { "import", cmd_import },
-        { "pull", cmd_pull },     { "rm", cmd_rm },       { "remove", cmd_rm },
-        { "prune", cmd_prune },
+        { "ls", cmd_ls }, { "list", cmd_ls },   { "import", cmd_import }, { "pull", cmd_pull },
+        { "rm", cmd_rm }, { "remove", cmd_rm }, { "prune", cmd_prune },
 };
 
 int main(int argc, char **argv)
 {
-        enum { OPT_IMAGE_CACHE = 0x100 };
+        enum {
+                OPT_IMAGE_CACHE = 0x100
+        };
         static const struct option longopts[] = {
                 { "image-cache", required_argument, NULL, OPT_IMAGE_CACHE },
                 { "json", no_argument, NULL, 'J' },

@@ -192,7 +192,7 @@ Test(ref, key_of_path_follows_the_file)
 {
         char dir[] = "/tmp/test-ref.XXXXXX";
         _cleanup_free_ char *p = NULL, *k1 = NULL, *k2 = NULL, *k3 = NULL, *want = NULL;
-        struct timespec ts[2] = {{.tv_sec = 1000}, {.tv_sec = 1000}};
+        struct timespec ts[2] = { { .tv_sec = 1000 }, { .tv_sec = 1000 } };
 
         cr_assert_not_null(mkdtemp(dir));
         p = xasprintf("%s/img.tar", dir);
