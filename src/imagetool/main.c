@@ -100,6 +100,17 @@ static int open_store(const Options *o, Store *ret)
         return r;
 }
 
+static bool store_exists(const Options *o)
+{
+        _cleanup_free_ char *path = NULL;
+
+        if (o->store)
+                return access(o->store, F_OK) == 0;
+        if (image_store_default_path(&path) < 0)
+                return false;
+        return access(path, F_OK) == 0;
+}
+
 static const char *import_message(const StepError *e)
 {
         switch ((ImportStep)e->step) {
@@ -263,13 +274,18 @@ static int cmd_ls(const Options *o, int argc, char **argv)
                 image_error("ls: too many arguments");
                 return usage_error();
         }
-        if (open_store(o, &s) < 0)
-                return 1;
-        r = store_list(&s, &e, &n);
-        if (r < 0) {
-                image_error("cannot list the image store '%s': %s", s.path, ERRSTR(r));
-                store_close(&s);
-                return 1;
+        /* listing makes nothing: no store yet is an empty one */
+        if (!store_exists(o)) {
+                n = 0;
+        } else {
+                if (open_store(o, &s) < 0)
+                        return 1;
+                r = store_list(&s, &e, &n);
+                if (r < 0) {
+                        image_error("cannot list the image store '%s': %s", s.path, ERRSTR(r));
+                        store_close(&s);
+                        return 1;
+                }
         }
 
         t = scols_new_table();
