@@ -185,10 +185,11 @@ Test(unpack, escapes_refused)
 
 Test(unpack, broken_archive)
 {
+        static const char junk[] = "\x1f\x8b not really gzip";
         char d[72];
         UnpackResult res;
 
-        cr_assert_eq(fixture_blob("\x1f\x8b not really gzip", 20, d), 0);
+        cr_assert_eq(fixture_blob(junk, sizeof(junk) - 1, d), 0);
         cr_expect_eq(unpack(d, &res), -EBADMSG);
         cr_expect_eq(fixture_count("tmp"), 0);
         cr_expect_eq(fixture_count("layers/sha256"), 0);
