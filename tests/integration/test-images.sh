@@ -152,6 +152,25 @@ images "$K" ls -n -r
 is "$(wc -l <<<"$OUT")" 1 "  ... one image listed"
 check_layers "$K/ns" 1000 1000 "concurrent"
 
+# ------------------------------------------------ an interrupted import
+
+# What an import killed midway leaves: a half-unpacked layer in tmp/ and a
+# blob no ref names yet. A run never sees them (nothing is in layers/ or
+# refs/ until whole), a new import does its work anew, prune takes them.
+I=$T_TMP/interrupted-cache
+mkdir -p "$I/ns/tmp/layer-$(hex "$TI_L2" | cut -c1-12)-AbCdEf/root/etc" "$I/ns/blobs/sha256" "$I/ns/layers/sha256" "$I/ns/refs" &&
+        echo half >"$I/ns/tmp/layer-$(hex "$TI_L2" | cut -c1-12)-AbCdEf/root/etc/layer2-marker" &&
+        cp "$IMG/busybox.oci/blobs/sha256/$(hex "$TI_BUSYBOX_CONFIG")" "$I/ns/blobs/sha256/" &&
+        chmod -R go-rwx "$I" || fatal "cannot make the remains of an interrupted import"
+images "$I" import "$IMG/busybox.oci"
+is "$RC:$OUT" "0:$TI_BUSYBOX_MANIFEST" "an import after an interrupted one succeeds"
+is "$(cat "$I/ns/layers/sha256/$(hex "$TI_L2")/root/etc/layer2-marker")" layer2 \
+        "  ... with the layer unpacked anew, not the half-done one"
+images "$I" prune
+is "$(entries "$I/ns/tmp")" "" "prune removes what the interrupted import left in tmp/"
+images "$I" ls -n -r
+is "$(wc -l <<<"$OUT")" 1 "  ... and keeps the image"
+
 # ---------------------------------------------------------- rm, prune
 
 images "$R" rm "$IMG/busybox.docker.tar"
