@@ -117,6 +117,22 @@ _ns_complete_instances()
         done < <(command "$ns" ls -n -o ID,NAME 2>/dev/null)
 }
 
+# ns images pull [--insecure-registry] [--platform os/arch[/variant]] <ref>:
+# the options; a reference is the user's to type.
+_ns_complete_images_pull()
+{
+        local cur=${COMP_WORDS[COMP_CWORD]}
+
+        case ${COMP_WORDS[COMP_CWORD - 1]} in
+        --platform)
+                mapfile -t COMPREPLY < <(compgen -W 'linux/amd64 linux/arm64 linux/arm/v7 linux/386 linux/ppc64le linux/s390x linux/riscv64' -- "$cur")
+                return 0
+                ;;
+        esac
+        [[ $cur == -* ]] && mapfile -t COMPREPLY < <(compgen -W '--insecure-registry --platform --help' -- "$cur")
+        return 0
+}
+
 # ns inspect [options] <id>: -w and -n take a number, then one <id>.
 _ns_complete_inspect()
 {
@@ -448,6 +464,11 @@ _ns()
                 ;;
         inspect)
                 _ns_complete_inspect "$ns"
+                return 0
+                ;;
+        images)
+                # the pull subcommand's options (registry pulls)
+                [[ ${COMP_WORDS[2]:-} == pull && $COMP_CWORD -gt 2 ]] && _ns_complete_images_pull
                 return 0
                 ;;
         *)
