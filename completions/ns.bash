@@ -136,7 +136,7 @@ _ns_complete_images()
                 mapfile -t COMPREPLY < <(compgen -d -- "$cur")
                 return 0
         fi
-        if [[ $cur == -* ]]; then
+        if [[ $cur == -* && $sub != pull ]]; then
                 mapfile -t COMPREPLY < <(compgen -W '--image-cache -J --json -r --raw -n --noheadings -b --bytes -h --help -V --version' -- "$cur")
                 return 0
         fi
@@ -144,7 +144,15 @@ _ns_complete_images()
         '')
                 mapfile -t COMPREPLY < <(compgen -W 'ls import pull rm prune' -- "$cur")
                 ;;
-        import | pull)
+        pull)
+                # the registry client's options, else a path (a reference is the user's to type)
+                _ns_complete_images_pull
+                if [[ ${#COMPREPLY[@]} -eq 0 && $cur != -* && ${COMP_WORDS[COMP_CWORD - 1]} != --platform ]]; then
+                        compopt -o filenames 2>/dev/null
+                        mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+                fi
+                ;;
+        import)
                 compopt -o filenames 2>/dev/null
                 mapfile -t COMPREPLY < <(compgen -f -- "$cur")
                 ;;
@@ -156,6 +164,22 @@ _ns_complete_images()
                 done < <(command "$ns" images ls -r -n 2>/dev/null)
                 ;;
         esac
+        return 0
+}
+
+# ns images pull [--insecure-registry] [--platform os/arch[/variant]] <ref>:
+# the options; a reference is the user's to type.
+_ns_complete_images_pull()
+{
+        local cur=${COMP_WORDS[COMP_CWORD]}
+
+        case ${COMP_WORDS[COMP_CWORD - 1]} in
+        --platform)
+                mapfile -t COMPREPLY < <(compgen -W 'linux/amd64 linux/arm64 linux/arm/v7 linux/386 linux/ppc64le linux/s390x linux/riscv64' -- "$cur")
+                return 0
+                ;;
+        esac
+        [[ $cur == -* ]] && mapfile -t COMPREPLY < <(compgen -W '--insecure-registry --platform --help' -- "$cur")
         return 0
 }
 
