@@ -364,6 +364,10 @@ static bool entry_matches(const StoreEntry *e, const char *ref)
 
         if (image_ref_key(ref, &key) >= 0 && streq(e->key, key))
                 return true;
+        /* a manifest digest as ls shows it, or a longer prefix of it */
+        if (startswith(ref, "sha256:") && strlen(ref) >= strlen("sha256:") + 12 &&
+            startswith(e->digest, ref))
+                return true;
         if (!startswith(e->key, "path:"))
                 return false;
         real = realpath(ref, NULL);
