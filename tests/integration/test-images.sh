@@ -110,6 +110,13 @@ images "$R" ls -b
 is "$(tail -n 1 <<<"$OUT")" "total $((l1size + l2size + l3size)) in 3 layers (shared layers counted once)" \
         "root: ls counts a shared layer once in its total"
 
+# --image-cache names the store, whatever XDG_CACHE_HOME says
+images "$T_TMP/unused" --image-cache "$T_TMP/explicit" import "$IMG/second.oci"
+is "$RC:$OUT" "0:$TI_SECOND_MANIFEST" "--image-cache: an import into the store given"
+images "$T_TMP/unused" ls --image-cache "$T_TMP/explicit" -n -r
+is "$(cut -d' ' -f1 <<<"$OUT")" "$IMG/second.oci" "  ... listed from there"
+check "  ... and nothing made under XDG_CACHE_HOME" test ! -e "$T_TMP/unused"
+
 # ---------------------------------------- corrupted and hostile images
 
 C=$T_TMP/corrupt-cache
