@@ -9,7 +9,7 @@
 # Self-contained: it needs bash 4.2 or later, not the bash-completion
 # package's helpers.
 
-_ns_commands='ls ps enter run top kill freeze thaw inspect help'
+_ns_commands='ls ps enter run top kill freeze thaw inspect images help'
 
 # The runtimes --runtime takes, one a line, from the ns binary $1: `ns ls
 # --list-runtimes` prints each name (right-aligned) and what it is, from
@@ -115,6 +115,72 @@ _ns_complete_instances()
                         COMPREPLY+=("$quoted")
                 fi
         done < <(command "$ns" ls -n -o ID,NAME 2>/dev/null)
+}
+
+# ns images [ls|import|pull|rm|prune] [options] [args]: rm takes the images
+# ns images ls lists, import and pull a path (or a reference).
+_ns_complete_images()
+{
+        local ns=$1 cur=${COMP_WORDS[COMP_CWORD]} word sub= line
+        local -i i
+
+        for ((i = 2; i < COMP_CWORD; i++)); do
+                word=${COMP_WORDS[i]}
+                case $word in
+                --image-cache) i+=1 ;;
+                -*) ;;
+                *) [[ -z $sub ]] && sub=$word ;;
+                esac
+        done
+        if [[ ${COMP_WORDS[COMP_CWORD - 1]} == --image-cache ]]; then
+                mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+                return 0
+        fi
+        if [[ $cur == -* && $sub != pull ]]; then
+                mapfile -t COMPREPLY < <(compgen -W '--image-cache -J --json -r --raw -n --noheadings -b --bytes -h --help -V --version' -- "$cur")
+                return 0
+        fi
+        case $sub in
+        '')
+                mapfile -t COMPREPLY < <(compgen -W 'ls import pull rm prune' -- "$cur")
+                ;;
+        pull)
+                # the registry client's options, else a path (a reference is the user's to type)
+                _ns_complete_images_pull
+                if [[ ${#COMPREPLY[@]} -eq 0 && $cur != -* && ${COMP_WORDS[COMP_CWORD - 1]} != --platform ]]; then
+                        compopt -o filenames 2>/dev/null
+                        mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+                fi
+                ;;
+        import)
+                compopt -o filenames 2>/dev/null
+                mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+                ;;
+        rm | remove)
+                # the first field of the raw listing, which escapes blanks as \x20
+                while read -r line _; do
+                        line=${line//\\x20/ }
+                        [[ $line == "$cur"* ]] && COMPREPLY+=("$(printf '%q' "$line")")
+                done < <(command "$ns" images ls -r -n 2>/dev/null)
+                ;;
+        esac
+        return 0
+}
+
+# ns images pull [--insecure-registry] [--platform os/arch[/variant]] <ref>:
+# the options; a reference is the user's to type.
+_ns_complete_images_pull()
+{
+        local cur=${COMP_WORDS[COMP_CWORD]}
+
+        case ${COMP_WORDS[COMP_CWORD - 1]} in
+        --platform)
+                mapfile -t COMPREPLY < <(compgen -W 'linux/amd64 linux/arm64 linux/arm/v7 linux/386 linux/ppc64le linux/s390x linux/riscv64' -- "$cur")
+                return 0
+                ;;
+        esac
+        [[ $cur == -* ]] && mapfile -t COMPREPLY < <(compgen -W '--insecure-registry --platform --help' -- "$cur")
+        return 0
 }
 
 # ns inspect [options] <id>: -w and -n take a number, then one <id>.
@@ -430,7 +496,7 @@ _ns()
 
         case $cmd in
         help)
-                ((npos == 0)) && mapfile -t COMPREPLY < <(compgen -W 'ls ps enter run top kill freeze thaw inspect' -- "$cur")
+                ((npos == 0)) && mapfile -t COMPREPLY < <(compgen -W 'ls ps enter run top kill freeze thaw inspect images' -- "$cur")
                 return 0
                 ;;
         ls | ps) ;;
@@ -452,6 +518,10 @@ _ns()
                 ;;
         inspect)
                 _ns_complete_inspect "$ns"
+                return 0
+                ;;
+        images)
+                _ns_complete_images "$ns"
                 return 0
                 ;;
         *)

@@ -178,10 +178,23 @@ complete -c ns -n 'not __ns_command' -a kill -d 'Send a signal to the processes 
 complete -c ns -n 'not __ns_command' -a freeze -d 'Freeze every process of an instance'
 complete -c ns -n 'not __ns_command' -a thaw -d 'Thaw a frozen instance'
 complete -c ns -n 'not __ns_command' -a inspect -d 'Explain why an instance is stuck'
+complete -c ns -n 'not __ns_command' -a images -d 'List, add and remove the images of ns run --image'
 complete -c ns -n 'not __ns_command' -a help -d 'Show the help of a command'
 
 # ns help <command>
-complete -c ns -n '__ns_is help; and test (__ns_nargs) -eq 0' -a 'ls ps enter run top kill freeze thaw inspect'
+complete -c ns -n '__ns_is help; and test (__ns_nargs) -eq 0' -a 'ls ps enter run top kill freeze thaw inspect images'
+
+# ns images [ls|import|pull|rm|prune]
+complete -c ns -n '__ns_is images; and test (__ns_nargs) -eq 0' -x -a 'ls import pull rm prune'
+complete -c ns -n '__ns_is images; and contains -- rm (commandline -opc)' -x -a '(ns images ls -r -n 2>/dev/null | string split -f1 " " | string replace -a "\\x20" " ")'
+complete -c ns -n '__ns_is images; and contains -- import (commandline -opc)' -F
+complete -c ns -n '__ns_is images; and contains -- pull (commandline -opc)' -F
+complete -c ns -n '__ns_is images' -l image-cache -x -a '(__fish_complete_directories)' -d 'The image store'
+complete -c ns -n '__ns_is images' -s J -l json -d 'Use JSON output'
+complete -c ns -n '__ns_is images' -s r -l raw -d 'Use raw output'
+complete -c ns -n '__ns_is images' -s n -l noheadings -d "Don't print headings"
+complete -c ns -n '__ns_is images' -s b -l bytes -d 'Print sizes in bytes'
+complete -c ns -n '__ns_is images' -s h -l help -d 'Display help'
 
 # the table options of ls and ps
 for cmd in ls ps

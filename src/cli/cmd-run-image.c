@@ -21,54 +21,19 @@
 #define NS_LIBEXECDIR "/usr/local/libexec/ns"
 #endif
 
-int find_helper(const char *name, char **ret, char **ret_looked)
-{
-        char self[PATH_MAX];
-        ssize_t k;
-        _cleanup_free_ char *installed = xasprintf("%s/%s", NS_LIBEXECDIR, name);
-
-        /* Next to ns first (a build tree, or a prefix that installs both
-         * in one directory), then where the build installs it, as ns top
-         * finds ns-top. */
-        k = readlink("/proc/self/exe", self, sizeof(self) - 1);
-        if (k > 0) {
-                char *slash;
-
-                self[k] = '\0';
-                slash = strrchr(self, '/');
-                if (slash) {
-                        _cleanup_free_ char *here = NULL;
-
-                        *slash = '\0';
-                        here = xasprintf("%s/%s", self, name);
-                        if (access(here, X_OK) == 0) {
-                                *ret = TAKE_PTR(here);
-                                return 0;
-                        }
-                }
-        }
-        if (access(installed, X_OK) == 0) {
-                *ret = TAKE_PTR(installed);
-                return 0;
-        }
-        if (ret_looked)
-                *ret_looked = k > 0 ? xasprintf("'%s' and next to ns in '%s'", installed, self)
-                                    : xasprintf("'%s'", installed);
-        return -ENOENT;
-}
-
 /* ns-image --image-cache STORE pull REF, in the foreground (its progress
  * and its messages on our stderr). Returns its exit status, or -1
  * when it could not be run (reported). */
 static int run_pull(const char *store, const char *ref)
 {
-        _cleanup_free_ char *path = NULL, *looked = NULL;
+        char path[PATH_MAX];
         pid_t pid;
         int st;
 
-        if (find_helper("ns-image", &path, &looked) < 0) {
-                log_error("cannot pull image '%s': ns-image is not installed (looked for %s)", ref,
-                          looked);
+        if (libexec_find("ns-image", path, sizeof(path)) < 0) {
+                log_error("cannot pull image '%s': ns-image is not installed (looked next to ns "
+                          "and in '%s')",
+                          ref, NS_LIBEXECDIR);
                 return -1;
         }
         fflush(NULL);

@@ -49,8 +49,3 @@ char **run_env_build(char *const *base, bool term, char *const *sets, size_t n_s
 /* The ids of an image's User ("uid", "name", "uid:gid", "name:group"),
  * names looked up in the image's own etc/passwd and etc/group. */
 int run_image_user(const Image *img, const char *spec, unsigned *ret_uid, unsigned *ret_gid);
-
-/* A helper program of ns' (ns-image, ns-top): next to ns, else in the
- * install's libexec directory. -ENOENT, with *ret_looked saying where it
- * looked (malloc'd), when in neither. */
-int find_helper(const char *name, char **ret, char **ret_looked);

@@ -13,6 +13,7 @@
 
 int cmd_enter(int argc, char **argv);
 int cmd_freeze(int argc, char **argv);
+int cmd_images(int argc, char **argv);
 int cmd_kill(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
@@ -20,6 +21,10 @@ int cmd_ps(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_thaw(int argc, char **argv);
 int cmd_top(int argc, char **argv);
+
+/* The path of a helper program of ns (ns-image, ns-top) into buf: next to
+ * the ns binary, else in NS_LIBEXECDIR. -errno when neither runs. */
+int libexec_find(const char *prog, char *buf, size_t size);
 
 /* Diagnostics: "ns: <message>" on stderr. */
 _printf_(1, 2) void log_error(const char *fmt, ...);

@@ -31,6 +31,7 @@ static const Command commands[] = {
         { "freeze", cmd_freeze, "freeze every process of an instance" },
         { "thaw", cmd_thaw, "thaw a frozen instance" },
         { "inspect", cmd_inspect, "explain why an instance is stuck" },
+        { "images", cmd_images, "list, add and remove the images of ns run --image" },
 };
 
 void log_error(const char *fmt, ...)

@@ -167,14 +167,16 @@ int image_open(const char *store, const char *ref, Image **ret, StepError *ret_e
 
         dir_fd = open(store_abs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dir_fd < 0)
-                return step_error(ret_err, errno == ENOENT ? IMAGE_STEP_NOT_FOUND : IMAGE_STEP_STORE,
-                                  errno, "%s", store_abs);
+                return step_error(ret_err,
+                                  errno == ENOENT ? IMAGE_STEP_NOT_FOUND : IMAGE_STEP_STORE, errno,
+                                  "%s", store_abs);
         /* shared: a removal (ns images rm, prune) waits until the caller has
          * mounted the layers and let go (image_unlock, image_free) */
         lock_fd = openat(dir_fd, "lock", O_RDONLY | O_CLOEXEC);
         if (lock_fd < 0)
-                return step_error(ret_err, errno == ENOENT ? IMAGE_STEP_NOT_FOUND : IMAGE_STEP_STORE,
-                                  errno, "%s/lock", store_abs);
+                return step_error(ret_err,
+                                  errno == ENOENT ? IMAGE_STEP_NOT_FOUND : IMAGE_STEP_STORE, errno,
+                                  "%s/lock", store_abs);
         if (flock(lock_fd, LOCK_SH) < 0)
                 return step_error(ret_err, IMAGE_STEP_STORE, errno, "%s/lock", store_abs);
 

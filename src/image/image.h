@@ -22,7 +22,9 @@
  *                             directories carry user.overlay.opaque="y": the
  *                             directories are overlayfs lower layers as they
  *                             are (mounted with userxattr).
- *   layers/sha256/<hex>/size  bytes unpacked (decimal), written last
+ *   layers/sha256/<hex>/size  bytes unpacked (decimal); the directory is
+ *                             renamed in whole from tmp/, so its size file
+ *                             is there exactly when the layer is
  *   refs/<escaped name>       the manifest digest an image name or a local
  *                             archive resolves to (see image_ref_key), a
  *                             line, then the whole key, a line (the name is
@@ -33,10 +35,15 @@
  *                             layers/ or refs/
  *   lock                      flock(2)ed exclusively by a writer, shared by
  *                             a reader that must not see a removal midway
+ *   import.lock               shared by an import or pull throughout,
+ *                             exclusive for rm and prune: an import's blobs
+ *                             are in place before the ref that uses them
  *
  * Ownership: layers are unpacked inside a user namespace with the caller's
  * mapping (src/proc/idmap.h), so an image's uid N is the host id the
  * mapping gives N; with a single-id map every file belongs to the caller.
+ * Root unpacks with no user namespace: the image's ids are the host's (an
+ * instance of root's sees them right with an identity map).
  * A file whose owner would be the host's real root loses setuid/setgid.
  */
 

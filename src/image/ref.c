@@ -1,15 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Registry references as docker reads them (the grammar of the
- * distribution project's reference package), normalised the way `docker
- * pull` does: "alpine" is docker.io/library/alpine:latest. Validation is
- * strict because the pieces end up in URLs and in file names of the store.
+ * Image references: registry references normalised as docker's
+ * distribution/reference package does, what kind of source an --image
+ * argument is, and the refs/ key of either.
  */
-#include <ctype.h>
 #include <errno.h>
-#include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,8 +15,8 @@
 #include "image.h"
 #include "macro.h"
 
-#define DOCKER_HUB "docker.io"
-#define NAME_MAX_TOTAL 255 /* docker's limit on registry/repository */
+#define DEFAULT_REGISTRY "docker.io"
+#define NAME_MAX_TOTAL 255 /* docker's limit for registry + repository */
 #define TAG_MAX 128
 
 static bool is_lower_alnum(char c)
@@ -26,14 +24,25 @@ static bool is_lower_alnum(char c)
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
-static bool is_hex_lower(char c)
+static bool is_alnum(char c)
 {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+        return is_lower_alnum(c) || (c >= 'A' && c <= 'Z');
 }
 
-/* path-component := [a-z0-9]+ (separator [a-z0-9]+)*
- * separator      := [_.] | __ | [-]+ */
-static bool path_component_valid(const char *s, size_t n)
+bool image_digest_valid(const char *d)
+{
+        if (!d || !startswith(d, "sha256:"))
+                return false;
+        d += strlen("sha256:");
+        for (size_t i = 0; i < 64; i++)
+                if (!((d[i] >= '0' && d[i] <= '9') || (d[i] >= 'a' && d[i] <= 'f')))
+                        return false;
+        return d[64] == '\0';
+}
+
+/* One path component: lower-case alphanumerics joined by '.', '_', "__"
+ * or runs of '-'. */
+static bool component_valid(const char *s, size_t n)
 {
         size_t i = 0;
 
@@ -44,11 +53,11 @@ static bool path_component_valid(const char *s, size_t n)
                         i++;
                         continue;
                 }
-                /* a separator, then alphanumerics again */
-                if (s[i] == '.')
+                /* a separator, followed by an alphanumeric (the last one is, see above) */
+                if (s[i] == '.' || (s[i] == '_' && s[i + 1] != '_'))
                         i++;
                 else if (s[i] == '_')
-                        i += (i + 1 < n && s[i + 1] == '_') ? 2 : 1;
+                        i += 2;
                 else if (s[i] == '-')
                         while (i < n && s[i] == '-')
                                 i++;
@@ -60,206 +69,84 @@ static bool path_component_valid(const char *s, size_t n)
         return true;
 }
 
-static bool path_valid(const char *s)
+static bool repository_valid(const char *s)
 {
-        for (;;) {
-                const char *slash = strchr(s, '/');
-                size_t n = slash ? (size_t)(slash - s) : strlen(s);
+        const char *p = s;
 
-                if (!path_component_valid(s, n))
+        for (;;) {
+                const char *slash = strchr(p, '/');
+                size_t n = slash ? (size_t)(slash - p) : strlen(p);
+
+                if (!component_valid(p, n))
                         return false;
                 if (!slash)
                         return true;
-                s = slash + 1;
+                p = slash + 1;
         }
 }
 
-/* domain-component := [a-zA-Z0-9] | [a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9] */
-static bool domain_component_valid(const char *s, size_t n)
+/* host[:port]: labels of alphanumerics and inner '-', or a bracketed IPv6
+ * address; the port is decimal. */
+static bool registry_valid(const char *s)
 {
-        if (n == 0 || n > 63 || !isalnum((unsigned char)s[0]) || !isalnum((unsigned char)s[n - 1]))
-                return false;
-        for (size_t i = 0; i < n; i++)
-                if (!isalnum((unsigned char)s[i]) && s[i] != '-')
+        const char *p = s, *colon;
+
+        if (*p == '[') {
+                const char *close = strchr(p, ']');
+
+                if (!close || close == p + 1)
                         return false;
-        return true;
-}
-
-static bool port_valid(const char *s)
-{
-        unsigned long v = 0;
-
-        if (!*s || strlen(s) > 5)
-                return false;
-        for (const char *p = s; *p; p++) {
-                if (*p < '0' || *p > '9')
-                        return false;
-                v = v * 10 + (unsigned long)(*p - '0');
-        }
-        return v >= 1 && v <= 65535;
-}
-
-/* host [":" port], where host is dotted domain components or a bracketed
- * IPv6 address ("[::1]:5000"), as newer docker accepts. */
-static bool domain_valid(const char *s)
-{
-        const char *colon;
-        size_t hostlen;
-
-        if (s[0] == '[') {
-                const char *close = strchr(s, ']');
-
-                if (!close || close == s + 1)
-                        return false;
-                for (const char *p = s + 1; p < close; p++)
-                        if (!isxdigit((unsigned char)*p) && *p != ':' && *p != '.')
+                for (const char *q = p + 1; q < close; q++)
+                        if (!is_alnum(*q) && *q != ':' && *q != '.')
                                 return false;
-                if (close[1] == '\0')
+                colon = close + 1;
+                if (*colon == '\0')
                         return true;
-                return close[1] == ':' && port_valid(close + 2);
-        }
-
-        colon = strchr(s, ':');
-        if (colon && !port_valid(colon + 1))
-                return false;
-        hostlen = colon ? (size_t)(colon - s) : strlen(s);
-        if (hostlen == 0)
-                return false;
-        for (size_t i = 0; i < hostlen;) {
-                const char *dot = memchr(s + i, '.', hostlen - i);
-                size_t n = dot ? (size_t)(dot - (s + i)) : hostlen - i;
-
-                if (!domain_component_valid(s + i, n))
+                if (*colon != ':')
                         return false;
-                i += n + 1;
-                if (dot && i >= hostlen)
-                        return false; /* a trailing dot */
+        } else {
+                colon = strchr(p, ':');
+                size_t n = colon ? (size_t)(colon - p) : strlen(p);
+                size_t label = 0;
+
+                if (n == 0)
+                        return false;
+                for (size_t i = 0; i < n; i++) {
+                        if (p[i] == '.') {
+                                if (label == 0 || p[i - 1] == '-')
+                                        return false;
+                                label = 0;
+                        } else if (is_alnum(p[i]) || (p[i] == '-' && label > 0)) {
+                                label++;
+                        } else {
+                                return false;
+                        }
+                }
+                if (label == 0 || p[n - 1] == '-')
+                        return false;
+                if (!colon)
+                        return true;
         }
-        return true;
+        /* the port */
+        if (colon[1] == '\0' || strlen(colon + 1) > 5)
+                return false;
+        for (const char *q = colon + 1; *q; q++)
+                if (*q < '0' || *q > '9')
+                        return false;
+        /* a TCP port: 1 to 65535 */
+        return atoi(colon + 1) >= 1 && atoi(colon + 1) <= 65535;
 }
 
-/* tag := [A-Za-z0-9_][A-Za-z0-9_.-]{0,127} */
 static bool tag_valid(const char *s)
 {
         size_t n = strlen(s);
 
-        if (n == 0 || n > TAG_MAX || !(isalnum((unsigned char)s[0]) || s[0] == '_'))
+        if (n == 0 || n > TAG_MAX || !(is_alnum(s[0]) || s[0] == '_'))
                 return false;
         for (size_t i = 1; i < n; i++)
-                if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '.' && s[i] != '-')
+                if (!(is_alnum(s[i]) || s[i] == '_' || s[i] == '.' || s[i] == '-'))
                         return false;
         return true;
-}
-
-/* Only sha256: it is what the store verifies with, and what registries use. */
-static bool digest_valid(const char *s)
-{
-        if (!startswith(s, "sha256:") || strlen(s) != 7 + 64)
-                return false;
-        for (const char *p = s + 7; *p; p++)
-                if (!is_hex_lower(*p))
-                        return false;
-        return true;
-}
-
-static bool is_hex64(const char *s)
-{
-        if (strlen(s) != 64)
-                return false;
-        for (; *s; s++)
-                if (!is_hex_lower(*s))
-                        return false;
-        return true;
-}
-
-/*
- * The first component is a registry when it looks like a host: it has a
- * '.' or a ':', is "localhost", or has upper case (which a repository
- * never has). docker's splitDockerDomain() decides the same way, so
- * "foo/bar" is a Docker Hub repository and "foo.io/bar" a registry.
- */
-static bool first_component_is_domain(const char *s, size_t n)
-{
-        if (n == 9 && strncmp(s, "localhost", 9) == 0)
-                return true;
-        for (size_t i = 0; i < n; i++)
-                if (s[i] == '.' || s[i] == ':' || (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '[')
-                        return true;
-        return false;
-}
-
-int image_ref_parse(const char *s, ImageRef *ret)
-{
-        _cleanup_free_ char *copy = NULL, *registry = NULL, *repository = NULL, *tag = NULL,
-                            *digest = NULL;
-        char *at, *name, *slash, *colon, *last_slash;
-
-        if (!s || !*s || strlen(s) > 1024)
-                return -EINVAL;
-        for (const char *p = s; *p; p++)
-                if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
-                        return -EINVAL;
-        /* a bare image ID is not a name (docker refuses it the same way) */
-        if (is_hex64(s))
-                return -EINVAL;
-
-        copy = xstrdup(s);
-        at = strchr(copy, '@');
-        if (at) {
-                *at = '\0';
-                if (!digest_valid(at + 1))
-                        return -EINVAL;
-                digest = xstrdup(at + 1);
-        }
-        name = copy;
-
-        /* the tag is after the last ':' that follows the last '/', so a
-         * registry's port is never taken for one */
-        last_slash = strrchr(name, '/');
-        colon = strrchr(last_slash ? last_slash : name, ':');
-        if (colon) {
-                *colon = '\0';
-                if (!tag_valid(colon + 1))
-                        return -EINVAL;
-                tag = xstrdup(colon + 1);
-        }
-
-        if (!*name || strlen(name) > NAME_MAX_TOTAL)
-                return -EINVAL;
-
-        slash = strchr(name, '/');
-        if (slash && first_component_is_domain(name, (size_t)(slash - name))) {
-                *slash = '\0';
-                if (!domain_valid(name))
-                        return -EINVAL;
-                registry = xstrdup(name);
-                name = slash + 1;
-        } else
-                registry = xstrdup(DOCKER_HUB);
-
-        if (!path_valid(name))
-                return -EINVAL;
-
-        if (streq(registry, "index.docker.io")) {
-                free(registry);
-                registry = xstrdup(DOCKER_HUB);
-        }
-        /* Docker Hub's official images live under library/ */
-        if (streq(registry, DOCKER_HUB) && !strchr(name, '/'))
-                repository = xasprintf("library/%s", name);
-        else
-                repository = xstrdup(name);
-
-        if (!tag && !digest)
-                tag = xstrdup("latest");
-
-        *ret = (ImageRef){
-                .registry = TAKE_PTR(registry),
-                .repository = TAKE_PTR(repository),
-                .tag = TAKE_PTR(tag),
-                .digest = TAKE_PTR(digest),
-        };
-        return 0;
 }
 
 void image_ref_done(ImageRef *r)
@@ -273,15 +160,91 @@ void image_ref_done(ImageRef *r)
         *r = (ImageRef){};
 }
 
+int image_ref_parse(const char *s, ImageRef *ret)
+{
+        _cleanup_free_ char *name = NULL, *tag = NULL, *digest = NULL, *registry = NULL,
+                            *repository = NULL;
+        const char *at, *slash, *colon, *rest;
+
+        if (!s || !*s || strlen(s) > 4096)
+                return -EINVAL;
+        /* 64 hex digits alone are an image ID, never a name: docker refuses
+         * it the same way, so that an ID pasted as a name is not pulled */
+        if (strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64)
+                return -EINVAL;
+
+        at = strchr(s, '@');
+        if (at) {
+                if (!image_digest_valid(at + 1))
+                        return -EINVAL;
+                digest = xstrdup(at + 1);
+                name = xstrndup(s, (size_t)(at - s));
+        } else {
+                name = xstrdup(s);
+        }
+
+        /* a tag is after the last ':' that follows the last '/' (so not a port) */
+        slash = strrchr(name, '/');
+        colon = strrchr(name, ':');
+        if (colon && (!slash || colon > slash)) {
+                tag = xstrdup(colon + 1);
+                name[colon - name] = '\0';
+                if (!tag_valid(tag))
+                        return -EINVAL;
+        }
+
+        /* the first component is a registry when it looks like a host:
+         * a '.', a ':' or "localhost", as docker decides */
+        slash = strchr(name, '/');
+        if (slash) {
+                size_t n = (size_t)(slash - name);
+                const char *first = name;
+
+                if (memchr(first, '.', n) || memchr(first, ':', n) ||
+                    (n == strlen("localhost") && strncmp(first, "localhost", n) == 0) ||
+                    (first[0] == '[')) {
+                        registry = xstrndup(first, n);
+                        rest = slash + 1;
+                } else {
+                        rest = name;
+                }
+        } else {
+                rest = name;
+        }
+        if (!registry || streq(registry, "index.docker.io") ||
+            streq(registry, "registry-1.docker.io")) {
+                free(registry);
+                registry = xstrdup(DEFAULT_REGISTRY);
+        }
+        if (!registry_valid(registry))
+                return -EINVAL;
+
+        /* docker.io's official images live under library/ */
+        if (streq(registry, DEFAULT_REGISTRY) && !strchr(rest, '/'))
+                repository = xasprintf("library/%s", rest);
+        else
+                repository = xstrdup(rest);
+        if (!repository_valid(repository))
+                return -EINVAL;
+        if (strlen(registry) + 1 + strlen(repository) > NAME_MAX_TOTAL)
+                return -EINVAL;
+
+        if (!tag && !digest)
+                tag = xstrdup("latest");
+
+        *ret = (ImageRef){
+                .registry = TAKE_PTR(registry),
+                .repository = TAKE_PTR(repository),
+                .tag = TAKE_PTR(tag),
+                .digest = TAKE_PTR(digest),
+        };
+        return 0;
+}
+
 char *image_ref_to_string(const ImageRef *r)
 {
         return xasprintf("%s/%s%s%s%s%s", r->registry, r->repository, r->tag ? ":" : "",
                          r->tag ?: "", r->digest ? "@" : "", r->digest ?: "");
-}
-
-bool image_digest_valid(const char *d)
-{
-        return d && digest_valid(d);
 }
 
 ImageSource image_source_of(const char *ref)
@@ -321,7 +284,7 @@ char *image_ref_escape(const char *key)
         for (const char *p = key; *p; p++) {
                 unsigned char c = (unsigned char)*p;
 
-                if ((c < 0x80 && isalnum(c)) || strchr("._:@+-", c))
+                if (is_alnum((char)c) || strchr("._:@+-", c))
                         *o++ = (char)c;
                 else
                         o += sprintf(o, "%%%02X", c);

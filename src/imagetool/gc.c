@@ -173,7 +173,8 @@ static void names_free(Names *s)
 static bool in_entries(const StoreEntry *e, size_t n, const char *hex, bool layers_only)
 {
         for (size_t i = 0; i < n; i++) {
-                if (!layers_only && (startswith(e[i].digest, "sha256:") && streq(e[i].digest + 7, hex)))
+                if (!layers_only &&
+                    (startswith(e[i].digest, "sha256:") && streq(e[i].digest + 7, hex)))
                         return true;
                 if (!layers_only && e[i].config[0] && streq(e[i].config + 7, hex))
                         return true;

@@ -55,7 +55,8 @@ static int source_stream(const Source *src, const char *name, ChunkFn fn, void *
         int r = -ENOENT, k;
 
         if (src->dir_fd >= 0) {
-                _cleanup_close_ int fd = openat(src->dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+                _cleanup_close_ int fd =
+                        openat(src->dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
                 _cleanup_free_ char *buf = NULL;
 
                 if (fd < 0)
@@ -88,7 +89,8 @@ static int source_stream(const Source *src, const char *name, ChunkFn fn, void *
                 size_t n;
                 la_int64_t off;
 
-                if (archive_entry_filetype(e) != AE_IFREG || !member_is(archive_entry_pathname(e), name))
+                if (archive_entry_filetype(e) != AE_IFREG ||
+                    !member_is(archive_entry_pathname(e), name))
                         continue;
                 r = 0;
                 while ((k = archive_read_data_block(a, &buf, &n, &off)) == ARCHIVE_OK) {
@@ -241,7 +243,8 @@ static int member_digest(const Source *src, const char *member, char ret[IMAGE_D
         r = source_read(src, member, &buf, &len);
         if (r == 0) {
                 *ret_size = (int64_t)len;
-                *ret_gzip = len >= 2 && (unsigned char)buf[0] == 0x1f && (unsigned char)buf[1] == 0x8b;
+                *ret_gzip =
+                        len >= 2 && (unsigned char)buf[0] == 0x1f && (unsigned char)buf[1] == 0x8b;
                 return store_digest_of(buf, len, ret);
         }
         if (r != -EFBIG)
@@ -285,9 +288,10 @@ static int plan_docker_save(const Source *src, Plan *p, StepError *ret_err)
         f = open_memstream(&mf, &mf_len);
         if (!f)
                 oom();
-        fprintf(f, "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\","
-                   "\"config\":{\"mediaType\":\"application/vnd.docker.container.image.v1+json\","
-                   "\"size\":%lld,\"digest\":\"%s\"},\"layers\":[",
+        fprintf(f,
+                "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\","
+                "\"config\":{\"mediaType\":\"application/vnd.docker.container.image.v1+json\","
+                "\"size\":%lld,\"digest\":\"%s\"},\"layers\":[",
                 (long long)size, digest);
         plan_add(p, TAKE_PTR(config), digest, size, false);
 
@@ -310,8 +314,8 @@ static int plan_docker_save(const Source *src, Plan *p, StepError *ret_err)
                         free(layer);
                         return r;
                 }
-                fprintf(f, "%s{\"mediaType\":\"%s\",\"size\":%lld,\"digest\":\"%s\"}", first ? "" : ",",
-                        docker_layer_type(gz), (long long)size, digest);
+                fprintf(f, "%s{\"mediaType\":\"%s\",\"size\":%lld,\"digest\":\"%s\"}",
+                        first ? "" : ",", docker_layer_type(gz), (long long)size, digest);
                 first = false;
                 plan_add(p, layer, digest, size, true);
         }
@@ -332,8 +336,8 @@ static const char *host_architecture(void)
 {
         static const struct {
                 const char *machine, *arch;
-        } names[] = { { "x86_64", "amd64" }, { "aarch64", "arm64" }, { "i686", "386" },
-                      { "armv7l", "arm" },   { "ppc64le", "ppc64le" }, { "s390x", "s390x" },
+        } names[] = { { "x86_64", "amd64" },   { "aarch64", "arm64" },   { "i686", "386" },
+                      { "armv7l", "arm" },     { "ppc64le", "ppc64le" }, { "s390x", "s390x" },
                       { "riscv64", "riscv64" } };
         struct utsname u;
 
@@ -369,8 +373,8 @@ static int index_pick(const char *doc, size_t len, char ret[IMAGE_DIGEST_SIZE], 
                         chosen = e;
                 if (json_object_get(e, end, "platform", &plat) > 0 &&
                     json_object_get_string(plat, end, "os", &os) > 0 &&
-                    json_object_get_string(plat, end, "architecture", &a) > 0 && streq(os, "linux") &&
-                    streq(a, arch)) {
+                    json_object_get_string(plat, end, "architecture", &a) > 0 &&
+                    streq(os, "linux") && streq(a, arch)) {
                         chosen = e;
                         break;
                 }
@@ -381,7 +385,8 @@ static int index_pick(const char *doc, size_t len, char ret[IMAGE_DIGEST_SIZE], 
                 _cleanup_free_ char *d = NULL;
                 long long size = -1;
 
-                if (json_object_get_string(chosen, end, "digest", &d) <= 0 || !image_digest_valid(d))
+                if (json_object_get_string(chosen, end, "digest", &d) <= 0 ||
+                    !image_digest_valid(d))
                         return -EINVAL;
                 if (json_object_get(chosen, end, "size", &v) > 0 &&
                     (json_get_integer(v, end, &size) < 0 || size < 0))
@@ -427,11 +432,11 @@ static int plan_oci(const Source *src, Plan *p, StepError *ret_err)
                 return step_error(ret_err, IMPORT_STEP_FORMAT, r, "%s", digest);
         strcpy(p->manifest_digest, digest);
         plan_add(p, TAKE_PTR(member), digest, size, false);
-        plan_add(p, xasprintf("blobs/sha256/%s", m.config_digest + strlen("sha256:")), m.config_digest,
-                 -1, false);
+        plan_add(p, xasprintf("blobs/sha256/%s", m.config_digest + strlen("sha256:")),
+                 m.config_digest, -1, false);
         for (size_t i = 0; i < m.n_layers; i++)
-                plan_add(p, xasprintf("blobs/sha256/%s", m.layers[i] + strlen("sha256:")), m.layers[i],
-                         -1, true);
+                plan_add(p, xasprintf("blobs/sha256/%s", m.layers[i] + strlen("sha256:")),
+                         m.layers[i], -1, true);
         image_manifest_done(&m);
         return 0;
 }
@@ -546,19 +551,22 @@ int image_import(Store *s, const char *path, const IdMap *m, ImportResult *ret_r
                          * no use to anyone: what this import put in place goes */
                         if (store_lock(s) >= 0) {
                                 for (size_t j = 0; j < p.n_blobs; j++) {
-                                        _cleanup_free_ char *blob = store_blob_path(p.blobs[j].digest);
+                                        _cleanup_free_ char *blob =
+                                                store_blob_path(p.blobs[j].digest);
 
                                         if (p.blobs[j].committed || j == i)
                                                 (void)unlinkat(s->dir_fd, blob, 0);
                                 }
                                 if (manifest_committed) {
-                                        _cleanup_free_ char *blob = store_blob_path(p.manifest_digest);
+                                        _cleanup_free_ char *blob =
+                                                store_blob_path(p.manifest_digest);
 
                                         (void)unlinkat(s->dir_fd, blob, 0);
                                 }
                                 store_unlock(s);
                         }
-                        r = step_error(ret_err, r == -EXDEV ? IMPORT_STEP_UNSAFE : IMPORT_STEP_UNPACK, r,
+                        r = step_error(ret_err,
+                                       r == -EXDEV ? IMPORT_STEP_UNSAFE : IMPORT_STEP_UNPACK, r,
                                        "layer %s: %s", b->digest, u.detail);
                         goto finish;
                 }

@@ -100,6 +100,17 @@ static int open_store(const Options *o, Store *ret)
         return r;
 }
 
+static bool store_exists(const Options *o)
+{
+        _cleanup_free_ char *path = NULL;
+
+        if (o->store)
+                return access(o->store, F_OK) == 0;
+        if (image_store_default_path(&path) < 0)
+                return false;
+        return access(path, F_OK) == 0;
+}
+
 static const char *import_message(const StepError *e)
 {
         switch ((ImportStep)e->step) {
@@ -146,10 +157,11 @@ static int do_import(Store *s, const char *path)
                         image_error("cannot import '%s': blob %s %s", path, e.detail,
                                     import_message(&e));
                 else if (e.step == IMPORT_STEP_UNSAFE)
-                        image_error("cannot import '%s': %s: %s", path, import_message(&e), e.detail);
+                        image_error("cannot import '%s': %s: %s", path, import_message(&e),
+                                    e.detail);
                 else if (e.detail[0])
-                        image_error("cannot import '%s': %s: %s: %s", path, import_message(&e), e.detail,
-                                    ERRSTR(e.error));
+                        image_error("cannot import '%s': %s: %s: %s", path, import_message(&e),
+                                    e.detail, ERRSTR(e.error));
                 else
                         image_error("cannot import '%s': %s: %s", path, import_message(&e),
                                     ERRSTR(e.error));
@@ -157,8 +169,8 @@ static int do_import(Store *s, const char *path)
         }
         /* said once, not per file */
         if (res.devices_skipped)
-                image_error("note: '%s': %u device node%s skipped (not made in an image's layers)", path,
-                            res.devices_skipped, res.devices_skipped == 1 ? "" : "s");
+                image_error("note: '%s': %u device node%s skipped (not made in an image's layers)",
+                            path, res.devices_skipped, res.devices_skipped == 1 ? "" : "s");
         if (res.setid_dropped)
                 image_error("note: '%s': setuid/setgid dropped from %u file%s that the host's root "
                             "would own",
@@ -217,10 +229,12 @@ static int cmd_pull(const Options *o, int argc, char **argv)
                         return 1;
                 import_lock = store_import_lock(&s, false);
                 if (import_lock < 0) {
-                        image_error("cannot lock the image store '%s': %s", s.path, ERRSTR(import_lock));
+                        image_error("cannot lock the image store '%s': %s", s.path,
+                                    ERRSTR(import_lock));
                         break;
                 }
-                if (image_pull(&s, argv[0], &(PullOptions){ .progress = stderr }, &digest, &e) < 0) {
+                if (image_pull(&s, argv[0], &(PullOptions){ .progress = stderr }, &digest, &e) <
+                    0) {
                         msg = pull_error_message(argv[0], &e);
                         image_error("%s", msg);
                         break;
@@ -260,13 +274,18 @@ static int cmd_ls(const Options *o, int argc, char **argv)
                 image_error("ls: too many arguments");
                 return usage_error();
         }
-        if (open_store(o, &s) < 0)
-                return 1;
-        r = store_list(&s, &e, &n);
-        if (r < 0) {
-                image_error("cannot list the image store '%s': %s", s.path, ERRSTR(r));
-                store_close(&s);
-                return 1;
+        /* listing makes nothing: no store yet is an empty one */
+        if (!store_exists(o)) {
+                n = 0;
+        } else {
+                if (open_store(o, &s) < 0)
+                        return 1;
+                r = store_list(&s, &e, &n);
+                if (r < 0) {
+                        image_error("cannot list the image store '%s': %s", s.path, ERRSTR(r));
+                        store_close(&s);
+                        return 1;
+                }
         }
 
         t = scols_new_table();
@@ -293,7 +312,7 @@ static int cmd_ls(const Options *o, int argc, char **argv)
         }
         for (size_t i = 0; i < n; i++) {
                 struct libscols_line *l = scols_table_new_line(t, NULL);
-                char buf[64], layers[16];
+                char buf[80], layers[16];
                 uint64_t unique = 0;
 
                 if (!l)
@@ -316,7 +335,8 @@ static int cmd_ls(const Options *o, int argc, char **argv)
                         }
                 }
                 scols_line_set_data(l, 0, e[i].display);
-                snprintf(buf, sizeof(buf), "%.19s", e[i].digest);
+                /* the whole digest for scripts, a prefix for people */
+                snprintf(buf, sizeof(buf), "%.*s", o->json || o->raw ? 71 : 19, e[i].digest);
                 scols_line_set_data(l, 1, buf);
                 snprintf(layers, sizeof(layers), "%zu", e[i].n_layers);
                 scols_line_set_data(l, 2, layers);
@@ -343,6 +363,10 @@ static bool entry_matches(const StoreEntry *e, const char *ref)
         _cleanup_free_ char *key = NULL, *real = NULL, *abs = NULL;
 
         if (image_ref_key(ref, &key) >= 0 && streq(e->key, key))
+                return true;
+        /* a manifest digest as ls shows it, or a longer prefix of it */
+        if (startswith(ref, "sha256:") && strlen(ref) >= strlen("sha256:") + 12 &&
+            startswith(e->digest, ref))
                 return true;
         if (!startswith(e->key, "path:"))
                 return false;
@@ -423,7 +447,8 @@ static int remove_and_gc(const Options *o, int argc, char **argv, bool prune)
 
                 printf("removed %u stale image%s, %u layer%s (%s), %u blob%s\n", res.refs,
                        res.refs == 1 ? "" : "s", res.layers, res.layers == 1 ? "" : "s",
-                       format_size(res.bytes, buf, sizeof(buf)), res.blobs, res.blobs == 1 ? "" : "s");
+                       format_size(res.bytes, buf, sizeof(buf)), res.blobs,
+                       res.blobs == 1 ? "" : "s");
         }
 finish:
         store_entries_free(e, n);
@@ -454,14 +479,15 @@ static const struct {
         const char *name;
         int (*fn)(const Options *o, int argc, char **argv);
 } commands[] = {
-        { "ls", cmd_ls },         { "list", cmd_ls },     { "import", cmd_import },
-        { "pull", cmd_pull },     { "rm", cmd_rm },       { "remove", cmd_rm },
-        { "prune", cmd_prune },
+        { "ls", cmd_ls }, { "list", cmd_ls },   { "import", cmd_import }, { "pull", cmd_pull },
+        { "rm", cmd_rm }, { "remove", cmd_rm }, { "prune", cmd_prune },
 };
 
 int main(int argc, char **argv)
 {
-        enum { OPT_IMAGE_CACHE = 0x100 };
+        enum {
+                OPT_IMAGE_CACHE = 0x100
+        };
         static const struct option longopts[] = {
                 { "image-cache", required_argument, NULL, OPT_IMAGE_CACHE },
                 { "json", no_argument, NULL, 'J' },

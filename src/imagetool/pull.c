@@ -274,7 +274,7 @@ char *pull_error_message(const char *ref, const StepError *e)
                 /* the detail says it all: "no such host 'x'" */
                 return xasprintf("cannot pull '%s': %s", ref, e->detail[0] ? e->detail : words);
         case REGISTRY_STEP_MANIFEST_UNKNOWN:
-                return xasprintf("cannot pull '%s': manifest unknown", ref);
+                return xasprintf("cannot pull '%s': %s", ref, e->detail[0] ? e->detail : words);
         case REGISTRY_STEP_DIGEST:
         case REGISTRY_STEP_SIZE:
                 return xasprintf("cannot pull '%s': %s for %s", ref, words, e->detail);

@@ -247,6 +247,14 @@ Registry *registry_free(Registry *r)
         return NULL;
 }
 
+/* strerror() as a message says it: lower case */
+static const char *lower(const char *s, char *buf, size_t n)
+{
+        snprintf(buf, n, "%s", s);
+        buf[0] = (char)tolower((unsigned char)buf[0]);
+        return buf;
+}
+
 /* Words for a failed transfer; the step says which kind of failure. */
 static int transfer_error(Registry *r, CURLcode c, const Origin *o, StepError *ret_err)
 {
@@ -256,7 +264,15 @@ static int transfer_error(Registry *r, CURLcode c, const Origin *o, StepError *r
         case CURLE_COULDNT_RESOLVE_HOST:
                 return step_error(ret_err, REGISTRY_STEP_CONNECT, EHOSTUNREACH, "no such host '%s'",
                                   o->host);
-        case CURLE_COULDNT_CONNECT:
+        case CURLE_COULDNT_CONNECT: {
+                long os_errno = 0;
+                char buf[128];
+
+                curl_easy_getinfo(r->curl, CURLINFO_OS_ERRNO, &os_errno);
+                return step_error(ret_err, REGISTRY_STEP_CONNECT, os_errno > 0 ? (int)os_errno : ECONNREFUSED,
+                                  "cannot connect to '%s:%s': %s", o->host, o->port,
+                                  os_errno > 0 ? lower(strerror((int)os_errno), buf, sizeof(buf)) : words);
+        }
         case CURLE_OPERATION_TIMEDOUT:
         case CURLE_GOT_NOTHING:
         case CURLE_RECV_ERROR:
@@ -548,8 +564,10 @@ int registry_get_manifest(Registry *r, const char *reference, size_t max, char *
         else if (k >= 0 && resp.status == 404) {
                 _cleanup_free_ char *msg = error_message(&resp);
 
+                /* "manifest unknown", or what else the registry says
+                 * ("repository name not known to registry") */
                 k = step_error(ret_err, REGISTRY_STEP_MANIFEST_UNKNOWN, ENOENT, "%s",
-                               msg ?: reference);
+                               msg ?: "manifest unknown");
         }
         if (k < 0) {
                 response_reset(&resp);

@@ -50,8 +50,8 @@ static int mkdir_parents(const char *path)
 
 int store_open(const char *path, Store *ret)
 {
-        static const char *const dirs[] = { "blobs", "blobs/sha256", "layers", "layers/sha256",
-                                            "refs", "tmp" };
+        static const char *const dirs[] = { "blobs",         "blobs/sha256", "layers",
+                                            "layers/sha256", "refs",         "tmp" };
         _cleanup_close_ int dir_fd = -EBADF, lock_fd = -EBADF;
         int r;
 
@@ -67,7 +67,9 @@ int store_open(const char *path, Store *ret)
         lock_fd = openat(dir_fd, "lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
         if (lock_fd < 0)
                 return -errno;
-        *ret = (Store){ .dir_fd = TAKE_FD(dir_fd), .path = xstrdup(path), .lock_fd = TAKE_FD(lock_fd) };
+        *ret = (Store){ .dir_fd = TAKE_FD(dir_fd),
+                        .path = xstrdup(path),
+                        .lock_fd = TAKE_FD(lock_fd) };
         return 0;
 }
 

@@ -364,8 +364,7 @@ static int extract(void *arg, void *out)
                 archive_read_free(a);
                 return -EBADMSG;
         }
-        while ((k = archive_read_next_header(a, &e)) == ARCHIVE_OK ||
-               k == ARCHIVE_WARN) {
+        while ((k = archive_read_next_header(a, &e)) == ARCHIVE_OK || k == ARCHIVE_WARN) {
                 r = extract_entry(x, a, e, res);
                 if (r < 0) {
                         snprintf(res->detail, sizeof(res->detail), "%s",

@@ -71,7 +71,8 @@ int userns_plan(IdMap *ret)
         }
 }
 
-int userns_run(const IdMap *m, int (*fn)(void *arg, void *out), void *arg, void *out, size_t out_size)
+int userns_run(const IdMap *m, int (*fn)(void *arg, void *out), void *arg, void *out,
+               size_t out_size)
 {
         int to_parent[2], to_child[2];
         int status, r, child_r = 0;

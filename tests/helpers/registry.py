@@ -98,15 +98,16 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass  # the JSON log says what happened; stderr stays quiet
 
-    def record(self, status):
-        line = json.dumps({"method": self.command, "host": self.headers.get("Host", ""),
-                           "path": self.path, "auth": self.headers.get("Authorization"),
-                           "status": status})
+    def record(self, status, **extra):
+        entry = {"method": self.command, "host": self.headers.get("Host", ""),
+                 "path": self.path, "auth": self.headers.get("Authorization"), "status": status}
+        entry.update(extra)
+        line = json.dumps(entry)
         with self.server.lock, open(self.server.opts.log, "a") as fh:
             fh.write(line + "\n")
 
-    def send(self, status, body=b"", ctype="application/json", headers=()):
-        self.record(status)
+    def send(self, status, body=b"", ctype="application/json", headers=(), **extra):
+        self.record(status, **extra)
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -148,7 +149,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self.error(400, "DENIED", "bad scope or service")
             token = secrets.token_hex(16)
             self.server.tokens.add(token)
-            return self.send(200, json.dumps({"token": token, "expires_in": 300}).encode())
+            return self.send(200, json.dumps({"token": token, "expires_in": 300}).encode(),
+                             issued=token)
         if path.startswith("/storage/"):
             # the "storage" a blob redirect points at: no token needed
             return self.send_blob(path[len("/storage/"):])

@@ -13,25 +13,27 @@
 # image; a missing image is a clear error.
 
 # The subordinate ranges nobody has are the test's own: the whole test runs
-# in a mount namespace of its own where /etc/subuid and /etc/subgid are
-# files of the test's (empty, then with a range for nobody), whatever the
-# host's say or another test adds to them meanwhile. newuidmap, setuid,
-# reads them there too.
+# in a mount namespace of its own whose /etc is a copy, with /etc/subuid and
+# /etc/subgid the test's (empty, then with a range for nobody), whatever
+# another test adds to the host's meanwhile. (A copy of /etc rather than
+# binds over the two files: a file replaced on the host, as sed -i does,
+# takes away the mounts on it in every namespace.) newuidmap, setuid, reads
+# them there too.
 if [[ -z ${NS_RUN_IMAGE_IDS:-} ]]; then
         NS_RUN_IMAGE_IDS=$(mktemp -d /tmp/ns-run-image-ids.XXXXXX) || {
                 printf '1..1\nnot ok 1 - mktemp\n'
                 exit 1
         }
         export NS_RUN_IMAGE_IDS
-        for f in subuid subgid; do
-                : >"$NS_RUN_IMAGE_IDS/$f" && chmod 644 "$NS_RUN_IMAGE_IDS/$f" && [[ -f /etc/$f ]] || {
-                        printf '1..1\nnot ok 1 - cannot stand in for /etc/%s\n' "$f"
-                        exit 1
-                }
-        done
+        chmod 755 "$NS_RUN_IMAGE_IDS" && cp -a /etc "$NS_RUN_IMAGE_IDS/etc" &&
+                : >"$NS_RUN_IMAGE_IDS/etc/subuid" && : >"$NS_RUN_IMAGE_IDS/etc/subgid" &&
+                chmod 644 "$NS_RUN_IMAGE_IDS/etc/subuid" "$NS_RUN_IMAGE_IDS/etc/subgid" || {
+                printf '1..1\nnot ok 1 - cannot copy /etc for the test\n'
+                rm -rf "$NS_RUN_IMAGE_IDS"
+                exit 1
+        }
         unshare -m --propagation private bash -c \
-                'mount --bind "$1/subuid" /etc/subuid && mount --bind "$1/subgid" /etc/subgid &&
-                        shift && exec "$@"' _ "$NS_RUN_IMAGE_IDS" bash "$0" "$@"
+                'mount --bind "$1/etc" /etc && shift && exec "$@"' _ "$NS_RUN_IMAGE_IDS" bash "$0" "$@"
         rc=$?
         rm -rf "$NS_RUN_IMAGE_IDS"
         exit $rc
@@ -278,7 +280,7 @@ suite nobody
 # nobody with a subordinate range: 0 is nobody, the image's ids 1 and up
 # the range, as ns-image unpacked them; the command becomes the User
 for f in subuid subgid; do
-        echo "nobody:300000:65536" >"$NS_RUN_IMAGE_IDS/$f" || fatal "cannot write the test's /etc/$f"
+        echo "nobody:300000:65536" >"/etc/$f" || fatal "cannot write the test's /etc/$f"
 done
 suite nobody-range
 run range "${AS_NOBODY[@]}" env XDG_CACHE_HOME="$T_TMP/cache-nobody-range" "$NS" run \

@@ -85,7 +85,7 @@ Test(config, malformed)
                 "",
                 "[]",
                 "{\"config\":[]}",
-                "{\"config\":{\"Cmd\":\"sh\"}}",          /* a string, not an array */
+                "{\"config\":{\"Cmd\":\"sh\"}}", /* a string, not an array */
                 "{\"config\":{\"Cmd\":[1]}}",
                 "{\"config\":{\"Cmd\":[\"a\",]}}",
                 "{\"config\":{\"Cmd\":[\"a\\u0000b\"]}}", /* a NUL cannot go into argv */
@@ -160,17 +160,22 @@ Test(manifest, malformed)
         static const char *const bad[] = {
                 "",
                 "{}",
-                "{\"schemaVersion\":1,\"config\":{\"digest\":\"" D1 "\"},\"layers\":[{\"digest\":\"" D2 "\"}]}",
-                "{\"schemaVersion\":\"2\",\"config\":{\"digest\":\"" D1 "\"},\"layers\":[{\"digest\":\"" D2 "\"}]}",
+                "{\"schemaVersion\":1,\"config\":{\"digest\":\"" D1
+                "\"},\"layers\":[{\"digest\":\"" D2 "\"}]}",
+                "{\"schemaVersion\":\"2\",\"config\":{\"digest\":\"" D1
+                "\"},\"layers\":[{\"digest\":\"" D2 "\"}]}",
                 "{\"schemaVersion\":2,\"mediaType\":\"text/plain\",\"config\":{\"digest\":\"" D1
                 "\"},\"layers\":[{\"digest\":\"" D2 "\"}]}",
                 "{\"schemaVersion\":2,\"layers\":[{\"digest\":\"" D2 "\"}]}",
                 "{\"schemaVersion\":2,\"config\":{\"digest\":\"" D1 "\"}}",
                 "{\"schemaVersion\":2,\"config\":{\"digest\":\"" D1 "\"},\"layers\":[]}",
-                "{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:../../etc\"},\"layers\":[{\"digest\":\"" D2 "\"}]}",
-                "{\"schemaVersion\":2,\"config\":{\"digest\":\"" D1 "\"},\"layers\":[{\"digest\":\"sha512:00\"}]}",
+                "{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:../../etc\"},\"layers\":[{\"digest\":\"" D2
+                "\"}]}",
+                "{\"schemaVersion\":2,\"config\":{\"digest\":\"" D1
+                "\"},\"layers\":[{\"digest\":\"sha512:00\"}]}",
                 "{\"schemaVersion\":2,\"config\":{\"digest\":\"" D1 "\"},\"layers\":[\"" D2 "\"]}",
-                "{\"schemaVersion\":2,\"config\":{\"digest\":\"" D1 "\"},\"layers\":[{\"digest\":\"" D2 "\"}",
+                "{\"schemaVersion\":2,\"config\":{\"digest\":\"" D1
+                "\"},\"layers\":[{\"digest\":\"" D2 "\"}",
         };
         for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
                 ImageManifest m = {};
@@ -186,7 +191,9 @@ Test(manifest, too_many_layers)
         size_t o = 0;
         ImageManifest m = {};
 
-        o += (size_t)snprintf(doc + o, cap - o, "{\"schemaVersion\":2,\"config\":{\"digest\":\"" D1 "\"},\"layers\":[");
+        o += (size_t)snprintf(doc + o, cap - o,
+                              "{\"schemaVersion\":2,\"config\":{\"digest\":\"" D1
+                              "\"},\"layers\":[");
         for (size_t i = 0; i < n; i++)
                 o += (size_t)snprintf(doc + o, cap - o, "%s{\"digest\":\"" D2 "\"}", i ? "," : "");
         snprintf(doc + o, cap - o, "]}");

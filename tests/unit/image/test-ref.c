@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* ref.c: registry references, normalised as docker does. */
+/* ref.c: image references normalised as docker does, sources, refs/ keys. */
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,160 +10,112 @@
 #include "image.h"
 #include "macro.h"
 
-#define D64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
-static void check(const char *in, const char *registry, const char *repository, const char *tag,
-                  const char *digest, const char *canonical)
+/* ref parsed and written back as the normalised string */
+static void check_norm(const char *ref, const char *want)
 {
-        ImageRef r;
+        ImageRef r = {};
         _cleanup_free_ char *s = NULL;
 
-        cr_assert_eq(image_ref_parse(in, &r), 0, "'%s' should parse", in);
-        cr_expect_str_eq(r.registry, registry, "%s: registry", in);
-        cr_expect_str_eq(r.repository, repository, "%s: repository", in);
-        if (tag)
-                cr_expect_str_eq(r.tag, tag, "%s: tag", in);
-        else
-                cr_expect_null(r.tag, "%s: no tag", in);
-        if (digest)
-                cr_expect_str_eq(r.digest, digest, "%s: digest", in);
-        else
-                cr_expect_null(r.digest, "%s: no digest", in);
+        cr_assert_eq(image_ref_parse(ref, &r), 0, "'%s' refused", ref);
         s = image_ref_to_string(&r);
-        cr_expect_str_eq(s, canonical, "%s: canonical", in);
-        image_ref_done(&r);
-
-        /* the canonical form parses back to itself */
-        cr_assert_eq(image_ref_parse(canonical, &r), 0);
-        free(s);
-        s = image_ref_to_string(&r);
-        cr_expect_str_eq(s, canonical);
+        cr_expect_str_eq(s, want, "'%s' normalised to '%s', not '%s'", ref, s, want);
         image_ref_done(&r);
 }
 
-static void refuse(const char *in)
+Test(ref, docker_normalisation)
 {
-        ImageRef r = { .registry = (char *)"untouched" };
-
-        cr_expect_eq(image_ref_parse(in, &r), -EINVAL, "'%s' should be refused", in);
-        /* nothing written on failure */
-        cr_expect_str_eq(r.registry, "untouched");
+        check_norm("alpine", "docker.io/library/alpine:latest");
+        check_norm("alpine:3.19", "docker.io/library/alpine:3.19");
+        check_norm("library/alpine", "docker.io/library/alpine:latest");
+        check_norm("docker.io/alpine", "docker.io/library/alpine:latest");
+        check_norm("index.docker.io/library/alpine:3", "docker.io/library/alpine:3");
+        check_norm("user/app", "docker.io/user/app:latest");
+        check_norm("localhost/app", "localhost/app:latest");
+        check_norm("localhost:5000/app:1", "localhost:5000/app:1");
+        check_norm("127.0.0.1:5000/a/b/c:v1.2_x-y", "127.0.0.1:5000/a/b/c:v1.2_x-y");
+        check_norm("ghcr.io/org/app", "ghcr.io/org/app:latest");
+        check_norm("[::1]:5000/app", "[::1]:5000/app:latest");
+        check_norm("my-registry.example.com/a.b/c__d/e-f--g", "my-registry.example.com/a.b/c__d/e-f--g:latest");
+        check_norm("alpine@sha256:" HEX64, "docker.io/library/alpine@sha256:" HEX64);
+        check_norm("alpine:3@sha256:" HEX64, "docker.io/library/alpine:3@sha256:" HEX64);
+        /* "localhost:5000" alone is the repository localhost with tag 5000, as docker reads it */
+        check_norm("localhost:5000", "docker.io/library/localhost:5000");
 }
 
-Test(ref, docker_hub_short_names)
+Test(ref, fields)
 {
-        check("alpine", "docker.io", "library/alpine", "latest", NULL,
-              "docker.io/library/alpine:latest");
-        check("alpine:3.19", "docker.io", "library/alpine", "3.19", NULL,
-              "docker.io/library/alpine:3.19");
-        check("user/app", "docker.io", "user/app", "latest", NULL, "docker.io/user/app:latest");
-        check("docker.io/alpine", "docker.io", "library/alpine", "latest", NULL,
-              "docker.io/library/alpine:latest");
-        check("index.docker.io/library/busybox:1.36", "docker.io", "library/busybox", "1.36", NULL,
-              "docker.io/library/busybox:1.36");
-        /* a first component without '.' or ':' is a Docker Hub namespace */
-        check("a/b/c", "docker.io", "a/b/c", "latest", NULL, "docker.io/a/b/c:latest");
-}
+        ImageRef r = {};
 
-Test(ref, registries_and_ports)
-{
-        check("localhost:5000/app:1", "localhost:5000", "app", "1", NULL,
-              "localhost:5000/app:1");
-        check("localhost/app", "localhost", "app", "latest", NULL, "localhost/app:latest");
-        check("127.0.0.1:5000/team/app", "127.0.0.1:5000", "team/app", "latest", NULL,
-              "127.0.0.1:5000/team/app:latest");
-        check("ghcr.io/owner/repo:v1.2.3-rc_1", "ghcr.io", "owner/repo", "v1.2.3-rc_1", NULL,
-              "ghcr.io/owner/repo:v1.2.3-rc_1");
-        check("[::1]:5000/app", "[::1]:5000", "app", "latest", NULL, "[::1]:5000/app:latest");
-        check("Registry.Example.com/app", "Registry.Example.com", "app", "latest", NULL,
-              "Registry.Example.com/app:latest");
-        /* "localhost:5000" alone is the Hub image "localhost", tag 5000: as docker reads it */
-        check("localhost:5000", "docker.io", "library/localhost", "5000", NULL,
-              "docker.io/library/localhost:5000");
-}
-
-Test(ref, digests)
-{
-        check("alpine@sha256:" D64, "docker.io", "library/alpine", NULL, "sha256:" D64,
-              "docker.io/library/alpine@sha256:" D64);
-        check("localhost:5000/app@sha256:" D64, "localhost:5000", "app", NULL, "sha256:" D64,
-              "localhost:5000/app@sha256:" D64);
-        /* both given: both kept, the digest is what is pulled */
-        check("alpine:3.19@sha256:" D64, "docker.io", "library/alpine", "3.19", "sha256:" D64,
-              "docker.io/library/alpine:3.19@sha256:" D64);
-}
-
-Test(ref, separators)
-{
-        check("a_b__c-d---e.f", "docker.io", "library/a_b__c-d---e.f", "latest", NULL,
-              "docker.io/library/a_b__c-d---e.f:latest");
-        refuse("a___b");
-        refuse("a..b");
-        refuse("a._b");
-        refuse("-ab");
-        refuse("ab-");
-        refuse("ab.");
-        refuse("_ab");
+        cr_assert_eq(image_ref_parse("localhost:5000/app@sha256:" HEX64, &r), 0);
+        cr_expect_str_eq(r.registry, "localhost:5000");
+        cr_expect_str_eq(r.repository, "app");
+        cr_expect_null(r.tag);
+        cr_expect_str_eq(r.digest, "sha256:" HEX64);
+        image_ref_done(&r);
 }
 
 Test(ref, refused)
 {
-        refuse("");
-        refuse("Alpine");              /* upper case in a Hub repository */
-        refuse("example.com/Team/app"); /* upper case in a repository */
-        refuse("alpine:");
-        refuse("alpine:-x");           /* a tag starts with a word character */
-        refuse("alpine:a/b");
-        refuse("alpine@sha256:abc");
-        refuse("alpine@sha256:" D64 "0");
-        refuse("alpine@sha256:0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef");
-        refuse("alpine@sha512:" D64);
-        refuse("alpine@");
-        refuse("al pine");
-        refuse("alpine\n");
-        refuse("/alpine");
-        refuse("alpine/");
-        refuse("a//b");
-        refuse("localhost:0/app");
-        refuse("localhost:65536/app");
-        refuse("localhost:/app");
-        refuse("local_host.com/app");
-        refuse("-bad.com/app");
-        refuse("bad-.com/app");
-        refuse("bad..com/app");
-        refuse("[]:5000/app");
-        refuse("[::1]x/app");
-        refuse("example.com/");
-        refuse(D64); /* an image ID, not a name */
-        refuse("alpine:a" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-               "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"); /* 136 */
+        static const char *const bad[] = {
+                "",
+                "Alpine",                       /* upper case in the repository */
+                "docker.io/Library/alpine",
+                "alpine:",                      /* an empty tag */
+                "alpine:-x",                    /* a tag starts with [A-Za-z0-9_] */
+                "alpine:a/b",
+                "alpine@sha256:abc",            /* a short digest */
+                "alpine@sha256:" HEX64 "0",
+                "alpine@sha512:" HEX64,         /* only sha256 is kept */
+                "alpine@sha256:" "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef",
+                "a//b",
+                "/alpine",
+                "alpine/",
+                "-alpine",
+                "al..pine",
+                "al___pine",
+                "al pine",
+                "host:port/app",                /* a port is decimal */
+                "host:123456/app",
+                "-host.io/app",
+                "ho_st.io/app",
+                "[]/app",
+                "a@b@c",
+                "\x01",
+        };
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                ImageRef r = {};
+
+                cr_expect_eq(image_ref_parse(bad[i], &r), -EINVAL, "'%s' accepted", bad[i]);
+        }
 }
 
-Test(ref, limits)
+Test(ref, long_names)
 {
         char name[300];
-        _cleanup_free_ char *canonical = NULL;
-        ImageRef r;
+        ImageRef r = {};
 
-        /* registry/repository may be 255 characters long, not one more */
-        memset(name, 'a', sizeof(name));
-        memcpy(name, "example.com/", 12);
-        name[255] = '\0';
-        canonical = xasprintf("%s:latest", name);
-        check(name, "example.com", name + 12, "latest", NULL, canonical);
-        name[255] = 'a';
-        name[256] = '\0';
+        memset(name, 'a', sizeof(name) - 1);
+        name[sizeof(name) - 1] = '\0';
         cr_expect_eq(image_ref_parse(name, &r), -EINVAL);
+        /* a tag of 128 is the most */
+        char tagged[200] = "app:";
+        memset(tagged + 4, 'x', 128);
+        tagged[132] = '\0';
+        cr_expect_eq(image_ref_parse(tagged, &r), 0);
+        image_ref_done(&r);
+        tagged[132] = 'x';
+        tagged[133] = '\0';
+        cr_expect_eq(image_ref_parse(tagged, &r), -EINVAL);
 }
-
-/* Sources and refs/ keys (image_source_of, image_ref_key, image_ref_escape). */
 
 Test(ref, digest_valid)
 {
-        cr_expect(image_digest_valid("sha256:" D64));
-        cr_expect_not(image_digest_valid("sha256:" D64 "\n"));
+        cr_expect(image_digest_valid("sha256:" HEX64));
+        cr_expect_not(image_digest_valid("sha256:" HEX64 "\n"));
         cr_expect_not(image_digest_valid("sha256:"));
-        cr_expect_not(image_digest_valid("SHA256:" D64));
+        cr_expect_not(image_digest_valid("SHA256:" HEX64));
         cr_expect_not(image_digest_valid(NULL));
 }
 
@@ -244,4 +197,151 @@ Test(ref, escape)
         cr_expect_leq(strlen(l1), IMAGE_REF_NAME_MAX);
         cr_expect_str_neq(l1, l2, "two long keys differing late have different names");
         cr_expect_null(strchr(l1, '/'));
+}
+
+/* The reference grammar case by case, and the canonical form parsing back. */
+#define D64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+static void check_docker(const char *in, const char *registry, const char *repository, const char *tag,
+                  const char *digest, const char *canonical)
+{
+        ImageRef r;
+        _cleanup_free_ char *s = NULL;
+
+        cr_assert_eq(image_ref_parse(in, &r), 0, "'%s' should parse", in);
+        cr_expect_str_eq(r.registry, registry, "%s: registry", in);
+        cr_expect_str_eq(r.repository, repository, "%s: repository", in);
+        if (tag)
+                cr_expect_str_eq(r.tag, tag, "%s: tag", in);
+        else
+                cr_expect_null(r.tag, "%s: no tag", in);
+        if (digest)
+                cr_expect_str_eq(r.digest, digest, "%s: digest", in);
+        else
+                cr_expect_null(r.digest, "%s: no digest", in);
+        s = image_ref_to_string(&r);
+        cr_expect_str_eq(s, canonical, "%s: canonical", in);
+        image_ref_done(&r);
+
+        /* the canonical form parses back to itself */
+        cr_assert_eq(image_ref_parse(canonical, &r), 0);
+        free(s);
+        s = image_ref_to_string(&r);
+        cr_expect_str_eq(s, canonical);
+        image_ref_done(&r);
+}
+
+static void refuse_docker(const char *in)
+{
+        ImageRef r = { .registry = (char *)"untouched" };
+
+        cr_expect_eq(image_ref_parse(in, &r), -EINVAL, "'%s' should be refused", in);
+        /* nothing written on failure */
+        cr_expect_str_eq(r.registry, "untouched");
+}
+
+Test(ref_docker, docker_hub_short_names)
+{
+        check_docker("alpine", "docker.io", "library/alpine", "latest", NULL,
+              "docker.io/library/alpine:latest");
+        check_docker("alpine:3.19", "docker.io", "library/alpine", "3.19", NULL,
+              "docker.io/library/alpine:3.19");
+        check_docker("user/app", "docker.io", "user/app", "latest", NULL, "docker.io/user/app:latest");
+        check_docker("docker.io/alpine", "docker.io", "library/alpine", "latest", NULL,
+              "docker.io/library/alpine:latest");
+        check_docker("index.docker.io/library/busybox:1.36", "docker.io", "library/busybox", "1.36", NULL,
+              "docker.io/library/busybox:1.36");
+        /* a first component without '.' or ':' is a Docker Hub namespace */
+        check_docker("a/b/c", "docker.io", "a/b/c", "latest", NULL, "docker.io/a/b/c:latest");
+}
+
+Test(ref_docker, registries_and_ports)
+{
+        check_docker("localhost:5000/app:1", "localhost:5000", "app", "1", NULL,
+              "localhost:5000/app:1");
+        check_docker("localhost/app", "localhost", "app", "latest", NULL, "localhost/app:latest");
+        check_docker("127.0.0.1:5000/team/app", "127.0.0.1:5000", "team/app", "latest", NULL,
+              "127.0.0.1:5000/team/app:latest");
+        check_docker("ghcr.io/owner/repo:v1.2.3-rc_1", "ghcr.io", "owner/repo", "v1.2.3-rc_1", NULL,
+              "ghcr.io/owner/repo:v1.2.3-rc_1");
+        check_docker("[::1]:5000/app", "[::1]:5000", "app", "latest", NULL, "[::1]:5000/app:latest");
+        check_docker("Registry.Example.com/app", "Registry.Example.com", "app", "latest", NULL,
+              "Registry.Example.com/app:latest");
+        /* "localhost:5000" alone is the Hub image "localhost", tag 5000: as docker reads it */
+        check_docker("localhost:5000", "docker.io", "library/localhost", "5000", NULL,
+              "docker.io/library/localhost:5000");
+}
+
+Test(ref_docker, digests)
+{
+        check_docker("alpine@sha256:" D64, "docker.io", "library/alpine", NULL, "sha256:" D64,
+              "docker.io/library/alpine@sha256:" D64);
+        check_docker("localhost:5000/app@sha256:" D64, "localhost:5000", "app", NULL, "sha256:" D64,
+              "localhost:5000/app@sha256:" D64);
+        /* both given: both kept, the digest is what is pulled */
+        check_docker("alpine:3.19@sha256:" D64, "docker.io", "library/alpine", "3.19", "sha256:" D64,
+              "docker.io/library/alpine:3.19@sha256:" D64);
+}
+
+Test(ref_docker, separators)
+{
+        check_docker("a_b__c-d---e.f", "docker.io", "library/a_b__c-d---e.f", "latest", NULL,
+              "docker.io/library/a_b__c-d---e.f:latest");
+        refuse_docker("a___b");
+        refuse_docker("a..b");
+        refuse_docker("a._b");
+        refuse_docker("-ab");
+        refuse_docker("ab-");
+        refuse_docker("ab.");
+        refuse_docker("_ab");
+}
+
+Test(ref_docker, refused)
+{
+        refuse_docker("");
+        refuse_docker("Alpine");              /* upper case in a Hub repository */
+        refuse_docker("example.com/Team/app"); /* upper case in a repository */
+        refuse_docker("alpine:");
+        refuse_docker("alpine:-x");           /* a tag starts with a word character */
+        refuse_docker("alpine:a/b");
+        refuse_docker("alpine@sha256:abc");
+        refuse_docker("alpine@sha256:" D64 "0");
+        refuse_docker("alpine@sha256:0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef");
+        refuse_docker("alpine@sha512:" D64);
+        refuse_docker("alpine@");
+        refuse_docker("al pine");
+        refuse_docker("alpine\n");
+        refuse_docker("/alpine");
+        refuse_docker("alpine/");
+        refuse_docker("a//b");
+        refuse_docker("localhost:0/app");
+        refuse_docker("localhost:65536/app");
+        refuse_docker("localhost:/app");
+        refuse_docker("local_host.com/app");
+        refuse_docker("-bad.com/app");
+        refuse_docker("bad-.com/app");
+        refuse_docker("bad..com/app");
+        refuse_docker("[]:5000/app");
+        refuse_docker("[::1]x/app");
+        refuse_docker("example.com/");
+        refuse_docker(D64); /* an image ID, not a name */
+        refuse_docker("alpine:a" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+               "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"); /* 136 */
+}
+
+Test(ref_docker, limits)
+{
+        char name[300];
+        _cleanup_free_ char *canonical = NULL;
+        ImageRef r;
+
+        /* registry/repository may be 255 characters long, not one more */
+        memset(name, 'a', sizeof(name));
+        memcpy(name, "example.com/", 12);
+        name[255] = '\0';
+        canonical = xasprintf("%s:latest", name);
+        check_docker(name, "example.com", name + 12, "latest", NULL, canonical);
+        name[255] = 'a';
+        name[256] = '\0';
+        cr_expect_eq(image_ref_parse(name, &r), -EINVAL);
 }
