@@ -198,7 +198,9 @@ static char *self_name(void)
         PasswdEntry pw = {};
         char *name;
 
-        if (passwd_read_file(AT_FDCWD, "/etc/passwd", &content) >= 0 &&
+        _cleanup_close_ int root = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+        if (root >= 0 && passwd_read_file(root, "etc/passwd", &content) >= 0 &&
             passwd_find(content, NULL, geteuid(), &pw) >= 0) {
                 name = TAKE_PTR(pw.name);
                 passwd_entry_done(&pw);
@@ -217,6 +219,7 @@ static int plan_userns(RunOptions *o)
 {
         RunUserns mode = o->userns;
         _cleanup_free_ char *name = NULL;
+        _cleanup_close_ int root = -EBADF;
         int r;
 
         if (mode == RUN_USERNS_DEFAULT)
@@ -229,7 +232,13 @@ static int plan_userns(RunOptions *o)
                           mode == RUN_USERNS_RANGE ? "range" : "auto");
                 return -EINVAL;
         }
-        r = idmap_plan(AT_FDCWD, geteuid(), getegid(), &o->idmap);
+        /* The host's /etc: ns run starts from the host, whatever --rootfs is */
+        root = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (root < 0) {
+                log_error("cannot open '/': %s", ERRSTR(errno));
+                return -errno;
+        }
+        r = idmap_plan(root, geteuid(), getegid(), &o->idmap);
         if (r < 0)
                 return r;
         if (o->idmap.ranged) {
