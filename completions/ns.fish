@@ -264,7 +264,7 @@ function __ns_run_state
                 return 0
             case --map --vol
                 set left 2
-            case --rootfs --tmpfs -n --name --hostname -w --workdir --net --share --cap-add --memory --pids --cpus --image --image-cache -e --env
+            case --rootfs --tmpfs -n --name --hostname -w --workdir --userns --net -p --publish --share --cap-add --memory --pids --cpus --image --image-cache -e --env
                 set left 1
             case '-*'
             case '*'
@@ -299,7 +299,10 @@ complete -c ns -n $run_opts -s r -l root -d 'Be uid 0 inside'
 complete -c ns -n $run_opts -s n -l name -x -d 'Name the instance'
 complete -c ns -n $run_opts -l hostname -x -d 'Set the hostname'
 complete -c ns -n $run_opts -s w -l workdir -x -a '(__fish_complete_directories)' -d 'Working directory inside'
+complete -c ns -n $run_opts -l userns -x -a 'single auto range' -d 'How user ids are mapped'
+complete -c ns -n $run_opts -l time -d 'Own clocks, from zero'
 complete -c ns -n $run_opts -l net -x -a 'none host pasta slirp4netns' -d 'The network'
+complete -c ns -n $run_opts -s p -l publish -x -d 'Publish a port: [IP:]HOSTPORT:PORT[/tcp|/udp]'
 complete -c ns -n $run_opts -l share -x -a 'user mnt pid net uts ipc cgroup' -d 'Keep these namespaces of the caller'
 complete -c ns -n $run_opts -l cap-add -x -a 'all chown dac_override fowner kill setgid setuid net_bind_service net_admin net_raw sys_chroot sys_ptrace sys_admin sys_nice sys_resource mknod setfcap' -d 'Keep these capabilities'
 complete -c ns -n $run_opts -l memory -x -d 'Limit memory (e.g. 512M)'

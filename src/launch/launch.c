@@ -286,15 +286,35 @@ static int spawn_net_helper(Launch *l, const LaunchConfig *c, LaunchError *ret_e
         closep(&exit_r);
 
         {
+                _cleanup_close_ int helper_fd = pidfd_open(pid, 0);
                 char ch;
-                ssize_t k;
+                ssize_t k = -1;
 
                 /* slirp4netns writes to --ready-fd, pasta its pid file, once
-                 * the network is up; end of file means it died first. */
+                 * the network is up; end of file, or the helper's exit,
+                 * means it died first (a process it started may hold the
+                 * pipe open after it). */
                 l->helper = pid;
-                do
-                        k = read(ready_r, &ch, 1);
-                while (k < 0 && errno == EINTR);
+                for (;;) {
+                        struct pollfd p[2] = {
+                                { .fd = ready_r, .events = POLLIN },
+                                { .fd = helper_fd, .events = POLLIN },
+                        };
+
+                        if (poll(p, helper_fd >= 0 ? 2 : 1, -1) < 0) {
+                                if (errno == EINTR)
+                                        continue;
+                                break;
+                        }
+                        if (p[0].revents) {
+                                do
+                                        k = read(ready_r, &ch, 1);
+                                while (k < 0 && errno == EINTR);
+                                break;
+                        }
+                        if (p[1].revents)
+                                break;
+                }
                 if (k == 1) {
                         r = 0;
                         if (apisock[0]) {

@@ -30,7 +30,7 @@ typedef struct IdMap {
 /*
  * The map for user uid (name looked up from passwd under root_fd's
  * etc/passwd) with primary group gid: ranged from etc/subuid and
- * etc/subgid under root_fd (AT_FDCWD-relative "/" in production, a fixture
+ * etc/subgid under root_fd (an fd of "/" in production, a fixture
  * tree in tests) when both have an entry by name or by number; otherwise
  * the single map "0 uid 1" / "0 gid 1". Never fails for a missing file.
  */

@@ -188,10 +188,12 @@ expect "images rm: a blank in a path, quoted" '/srv/my\ img' ns images rm /srv/m
 expect "images rm: references too" 'docker.io/library/alpine:3.19' ns images rm d
 
 # ns run: options, their values, then a command as for sudo
-run_opts='--image|--read-only|--image-cache|-e|--env|--rootfs|--map|--vol|--tmpfs|--build|-r|--root|-n|--name|--hostname|-w|--workdir|--net|--share|--cap-add|--memory|--pids|--cpus|-h|--help'
+run_opts='--image|--read-only|--image-cache|-e|--env|--rootfs|--map|--vol|--tmpfs|--build|-r|--root|-n|--name|--hostname|-w|--workdir|--userns|--time|--net|-p|--publish|--share|--cap-add|--memory|--pids|--cpus|-h|--help'
 expect "run options" "$run_opts" ns run -
 expect "run --net values" 'none|host|pasta|slirp4netns' ns run --net ''
 expect "run --net=, '=' breaking words" 'host' ns run --net = h
+expect "run --userns values" 'single|auto|range' ns run --userns ''
+expect_has "run: after -p SPEC, the command" 'true' ns run -p 8080:80 tru
 expect "run --share, a comma list" 'pid,uts|pid,user' ns run --share pid,u
 expect_has "run: the command is a command" 'true' ns run -r tru
 expect_has "run: after --map SRC DST, the command" 'true' ns run --map /etc /mnt tru
