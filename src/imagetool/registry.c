@@ -73,6 +73,7 @@ const char *registry_step_to_string(RegistryStep s)
                 [REGISTRY_STEP_SIZE] = "size mismatch",
                 [REGISTRY_STEP_STORE] = "cannot write the image store",
                 [REGISTRY_STEP_UNPACK] = "cannot unpack",
+                [REGISTRY_STEP_UNSAFE] = "refused: an entry leaves the layer",
         };
         return s >= 0 && s < REGISTRY_STEP_MAX ? names[s] : "failed";
 }

@@ -36,7 +36,8 @@ typedef enum RegistryStep {
         REGISTRY_STEP_DIGEST,    /* digest mismatch (detail: "layer sha256:...") */
         REGISTRY_STEP_SIZE,      /* size mismatch (detail: "layer sha256:...") */
         REGISTRY_STEP_STORE,     /* writing the store (detail: what) */
-        REGISTRY_STEP_UNPACK,    /* unpacking a layer (detail: digest) */
+        REGISTRY_STEP_UNPACK,    /* unpacking a layer (detail: "layer D: entry") */
+        REGISTRY_STEP_UNSAFE,    /* a layer's entry leaves the layer (detail: "layer D: entry") */
         REGISTRY_STEP_MAX,
         REGISTRY_STEP_INVALID = -1,
 } RegistryStep;

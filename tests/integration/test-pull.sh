@@ -5,9 +5,11 @@
 # serving the OCI layout make_test_images writes): by tag and by digest, the
 # anonymous bearer-token round trip (and the token kept from the storage a
 # blob is redirected to), a corrupted layer refused with nothing left of it,
-# the host's platform picked from an index, plain HTTP to a non-loopback
-# address refused without --insecure-registry, progress only on a terminal;
-# as root and as nobody.
+# the host's platform picked from an index (or the one --platform names),
+# plain HTTP to a non-loopback address refused without --insecure-registry,
+# progress only on a terminal, the layers unpacked as an import unpacks
+# them, a pull killed midway leaving nothing a run would use and the next
+# one completing it; as root and as nobody.
 
 . "${BASH_SOURCE[0]%/*}/lib.sh"
 . "${BASH_SOURCE[0]%/*}/image-lib.sh"
@@ -48,6 +50,11 @@ pull() {
         run "$name" env XDG_CACHE_HOME="$cache" "$NS_IMAGE" pull "$@"
 }
 
+# not_grep_progress FILE: no layer line, no escape sequence in FILE
+not_grep_progress() {
+        ! grep -q -e $'\033' -e 'Downloading' -e 'Pull complete' -e 'Extracting' "$1"
+}
+
 # the refs/ entry's first line for the store at $1: the manifest digest
 ref_digest() {
         local f
@@ -71,7 +78,18 @@ for l in "$TI_L1" "$TI_L2"; do
         check "layer ${l:7:12} unpacked" test -s "$C/ns/layers/sha256/$(hex "$l")/size"
 done
 check "layer 2's marker file is unpacked" grep -qx layer2 "$C/ns/layers/sha256/$(hex "$TI_L2")/root/etc/layer2-marker"
-check "not a terminal: nothing on stderr" test ! -s "$ERR"
+is "$(stat -c %F:%t:%T "$C/ns/layers/sha256/$(hex "$TI_L2")/root/etc/removed-by-layer2" 2>&1)" \
+        "character special file:0:0" "layer 2's whiteout is unpacked in overlayfs' form"
+is "$(stat -c %u:%g "$C/ns/layers/sha256/$(hex "$TI_L2")/root/home/app/from-layer2" 2>&1)" \
+        "1000:1000" "root's pull keeps the image's owners"
+for l in "$TI_L1" "$TI_L2"; do
+        check "layer ${l:7:12}'s archive is gone once unpacked" test ! -e "$C/ns/blobs/sha256/$(hex "$l")"
+done
+check "not a terminal: no progress on stderr" not_grep_progress "$ERR"
+check "the unpack's notes, once each" test "$(grep -c '^ns: note: ' "$ERR")" -eq 2
+[[ $(grep -vc '^ns: note: ' "$ERR") == 0 ]] || diag_file "$ERR"
+is "$(env XDG_CACHE_HOME="$C" "$NS_IMAGE" ls -r -n | cut -d' ' -f1,3)" "$REF 2" \
+        "ns-image ls names the pulled image, with its 2 layers"
 check "nothing left in tmp/" test -z "$(ls -A "$C/ns/tmp" 2>/dev/null)"
 
 # a second pull finds everything there: only the manifest is asked for
@@ -100,6 +118,19 @@ is "$RC" 0 "pull on a terminal succeeds"
 check "on a terminal: a line for each layer, complete" \
         test "$(tr '\r' '\n' <"$OUT" | grep -c "^.*$(hex "$TI_L1" | cut -c1-12): Pull complete")" -ge 1
 check "on a terminal: the digest" grep -q "Digest: $TI_BUSYBOX_MANIFEST" "$OUT"
+for l in "$TI_L1" "$TI_L2"; do
+        check "on a terminal: layer ${l:7:12} is shown extracting" \
+                grep -q "$(hex "$l" | cut -c1-12): Extracting" "$OUT"
+done
+check "on a terminal: a layer's states in order" \
+        test "$(tr '\r' '\n' <"$OUT" | sed -n "s/.*$(hex "$TI_L2" | cut -c1-12): \([A-Za-z]*\( [a-z][a-z]*\)\{0,1\}\).*/\1/p" | uniq | tr '\n' ,)" \
+        = "Waiting,Downloading,Download complete,Extracting,Pull complete,"
+
+# a pull of an image whose layers are there: "Already exists"
+run tty-again script -qec "env XDG_CACHE_HOME='$C' '$NS_IMAGE' pull '$REF'" /dev/null
+is "$RC" 0 "a second pull on a terminal succeeds"
+check "on a terminal: the layers already there say so" \
+        test "$(tr '\r' '\n' <"$OUT" | grep -c "Already exists")" -ge 2
 
 # ---------------------------------------------------------------- token auth
 
@@ -133,6 +164,58 @@ check "nothing under blobs/ for the corrupted layer" test ! -e "$C/ns/blobs/sha2
 check "nothing under layers/ for the corrupted layer" test ! -e "$C/ns/layers/sha256/$(hex "$TI_L2")"
 check "no refs/ entry after a failed pull" test -z "$(ref_digest "$C")"
 check "nothing left in tmp/ after a failed pull" test -z "$(ls -A "$C/ns/tmp" 2>/dev/null)"
+
+# ---------------------------------------------------------------- interrupted
+
+# whole_blobs STORE: every file under blobs/ is what its name says
+whole_blobs() {
+        local f
+        for f in "$1"/blobs/sha256/*; do
+                [[ -e $f ]] || continue
+                [[ $(sha256sum <"$f" | cut -d' ' -f1) == "${f##*/}" ]] || return 1
+        done
+}
+# whole_layers STORE: every directory under layers/ has its size file
+whole_layers() {
+        local d
+        for d in "$1"/layers/sha256/*; do
+                [[ -e $d ]] || continue
+                [[ -s $d/size ]] || return 1
+        done
+}
+
+start_registry slow --slow
+C=$T_TMP/cache-interrupted
+REF=127.0.0.1:$PORT/ns-test/busybox:1
+spawn env XDG_CACHE_HOME="$C" "$NS_IMAGE" pull "$REF"
+victim=$SPAWNED_PID
+# (grep, not jq -e: jq 1.6 says yes to an empty file)
+wait_for 20 "the slow layer to be half sent" grep -q '"sent": [0-9]' "$LOG" ||
+        fatal "the registry never started sending the slow layer"
+check "the pull is still running when the layer is half sent" kill -0 "$victim"
+{
+        kill -KILL "$victim"
+        wait "$victim"
+} 2>/dev/null
+check "no refs/ entry after a killed pull" test -z "$(ref_digest "$C")"
+check "after a killed pull: every blob under blobs/ is whole" whole_blobs "$C/ns"
+check "after a killed pull: nothing under blobs/ of the layer midway" \
+        test ! -e "$C/ns/blobs/sha256/$(hex "$TI_L2")"
+check "after a killed pull: every layer under layers/ is whole" whole_layers "$C/ns"
+check "the layer before it was whole, and is kept" test -s "$C/ns/blobs/sha256/$(hex "$TI_L1")"
+run interrupted-ls env XDG_CACHE_HOME="$C" "$NS_IMAGE" ls -r -n
+is "$(cat "$OUT")" "" "after a killed pull: ns-image ls shows no image"
+
+lines_before=$(wc -l <"$LOG")
+pull resumed "$C" "$REF"
+is "$RC" 0 "a pull after a killed one completes"
+[[ $RC == 0 ]] || diag_file "$ERR"
+is "$(ref_digest "$C")" "$TI_BUSYBOX_MANIFEST" "after the killed pull: refs/ names the manifest"
+check "after the killed pull: layer 2 unpacked" \
+        grep -qx layer2 "$C/ns/layers/sha256/$(hex "$TI_L2")/root/etc/layer2-marker"
+is "$(tail -n +$((lines_before + 1)) "$LOG" | jq -r 'select(.path | test("/blobs/")) | .path' | sed 's,.*/blobs/,,' | sort -u)" \
+        "$TI_L2" "the second pull fetches only the blob the first did not finish"
+check "after the second pull: nothing left in tmp/" test -z "$(ls -A "$C/ns/tmp" 2>/dev/null)"
 
 # ----------------------------------------------------------------- the index
 
