@@ -255,7 +255,8 @@ int image_pull(Store *s, const char *ref, const PullOptions *o, PullResult *ret,
                 platform_copy = xstrdup(o->platform);
                 if (platform_parse(platform_copy, &platform) < 0)
                         return step_error(ret_err, REGISTRY_STEP_PLATFORM, EINVAL,
-                                          "bad platform '%s'", o->platform);
+                                          "bad platform '%s': not os/arch[/variant]",
+                                          o->platform);
         } else if (platform_host(&platform) < 0)
                 return step_error(ret_err, REGISTRY_STEP_PLATFORM, EOPNOTSUPP,
                                   "this machine's architecture has no image platform name");
@@ -379,6 +380,9 @@ char *pull_error_message(const char *ref, const StepError *e)
         case REGISTRY_STEP_SIZE:
                 return xasprintf("cannot pull '%s': %s for %s", ref, words, e->detail);
         case REGISTRY_STEP_PLATFORM:
+                /* ENOENT: the index has none; else the platform itself is the trouble */
+                if (e->error != ENOENT)
+                        return xasprintf("cannot pull '%s': %s", ref, e->detail);
                 return xasprintf("cannot pull '%s': no image for platform %s", ref, e->detail);
         case REGISTRY_STEP_STORE:
         case REGISTRY_STEP_UNPACK:

@@ -165,6 +165,59 @@ check "nothing under layers/ for the corrupted layer" test ! -e "$C/ns/layers/sh
 check "no refs/ entry after a failed pull" test -z "$(ref_digest "$C")"
 check "nothing left in tmp/ after a failed pull" test -z "$(ls -A "$C/ns/tmp" 2>/dev/null)"
 
+# ------------------------------------------------------------ a hostile layer
+
+# busybox.oci with its top layer replaced by hostile-dotdot.tar's (an entry
+# "../escaped"), the manifest and index rewritten to name it
+make_hostile_images "$T_TMP/img" >>"$T_TMP/images.log" 2>&1 || {
+        diag_file "$T_TMP/images.log"
+        fatal "make_hostile_images"
+}
+HOSTILE_LAYOUT=$T_TMP/img/hostile.oci
+python3 - "$LAYOUT" "$T_TMP/img/hostile-dotdot.tar" "$HOSTILE_LAYOUT" <<'PY' || fatal "cannot make the hostile layout"
+import gzip, hashlib, json, os, shutil, sys, tarfile
+src, archive, dst = sys.argv[1:]
+shutil.copytree(src, dst)
+blobs = os.path.join(dst, "blobs", "sha256")
+def put(data):
+    hexd = hashlib.sha256(data).hexdigest()
+    with open(os.path.join(blobs, hexd), "wb") as fh:
+        fh.write(data)
+    return "sha256:" + hexd
+with tarfile.open(archive) as t:
+    layer = gzip.compress(t.extractfile("l/layer.tar").read(), mtime=0)
+with open(os.path.join(dst, "index.json")) as fh:
+    index = json.load(fh)
+top = index["manifests"][0]
+with open(os.path.join(blobs, top["digest"][7:])) as fh:
+    manifest = json.load(fh)
+manifest["layers"][-1].update(digest=put(layer), size=len(layer))
+body = json.dumps(manifest).encode()
+top.update(digest=put(body), size=len(body))
+with open(os.path.join(dst, "index.json"), "w") as fh:
+    json.dump(index, fh)
+print(manifest["layers"][-1]["digest"])
+PY
+HOSTILE_LAYER=$(python3 -c 'import json,sys; i=json.load(open(sys.argv[1]+"/index.json")); m=json.load(open(sys.argv[1]+"/blobs/sha256/"+i["manifests"][0]["digest"][7:])); print(m["layers"][-1]["digest"])' "$HOSTILE_LAYOUT")
+LAYOUT_SAVED=$LAYOUT
+LAYOUT=$HOSTILE_LAYOUT
+start_registry hostile
+LAYOUT=$LAYOUT_SAVED
+C=$T_TMP/cache-hostile
+pull hostile "$C" "127.0.0.1:$PORT/ns-test/busybox:1"
+check "a layer with a '..' entry fails the pull" test "$RC" -ne 0
+check "a hostile layer: 'an entry leaves the layer', naming it" \
+        grep -qxF "ns: cannot pull '127.0.0.1:$PORT/ns-test/busybox:1': refused: an entry leaves the layer: layer $HOSTILE_LAYER: ../escaped" "$ERR"
+diag_file "$ERR" 3
+check "no hostile entry was written outside its layer" \
+        test ! -e /escaped -a ! -e "$C/escaped" -a ! -e "$C/ns/escaped" -a ! -e "$C/ns/layers/escaped"
+check "a hostile layer: no refs/ entry" test -z "$(ref_digest "$C")"
+check "a hostile layer: its blob is gone" test ! -e "$C/ns/blobs/sha256/$(hex "$HOSTILE_LAYER")"
+check "a hostile layer: the manifest and config this pull put in place are gone" \
+        test -z "$(ls -A "$C/ns/blobs/sha256")"
+check "a hostile layer: nothing under layers/ for it" test ! -e "$C/ns/layers/sha256/$(hex "$HOSTILE_LAYER")"
+check "a hostile layer: nothing left in tmp/" test -z "$(ls -A "$C/ns/tmp" 2>/dev/null)"
+
 # ---------------------------------------------------------------- interrupted
 
 # whole_blobs STORE: every file under blobs/ is what its name says
@@ -227,6 +280,32 @@ is "$RC" 0 "pull through an index succeeds"
 is "$(ref_digest "$C")" "$TI_BUSYBOX_MANIFEST" "the index: the host platform's manifest is picked"
 is "$(jq -r 'select(.path | test("/manifests/sha256:")) | .path' "$LOG" | sed 's,.*/manifests/,,' | sort -u)" \
         "$TI_BUSYBOX_MANIFEST" "the other platforms' manifests are never fetched"
+
+# --platform, through ns images: the host's by name, one the index lacks,
+# and the other entry (whose blobs the registry does not have)
+case $(uname -m) in
+x86_64) host_platform=linux/amd64 other=linux/s390x ;;
+aarch64) host_platform=linux/arm64/v8 other=linux/s390x ;;
+s390x) host_platform=linux/s390x other=linux/ppc64le ;;
+*) fatal "no platform name for $(uname -m) in this test" ;;
+esac
+C=$T_TMP/cache-platform
+run platform-host env XDG_CACHE_HOME="$C" "$NS" images pull --platform "$host_platform" "127.0.0.1:$PORT/ns-test/busybox:1"
+is "$RC" 0 "ns images pull --platform $host_platform succeeds"
+[[ $RC == 0 ]] || diag_file "$ERR"
+is "$(ref_digest "$C")" "$TI_BUSYBOX_MANIFEST" "--platform $host_platform: its manifest is pulled"
+run platform-none env XDG_CACHE_HOME="$C" "$NS" images pull --platform linux/mips64le "127.0.0.1:$PORT/ns-test/busybox:1"
+check "--platform the index lacks: an error" grep -qx "ns: cannot pull '127.0.0.1:$PORT/ns-test/busybox:1': no image for platform linux/mips64le" "$ERR"
+diag_file "$ERR" 3
+run platform-other env XDG_CACHE_HOME="$T_TMP/cache-other" "$NS" images --platform "$other" pull "127.0.0.1:$PORT/ns-test/busybox:1"
+check "--platform $other (before pull): the other entry's config is asked for" \
+        grep -q "ns: cannot pull '127.0.0.1:$PORT/ns-test/busybox:1': config sha256:[0-9a-f]*: blob unknown" "$ERR"
+diag_file "$ERR" 3
+run platform-bad env XDG_CACHE_HOME="$C" "$NS" images pull --platform nonsense "127.0.0.1:$PORT/ns-test/busybox:1"
+check "a malformed --platform: an error" grep -qxF "ns: cannot pull '127.0.0.1:$PORT/ns-test/busybox:1': bad platform 'nonsense': not os/arch[/variant]" "$ERR"
+diag_file "$ERR" 3
+run platform-ls env XDG_CACHE_HOME="$C" "$NS_IMAGE" ls --platform linux/amd64
+check "--platform is pull's only" grep -q "ns: ls: --insecure-registry and --platform are options of pull" "$ERR"
 
 # ---------------------------------------------- plain HTTP off loopback
 
