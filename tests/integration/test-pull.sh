@@ -174,7 +174,7 @@ make_hostile_images "$T_TMP/img" >>"$T_TMP/images.log" 2>&1 || {
         fatal "make_hostile_images"
 }
 HOSTILE_LAYOUT=$T_TMP/img/hostile.oci
-python3 - "$LAYOUT" "$T_TMP/img/hostile-dotdot.tar" "$HOSTILE_LAYOUT" <<'PY' || fatal "cannot make the hostile layout"
+HOSTILE_LAYER=$(python3 - "$LAYOUT" "$T_TMP/img/hostile-dotdot.tar" "$HOSTILE_LAYOUT" <<'PY'
 import gzip, hashlib, json, os, shutil, sys, tarfile
 src, archive, dst = sys.argv[1:]
 shutil.copytree(src, dst)
@@ -198,11 +198,8 @@ with open(os.path.join(dst, "index.json"), "w") as fh:
     json.dump(index, fh)
 print(manifest["layers"][-1]["digest"])
 PY
-HOSTILE_LAYER=$(python3 -c 'import json,sys; i=json.load(open(sys.argv[1]+"/index.json")); m=json.load(open(sys.argv[1]+"/blobs/sha256/"+i["manifests"][0]["digest"][7:])); print(m["layers"][-1]["digest"])' "$HOSTILE_LAYOUT")
-LAYOUT_SAVED=$LAYOUT
-LAYOUT=$HOSTILE_LAYOUT
-start_registry hostile
-LAYOUT=$LAYOUT_SAVED
+) || fatal "cannot make the hostile layout"
+LAYOUT=$HOSTILE_LAYOUT start_registry hostile
 C=$T_TMP/cache-hostile
 pull hostile "$C" "127.0.0.1:$PORT/ns-test/busybox:1"
 check "a layer with a '..' entry fails the pull" test "$RC" -ne 0
