@@ -87,6 +87,7 @@ for l in "$TI_L1" "$TI_L2"; do
 done
 check "not a terminal: no progress on stderr" not_grep_progress "$ERR"
 check "the unpack's notes, once each" test "$(grep -c '^ns: note: ' "$ERR")" -eq 2
+check "nothing else on stderr" test "$(grep -vc '^ns: note: ' "$ERR")" -eq 0
 [[ $(grep -vc '^ns: note: ' "$ERR") == 0 ]] || diag_file "$ERR"
 is "$(env XDG_CACHE_HOME="$C" "$NS_IMAGE" ls -r -n | cut -d' ' -f1,3)" "$REF 2" \
         "ns-image ls names the pulled image, with its 2 layers"
@@ -342,9 +343,12 @@ start_registry nobody --auth
 run nobody setpriv --reuid="$NOBODY" --regid="$(id -g nobody)" --clear-groups \
         env HOME=/nonexistent XDG_CACHE_HOME="$C" "$d/ns-image" pull "127.0.0.1:$PORT/ns-test/busybox:1"
 is "$RC" 0 "nobody pulls with token auth"
-[[ $RC == 0 ]] || diag_file "$ERR"
+check "nobody's pull: nothing on stderr but notes" test "$(grep -vc '^ns: note: ' "$ERR")" -eq 0
+diag_file "$ERR"
 is "$(ref_digest "$C")" "$TI_BUSYBOX_MANIFEST" "nobody's refs/ names the manifest"
 check "nobody's layers are unpacked" test -s "$C/ns/layers/sha256/$(hex "$TI_L2")/size"
+is "$(stat -c %u "$C/ns/layers/sha256/$(hex "$TI_L2")/root/etc/layer2-marker" 2>&1)" "$NOBODY" \
+        "nobody's pull: the image's root files belong to nobody"
 is "$(stat -c %u "$C/ns/refs")" "$NOBODY" "nobody's store belongs to nobody"
 
 start_registry nobody-corrupt --corrupt
