@@ -123,8 +123,8 @@ static int blob_fetch(Registry *reg, Store *s, const Descriptor *d, const char *
  * Returns its digest (computed) and the parsed document.
  */
 static int manifest_fetch(Registry *reg, const char *reference, const char *want_digest,
-                          int64_t want_size, char **ret_body, size_t *ret_len,
-                          char ret_digest[72], Manifest *ret, StepError *ret_err)
+                          int64_t want_size, char **ret_body, size_t *ret_len, char ret_digest[72],
+                          Manifest *ret, StepError *ret_err)
 {
         _cleanup_free_ char *body = NULL, *ctype = NULL, *claimed = NULL;
         char digest[72];
@@ -176,8 +176,8 @@ static void on_bytes(void *userdata, uint64_t done)
 }
 
 /* Every layer's blob into blobs/, but for the layers unpacked already. */
-static int fetch_layers(Registry *reg, Store *s, const Manifest *m, Progress *progress,
-                        Tick *tick, Placed *placed, StepError *ret_err)
+static int fetch_layers(Registry *reg, Store *s, const Manifest *m, Progress *progress, Tick *tick,
+                        Placed *placed, StepError *ret_err)
 {
         int r;
 
@@ -222,18 +222,16 @@ static int unpack_layers(Store *s, const Manifest *m, const IdMap *map, Progress
                         /* an image with a layer that cannot be unpacked is of
                          * no use to anyone: what this pull put in place goes */
                         placed_remove(s, placed, digest);
-                        return step_error(ret_err,
-                                          r == -EXDEV ? REGISTRY_STEP_UNSAFE : REGISTRY_STEP_UNPACK,
-                                          r, "layer %s%s%s", digest, u.detail[0] ? ": " : "",
-                                          u.detail);
+                        return step_error(
+                                ret_err, r == -EXDEV ? REGISTRY_STEP_UNSAFE : REGISTRY_STEP_UNPACK,
+                                r, "layer %s%s%s", digest, u.detail[0] ? ": " : "", u.detail);
                 }
                 progress_state(progress, i, "Pull complete", -1);
         }
         return 0;
 }
 
-int image_pull(Store *s, const char *ref, const PullOptions *o, PullResult *ret,
-               StepError *ret_err)
+int image_pull(Store *s, const char *ref, const PullOptions *o, PullResult *ret, StepError *ret_err)
 {
         _cleanup_(image_ref_done) ImageRef ir = {};
         _cleanup_(manifest_done) Manifest top = {}, image = {};
@@ -255,20 +253,21 @@ int image_pull(Store *s, const char *ref, const PullOptions *o, PullResult *ret,
                 platform_copy = xstrdup(o->platform);
                 if (platform_parse(platform_copy, &platform) < 0)
                         return step_error(ret_err, REGISTRY_STEP_PLATFORM, EINVAL,
-                                          "bad platform '%s': not os/arch[/variant]",
-                                          o->platform);
+                                          "bad platform '%s': not os/arch[/variant]", o->platform);
         } else if (platform_host(&platform) < 0)
                 return step_error(ret_err, REGISTRY_STEP_PLATFORM, EOPNOTSUPP,
                                   "this machine's architecture has no image platform name");
 
-        r = registry_new(&ir, &(RegistryOptions){ .insecure = o->insecure, .progress = on_bytes,
-                                                  .progress_userdata = &tick },
+        r = registry_new(&ir,
+                         &(RegistryOptions){ .insecure = o->insecure,
+                                             .progress = on_bytes,
+                                             .progress_userdata = &tick },
                          &reg, ret_err);
         if (r < 0)
                 return r;
 
-        r = manifest_fetch(reg, ir.digest ?: ir.tag, ir.digest, -1, &top_body, &top_len,
-                           top_digest, &top, ret_err);
+        r = manifest_fetch(reg, ir.digest ?: ir.tag, ir.digest, -1, &top_body, &top_len, top_digest,
+                           &top, ret_err);
         if (r < 0)
                 goto finish;
 
