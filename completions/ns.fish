@@ -189,6 +189,8 @@ complete -c ns -n '__ns_is images; and test (__ns_nargs) -eq 0' -x -a 'ls import
 complete -c ns -n '__ns_is images; and contains -- rm (commandline -opc)' -x -a '(ns images ls -r -n 2>/dev/null | string split -f1 " " | string replace -a "\\x20" " ")'
 complete -c ns -n '__ns_is images; and contains -- import (commandline -opc)' -F
 complete -c ns -n '__ns_is images; and contains -- pull (commandline -opc)' -F
+complete -c ns -n '__ns_is images; and contains -- pull (commandline -opc)' -l insecure-registry -d 'Plain HTTP to a registry off loopback'
+complete -c ns -n '__ns_is images; and contains -- pull (commandline -opc)' -l platform -x -a 'linux/amd64 linux/arm64 linux/arm/v7 linux/386 linux/ppc64le linux/s390x linux/riscv64' -d 'The platform to take from an index'
 complete -c ns -n '__ns_is images' -l image-cache -x -a '(__fish_complete_directories)' -d 'The image store'
 complete -c ns -n '__ns_is images' -s J -l json -d 'Use JSON output'
 complete -c ns -n '__ns_is images' -s r -l raw -d 'Use raw output'

@@ -60,8 +60,8 @@ int cmd_images(int argc, char **argv)
                 bool known = false;
 
                 if (argv[i][0] == '-') {
-                        /* the one option with a separate value */
-                        if (streq(argv[i], "--image-cache"))
+                        /* the options with a separate value */
+                        if (streq(argv[i], "--image-cache") || streq(argv[i], "--platform"))
                                 i++;
                         continue;
                 }

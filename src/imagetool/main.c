@@ -29,6 +29,8 @@
 typedef struct Options {
         const char *store; /* --image-cache */
         bool json, raw, noheadings, bytes;
+        bool insecure;        /* pull: --insecure-registry */
+        const char *platform; /* pull: --platform */
 } Options;
 
 _printf_(1, 2) static void image_error(const char *fmt, ...)
@@ -57,7 +59,7 @@ static void help(void)
         fputs("Usage:\n"
               " ns images [ls] [options]\n"
               " ns images import <path>\n"
-              " ns images pull <reference|path>\n"
+              " ns images pull [--insecure-registry] [--platform <os/arch>] <reference|path>\n"
               " ns images rm <image>...\n"
               " ns images prune\n"
               "\n"
@@ -69,6 +71,9 @@ static void help(void)
               " -r, --raw                use raw output format (ls)\n"
               " -n, --noheadings         don't print headings (ls)\n"
               " -b, --bytes              print sizes in bytes (ls)\n"
+              "     --insecure-registry  plain HTTP to a registry off loopback (pull)\n"
+              "     --platform <os/arch[/variant]>\n"
+              "                          the platform to pull from an index (pull)\n"
               "\n"
               " -h, --help               display this help\n"
               " -V, --version            display version\n"
@@ -133,6 +138,23 @@ static const char *import_message(const StepError *e)
         }
 }
 
+/* What unpacking changed, said once per import or pull, not per file. */
+static void unpack_notes(const char *what, unsigned devices_skipped, unsigned setid_dropped,
+                         unsigned unmapped, const IdMap *m)
+{
+        if (devices_skipped)
+                image_error("note: '%s': %u device node%s skipped (not made in an image's layers)",
+                            what, devices_skipped, devices_skipped == 1 ? "" : "s");
+        if (setid_dropped)
+                image_error("note: '%s': setuid/setgid dropped from %u file%s that the host's root "
+                            "would own",
+                            what, setid_dropped, setid_dropped == 1 ? "" : "s");
+        if (unmapped && m->n_uid > 0 && !m->ranged)
+                image_error("note: '%s': %u file%s owned by the image's other users belong to you: "
+                            "add a range for you to /etc/subuid and /etc/subgid for their own ids",
+                            what, unmapped, unmapped == 1 ? "" : "s");
+}
+
 static int do_import(Store *s, const char *path)
 {
         _cleanup_close_ int import_lock = -EBADF;
@@ -152,6 +174,8 @@ static int do_import(Store *s, const char *path)
                 return 1;
         }
         r = image_import(s, path, &m, &res, &e);
+        if (r >= 0)
+                unpack_notes(path, res.devices_skipped, res.setid_dropped, res.unmapped, &m);
         if (r < 0) {
                 if (e.step == IMPORT_STEP_DIGEST || e.step == IMPORT_STEP_SIZE)
                         image_error("cannot import '%s': blob %s %s", path, e.detail,
@@ -167,18 +191,6 @@ static int do_import(Store *s, const char *path)
                                     ERRSTR(e.error));
                 return 1;
         }
-        /* said once, not per file */
-        if (res.devices_skipped)
-                image_error("note: '%s': %u device node%s skipped (not made in an image's layers)",
-                            path, res.devices_skipped, res.devices_skipped == 1 ? "" : "s");
-        if (res.setid_dropped)
-                image_error("note: '%s': setuid/setgid dropped from %u file%s that the host's root "
-                            "would own",
-                            path, res.setid_dropped, res.setid_dropped == 1 ? "" : "s");
-        if (res.unmapped && m.n_uid > 0 && !m.ranged)
-                image_error("note: '%s': %u file%s owned by the image's other users belong to you: "
-                            "add a range for you to /etc/subuid and /etc/subgid for their own ids",
-                            path, res.unmapped, res.unmapped == 1 ? "" : "s");
         printf("%s\n", res.manifest_digest);
         return 0;
 }
@@ -220,26 +232,40 @@ static int cmd_pull(const Options *o, int argc, char **argv)
                 r = do_import(&s, argv[0]);
                 break;
         case IMAGE_SOURCE_REGISTRY: {
-                /* ---- the registry client's entry ---- */
-                _cleanup_free_ char *digest = NULL, *msg = NULL;
+                _cleanup_free_ char *msg = NULL;
                 _cleanup_close_ int import_lock = -EBADF;
+                PullResult res = {};
                 StepError e = {};
+                IdMap m;
 
+                r = userns_plan(&m);
+                if (r < 0) {
+                        image_error("cannot pull '%s': cannot plan the id map: %s", argv[0],
+                                    ERRSTR(r));
+                        return 1;
+                }
+                r = 1;
                 if (open_store(o, &s) < 0)
                         return 1;
+                /* shared: no rm or prune between a blob put in place and the ref */
                 import_lock = store_import_lock(&s, false);
                 if (import_lock < 0) {
                         image_error("cannot lock the image store '%s': %s", s.path,
                                     ERRSTR(import_lock));
                         break;
                 }
-                if (image_pull(&s, argv[0], &(PullOptions){ .progress = stderr }, &digest, &e) <
-                    0) {
+                if (image_pull(&s, argv[0],
+                               &(PullOptions){ .insecure = o->insecure,
+                                               .platform = o->platform,
+                                               .map = &m,
+                                               .progress = stderr },
+                               &res, &e) < 0) {
                         msg = pull_error_message(argv[0], &e);
                         image_error("%s", msg);
                         break;
                 }
-                printf("%s\n", digest);
+                unpack_notes(argv[0], res.devices_skipped, res.setid_dropped, res.unmapped, &m);
+                printf("%s\n", res.manifest_digest);
                 r = 0;
                 break;
         }
@@ -486,10 +512,14 @@ static const struct {
 int main(int argc, char **argv)
 {
         enum {
-                OPT_IMAGE_CACHE = 0x100
+                OPT_IMAGE_CACHE = 0x100,
+                OPT_INSECURE_REGISTRY,
+                OPT_PLATFORM,
         };
         static const struct option longopts[] = {
                 { "image-cache", required_argument, NULL, OPT_IMAGE_CACHE },
+                { "insecure-registry", no_argument, NULL, OPT_INSECURE_REGISTRY },
+                { "platform", required_argument, NULL, OPT_PLATFORM },
                 { "json", no_argument, NULL, 'J' },
                 { "raw", no_argument, NULL, 'r' },
                 { "noheadings", no_argument, NULL, 'n' },
@@ -507,6 +537,12 @@ int main(int argc, char **argv)
                 switch (c) {
                 case OPT_IMAGE_CACHE:
                         o.store = optarg;
+                        break;
+                case OPT_INSECURE_REGISTRY:
+                        o.insecure = true;
+                        break;
+                case OPT_PLATFORM:
+                        o.platform = optarg;
                         break;
                 case 'J':
                         o.json = true;
@@ -532,6 +568,10 @@ int main(int argc, char **argv)
         }
         if (optind < argc)
                 cmd = argv[optind++];
+        if ((o.insecure || o.platform) && !streq(cmd, "pull")) {
+                image_error("%s: --insecure-registry and --platform are options of pull", cmd);
+                return usage_error();
+        }
         for (size_t i = 0; i < ELEMENTSOF(commands); i++)
                 if (streq(cmd, commands[i].name))
                         return commands[i].fn(&o, argc - optind, argv + optind);

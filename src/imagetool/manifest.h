@@ -12,10 +12,10 @@
 #include <stdint.h>
 
 /* What a registry is asked for, in the Accept header of a manifest GET. */
-#define MANIFEST_ACCEPT                                                  \
-        "application/vnd.oci.image.index.v1+json, "                      \
-        "application/vnd.oci.image.manifest.v1+json, "                   \
-        "application/vnd.docker.distribution.manifest.list.v2+json, "    \
+#define MANIFEST_ACCEPT                                               \
+        "application/vnd.oci.image.index.v1+json, "                   \
+        "application/vnd.oci.image.manifest.v1+json, "                \
+        "application/vnd.docker.distribution.manifest.list.v2+json, " \
         "application/vnd.docker.distribution.manifest.v2+json"
 
 typedef enum ManifestKind {

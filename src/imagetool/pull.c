@@ -9,6 +9,7 @@
 #include "manifest.h"
 #include "progress.h"
 #include "pull.h"
+#include "unpack.h"
 #include "util.h"
 
 #define MANIFEST_MAX (4 * 1024 * 1024) /* what registries themselves accept */
@@ -32,17 +33,52 @@ static bool layer_type_ok(const char *mt)
         return false;
 }
 
-/* Whether the layer is already unpacked: its size file is written last. */
-static bool layer_present(Store *s, const char *digest)
-{
-        _cleanup_free_ char *p = xasprintf("layers/sha256/%s/size", digest + strlen("sha256:"));
+/* The blobs this pull put in place, to take back when the image turns out
+ * of no use (a layer that cannot be unpacked), as an import does. */
+typedef struct Placed {
+        char **digests;
+        size_t n;
+} Placed;
 
-        return faccessat(s->dir_fd, p, F_OK, AT_EACCESS) == 0;
+static void placed_add(Placed *p, const char *digest)
+{
+        if (!p)
+                return;
+        p->digests = xreallocarray(p->digests, p->n + 1, sizeof(char *));
+        p->digests[p->n++] = xstrdup(digest);
+}
+
+static void placed_done(Placed *p)
+{
+        for (size_t i = 0; i < p->n; i++)
+                free(p->digests[i]);
+        free(p->digests);
+        *p = (Placed){};
+}
+
+/* Remove the blobs of p, and refused (the layer that could not be
+ * unpacked, whoever fetched it: it would be refused again). Layers that
+ * were unpacked stay: they are whole, and prune takes them if unused. */
+static void placed_remove(Store *s, const Placed *p, const char *refused)
+{
+        if (store_lock(s) < 0)
+                return;
+        for (size_t i = 0; i <= p->n; i++) {
+                const char *d = i < p->n ? p->digests[i] : refused;
+                _cleanup_free_ char *blob = NULL;
+
+                if (!d)
+                        continue;
+                blob = store_blob_path(d);
+                (void)unlinkat(s->dir_fd, blob, 0);
+        }
+        store_unlock(s);
 }
 
 /* A document fetched whole (an index, a manifest) into blobs/, through the
  * same verified writer as everything else. */
-static int blob_put(Store *s, const char *digest, const char *buf, size_t len, StepError *ret_err)
+static int blob_put(Store *s, const char *digest, const char *buf, size_t len, Placed *placed,
+                    StepError *ret_err)
 {
         BlobWriter *w;
         int r;
@@ -57,10 +93,27 @@ static int blob_put(Store *s, const char *digest, const char *buf, size_t len, S
                 store_blob_abort(w);
                 return step_error(ret_err, REGISTRY_STEP_STORE, r, "manifest %s", digest);
         }
-        /* the digest was computed from these bytes: a mismatch here is the store's fault */
+        /* the digest was computed from these bytes: a mismatch here is the
+         * store's fault. Commit frees the writer, whatever it returns. */
         r = store_blob_commit(w);
         if (r < 0)
                 return step_error(ret_err, REGISTRY_STEP_STORE, r, "manifest %s", digest);
+        placed_add(placed, digest);
+        return 0;
+}
+
+/* A blob from the registry into blobs/, unless it is there already. */
+static int blob_fetch(Registry *reg, Store *s, const Descriptor *d, const char *what,
+                      Placed *placed, StepError *ret_err)
+{
+        int r;
+
+        if (store_has_blob(s, d->digest))
+                return 0;
+        r = registry_fetch_blob(reg, s, d->digest, d->size, what, ret_err);
+        if (r < 0)
+                return r;
+        placed_add(placed, d->digest);
         return 0;
 }
 
@@ -70,8 +123,8 @@ static int blob_put(Store *s, const char *digest, const char *buf, size_t len, S
  * Returns its digest (computed) and the parsed document.
  */
 static int manifest_fetch(Registry *reg, const char *reference, const char *want_digest,
-                          int64_t want_size, char **ret_body, size_t *ret_len,
-                          char ret_digest[72], Manifest *ret, StepError *ret_err)
+                          int64_t want_size, char **ret_body, size_t *ret_len, char ret_digest[72],
+                          Manifest *ret, StepError *ret_err)
 {
         _cleanup_free_ char *body = NULL, *ctype = NULL, *claimed = NULL;
         char digest[72];
@@ -122,8 +175,9 @@ static void on_bytes(void *userdata, uint64_t done)
         progress_bytes(t->progress, t->line, done);
 }
 
-static int pull_layers(Registry *reg, Store *s, const Manifest *m, Progress *progress, Tick *tick,
-                       StepError *ret_err)
+/* Every layer's blob into blobs/, but for the layers unpacked already. */
+static int fetch_layers(Registry *reg, Store *s, const Manifest *m, Progress *progress, Tick *tick,
+                        Placed *placed, StepError *ret_err)
 {
         int r;
 
@@ -131,13 +185,13 @@ static int pull_layers(Registry *reg, Store *s, const Manifest *m, Progress *pro
                 const Descriptor *l = &m->layers[i];
 
                 tick->line = i;
-                if (layer_present(s, l->digest)) {
+                if (store_has_layer(s, l->digest)) {
                         progress_state(progress, i, "Already exists", -1);
                         continue;
                 }
                 if (!store_has_blob(s, l->digest)) {
                         progress_state(progress, i, "Downloading", l->size);
-                        r = registry_fetch_blob(reg, s, l->digest, l->size, "layer", ret_err);
+                        r = blob_fetch(reg, s, l, "layer", placed, ret_err);
                         if (r < 0)
                                 return r;
                 }
@@ -146,8 +200,38 @@ static int pull_layers(Registry *reg, Store *s, const Manifest *m, Progress *pro
         return 0;
 }
 
-int image_pull(Store *s, const char *ref, const PullOptions *o, char **ret_digest,
-               StepError *ret_err)
+/* Then each into layers/, lowest first, as an import unpacks them (the
+ * blob goes once its layer is there). A layer a concurrent pull or import
+ * unpacked meanwhile is taken as it is. */
+static int unpack_layers(Store *s, const Manifest *m, const IdMap *map, Progress *progress,
+                         PullResult *res, Placed *placed, StepError *ret_err)
+{
+        for (size_t i = 0; i < m->n_layers; i++) {
+                const char *digest = m->layers[i].digest;
+                UnpackResult u;
+                int r;
+
+                if (store_has_layer(s, digest))
+                        continue;
+                progress_state(progress, i, "Extracting", -1);
+                r = store_unpack_layer(s, map, digest, &u);
+                res->devices_skipped += u.devices_skipped;
+                res->setid_dropped += u.setid_dropped;
+                res->unmapped += u.unmapped;
+                if (r < 0) {
+                        /* an image with a layer that cannot be unpacked is of
+                         * no use to anyone: what this pull put in place goes */
+                        placed_remove(s, placed, digest);
+                        return step_error(
+                                ret_err, r == -EXDEV ? REGISTRY_STEP_UNSAFE : REGISTRY_STEP_UNPACK,
+                                r, "layer %s%s%s", digest, u.detail[0] ? ": " : "", u.detail);
+                }
+                progress_state(progress, i, "Pull complete", -1);
+        }
+        return 0;
+}
+
+int image_pull(Store *s, const char *ref, const PullOptions *o, PullResult *ret, StepError *ret_err)
 {
         _cleanup_(image_ref_done) ImageRef ir = {};
         _cleanup_(manifest_done) Manifest top = {}, image = {};
@@ -157,6 +241,8 @@ int image_pull(Store *s, const char *ref, const PullOptions *o, char **ret_diges
         size_t top_len, len;
         Progress *progress = NULL;
         Registry *reg = NULL;
+        PullResult res = {};
+        Placed placed = {};
         Tick tick = {};
         Platform platform;
         int r;
@@ -167,19 +253,21 @@ int image_pull(Store *s, const char *ref, const PullOptions *o, char **ret_diges
                 platform_copy = xstrdup(o->platform);
                 if (platform_parse(platform_copy, &platform) < 0)
                         return step_error(ret_err, REGISTRY_STEP_PLATFORM, EINVAL,
-                                          "bad platform '%s'", o->platform);
+                                          "bad platform '%s': not os/arch[/variant]", o->platform);
         } else if (platform_host(&platform) < 0)
                 return step_error(ret_err, REGISTRY_STEP_PLATFORM, EOPNOTSUPP,
                                   "this machine's architecture has no image platform name");
 
-        r = registry_new(&ir, &(RegistryOptions){ .insecure = o->insecure, .progress = on_bytes,
-                                                  .progress_userdata = &tick },
+        r = registry_new(&ir,
+                         &(RegistryOptions){ .insecure = o->insecure,
+                                             .progress = on_bytes,
+                                             .progress_userdata = &tick },
                          &reg, ret_err);
         if (r < 0)
                 return r;
 
-        r = manifest_fetch(reg, ir.digest ?: ir.tag, ir.digest, -1, &top_body, &top_len,
-                           top_digest, &top, ret_err);
+        r = manifest_fetch(reg, ir.digest ?: ir.tag, ir.digest, -1, &top_body, &top_len, top_digest,
+                           &top, ret_err);
         if (r < 0)
                 goto finish;
 
@@ -202,7 +290,7 @@ int image_pull(Store *s, const char *ref, const PullOptions *o, char **ret_diges
                                        "an index inside an index (%s)", d->digest);
                         goto finish;
                 }
-                r = blob_put(s, top_digest, top_body, top_len, ret_err);
+                r = blob_put(s, top_digest, top_body, top_len, &placed, ret_err);
                 if (r < 0)
                         goto finish;
         } else {
@@ -221,15 +309,12 @@ int image_pull(Store *s, const char *ref, const PullOptions *o, char **ret_diges
                         goto finish;
                 }
 
-        r = blob_put(s, digest, body, len, ret_err);
+        r = blob_put(s, digest, body, len, &placed, ret_err);
         if (r < 0)
                 goto finish;
-        if (!store_has_blob(s, image.config.digest)) {
-                r = registry_fetch_blob(reg, s, image.config.digest, image.config.size, "config",
-                                        ret_err);
-                if (r < 0)
-                        goto finish;
-        }
+        r = blob_fetch(reg, s, &image.config, "config", &placed, ret_err);
+        if (r < 0)
+                goto finish;
 
         ids = xnew(char *, image.n_layers + 1);
         for (size_t i = 0; i < image.n_layers; i++)
@@ -237,7 +322,10 @@ int image_pull(Store *s, const char *ref, const PullOptions *o, char **ret_diges
         progress = o->progress ? progress_new(o->progress, ids, image.n_layers) : NULL;
         tick.progress = progress;
 
-        r = pull_layers(reg, s, &image, progress, &tick, ret_err);
+        r = fetch_layers(reg, s, &image, progress, &tick, &placed, ret_err);
+        if (r < 0)
+                goto finish;
+        r = unpack_layers(s, &image, o->map, progress, &res, &placed, ret_err);
         if (r < 0)
                 goto finish;
 
@@ -246,18 +334,30 @@ int image_pull(Store *s, const char *ref, const PullOptions *o, char **ret_diges
                 r = step_error(ret_err, REGISTRY_STEP_REF, r, NULL);
                 goto finish;
         }
+        /* last: until now nothing names the image, so nothing runs it */
         r = store_set_ref(s, key, digest);
         if (r < 0) {
                 r = step_error(ret_err, REGISTRY_STEP_STORE, r, "refs/");
                 goto finish;
         }
         progress_note(progress, "Digest: %s", digest);
-        *ret_digest = xstrdup(digest);
+        memcpy(res.manifest_digest, digest, sizeof(res.manifest_digest));
+        *ret = res;
         r = 0;
 finish:
         progress_free(progress);
         registry_free(reg);
+        placed_done(&placed);
         return r;
+}
+
+/* strerror(), lowercased as ns' messages are ("no space left on device"). */
+static const char *errstr(int err, char buf[static 128])
+{
+        snprintf(buf, 128, "%s", strerror(err < 0 ? -err : err));
+        if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+                buf[0] = (char)(buf[0] - 'A' + 'a');
+        return buf;
 }
 
 char *pull_error_message(const char *ref, const StepError *e)
@@ -279,11 +379,17 @@ char *pull_error_message(const char *ref, const StepError *e)
         case REGISTRY_STEP_SIZE:
                 return xasprintf("cannot pull '%s': %s for %s", ref, words, e->detail);
         case REGISTRY_STEP_PLATFORM:
+                /* ENOENT: the index has none; else the platform itself is the trouble */
+                if (e->error != ENOENT)
+                        return xasprintf("cannot pull '%s': %s", ref, e->detail);
                 return xasprintf("cannot pull '%s': no image for platform %s", ref, e->detail);
         case REGISTRY_STEP_STORE:
         case REGISTRY_STEP_UNPACK:
                 return xasprintf("cannot pull '%s': %s: %s: %s", ref, words, e->detail,
-                                 strerror(e->error));
+                                 errstr(e->error, (char[128]){ 0 }));
+        case REGISTRY_STEP_UNSAFE:
+                /* the entry is the reason */
+                return xasprintf("cannot pull '%s': %s: %s", ref, words, e->detail);
         default:
                 return xasprintf("cannot pull '%s': %s%s%s", ref, words, e->detail[0] ? ": " : "",
                                  e->detail);

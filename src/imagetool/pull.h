@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "idmap.h"
+#include "image.h"
 #include "registry.h"
 #include "steperror.h"
 #include "store-write.h"
@@ -19,12 +21,18 @@
 typedef struct PullOptions {
         bool insecure;        /* --insecure-registry */
         const char *platform; /* "os/arch[/variant]"; NULL for the host's */
+        const IdMap *map;     /* userns_plan(): the map the layers are unpacked with */
         FILE *progress;       /* drawn there when it is a terminal; NULL for none */
 } PullOptions;
 
-/* Pull ref into s. Returns 0 and the manifest digest (malloc'd), or -errno
- * with a RegistryStep in ret_err. */
-int image_pull(Store *s, const char *ref, const PullOptions *o, char **ret_digest,
+typedef struct PullResult {
+        char manifest_digest[IMAGE_DIGEST_SIZE];
+        unsigned devices_skipped, setid_dropped, unmapped; /* summed over the layers unpacked */
+} PullResult;
+
+/* Pull ref into s. Returns 0 and what was pulled, or -errno with a
+ * RegistryStep in ret_err. The caller holds store_import_lock() shared. */
+int image_pull(Store *s, const char *ref, const PullOptions *o, PullResult *ret,
                StepError *ret_err);
 
 /* "cannot pull 'REF': manifest unknown", without the "ns: " (malloc'd). */

@@ -8,8 +8,8 @@
 #include "json.h"
 #include "macro.h"
 #include "manifest.h"
-#include "util.h"
 #include "registry.h"
+#include "util.h"
 
 #define REDIRECTS_MAX 10
 #define ERROR_BODY_MAX (16 * 1024)
@@ -18,13 +18,13 @@
 
 struct Registry {
         CURL *curl;
-        char *host;       /* where the API is: "registry-1.docker.io", "localhost:5000" */
+        char *host; /* where the API is: "registry-1.docker.io", "localhost:5000" */
         char *repository;
         const char *scheme; /* "https", or "http" once a handshake showed plain HTTP */
         bool scheme_settled;
         bool plain_allowed; /* loopback, or --insecure-registry */
         bool insecure;
-        char *token;        /* the bearer token, once a challenge was answered */
+        char *token; /* the bearer token, once a challenge was answered */
         RegistryOptions o;
         char errbuf[CURL_ERROR_SIZE];
 };
@@ -73,6 +73,7 @@ const char *registry_step_to_string(RegistryStep s)
                 [REGISTRY_STEP_SIZE] = "size mismatch",
                 [REGISTRY_STEP_STORE] = "cannot write the image store",
                 [REGISTRY_STEP_UNPACK] = "cannot unpack",
+                [REGISTRY_STEP_UNSAFE] = "refused: an entry leaves the layer",
         };
         return s >= 0 && s < REGISTRY_STEP_MAX ? names[s] : "failed";
 }
@@ -181,7 +182,8 @@ static int origin_of(const char *url, Origin *ret)
             (strcasecmp(scheme, "https") != 0 && strcasecmp(scheme, "http") != 0))
                 r = -EINVAL;
         if (r == 0) {
-                *ret = (Origin){ .scheme = xstrdup(scheme), .host = xstrdup(host),
+                *ret = (Origin){ .scheme = xstrdup(scheme),
+                                 .host = xstrdup(host),
                                  .port = xstrdup(port) };
                 for (char *p = ret->scheme; *p; p++)
                         *p = (char)tolower((unsigned char)*p);
@@ -224,7 +226,8 @@ int registry_new(const ImageRef *ref, const RegistryOptions *o, Registry **ret, 
         if (!r->curl)
                 oom();
         /* Docker Hub's API is not on the name people write */
-        r->host = xstrdup(streq(ref->registry, "docker.io") ? "registry-1.docker.io" : ref->registry);
+        r->host =
+                xstrdup(streq(ref->registry, "docker.io") ? "registry-1.docker.io" : ref->registry);
         r->repository = xstrdup(ref->repository);
         r->insecure = o && o->insecure;
         r->plain_allowed = r->insecure || registry_host_is_loopback(r->host);
@@ -269,9 +272,10 @@ static int transfer_error(Registry *r, CURLcode c, const Origin *o, StepError *r
                 char buf[128];
 
                 curl_easy_getinfo(r->curl, CURLINFO_OS_ERRNO, &os_errno);
-                return step_error(ret_err, REGISTRY_STEP_CONNECT, os_errno > 0 ? (int)os_errno : ECONNREFUSED,
-                                  "cannot connect to '%s:%s': %s", o->host, o->port,
-                                  os_errno > 0 ? lower(strerror((int)os_errno), buf, sizeof(buf)) : words);
+                return step_error(
+                        ret_err, REGISTRY_STEP_CONNECT, os_errno > 0 ? (int)os_errno : ECONNREFUSED,
+                        "cannot connect to '%s:%s': %s", o->host, o->port,
+                        os_errno > 0 ? lower(strerror((int)os_errno), buf, sizeof(buf)) : words);
         }
         case CURLE_OPERATION_TIMEDOUT:
         case CURLE_GOT_NOTHING:
@@ -287,10 +291,10 @@ static int transfer_error(Registry *r, CURLcode c, const Origin *o, StepError *r
         case CURLE_SSL_ISSUER_ERROR:
         case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
         case CURLE_SSL_INVALIDCERTSTATUS:
-                return step_error(ret_err, REGISTRY_STEP_TLS, EPROTO, "%s:%s: %s%s", o->host,
-                                  o->port, words,
-                                  r->plain_allowed ? "" :
-                                                     " (a registry on plain HTTP needs --insecure-registry)");
+                return step_error(
+                        ret_err, REGISTRY_STEP_TLS, EPROTO, "%s:%s: %s%s", o->host, o->port, words,
+                        r->plain_allowed ? ""
+                                         : " (a registry on plain HTTP needs --insecure-registry)");
         default:
                 return step_error(ret_err, REGISTRY_STEP_HTTP, EIO, "%s:%s: %s", o->host, o->port,
                                   words);
@@ -399,9 +403,10 @@ static int get(Registry *r, const char *path, const char *accept, Response *resp
                 if (origin_of(url, &home) < 0)
                         return step_error(ret_err, REGISTRY_STEP_HTTP, EINVAL, "bad URL '%s'", url);
                 if (streq(home.scheme, "http") && !plain_ok(r, &home))
-                        return step_error(ret_err, REGISTRY_STEP_INSECURE, EPERM,
-                                          "'%s' is plain HTTP: pass --insecure-registry to allow it",
-                                          home.host);
+                        return step_error(
+                                ret_err, REGISTRY_STEP_INSECURE, EPERM,
+                                "'%s' is plain HTTP: pass --insecure-registry to allow it",
+                                home.host);
                 send_token = !absolute && r->token;
 
                 for (;;) {

@@ -24,19 +24,20 @@
 
 /* Where a pull failed, for the command layer's message. */
 typedef enum RegistryStep {
-        REGISTRY_STEP_REF,       /* REF is not a registry reference */
-        REGISTRY_STEP_CONNECT,   /* no such host, refused, timed out (detail: host) */
-        REGISTRY_STEP_TLS,       /* TLS handshake or certificate (detail: curl's words) */
-        REGISTRY_STEP_INSECURE,  /* plain HTTP refused (detail: host) */
-        REGISTRY_STEP_AUTH,      /* the token endpoint, or a challenge ns cannot answer */
-        REGISTRY_STEP_HTTP,      /* another status (detail: the registry's message) */
+        REGISTRY_STEP_REF,              /* REF is not a registry reference */
+        REGISTRY_STEP_CONNECT,          /* no such host, refused, timed out (detail: host) */
+        REGISTRY_STEP_TLS,              /* TLS handshake or certificate (detail: curl's words) */
+        REGISTRY_STEP_INSECURE,         /* plain HTTP refused (detail: host) */
+        REGISTRY_STEP_AUTH,             /* the token endpoint, or a challenge ns cannot answer */
+        REGISTRY_STEP_HTTP,             /* another status (detail: the registry's message) */
         REGISTRY_STEP_MANIFEST_UNKNOWN, /* 404 on the manifest (detail: registry's words) */
-        REGISTRY_STEP_MANIFEST,  /* malformed or unsupported (detail: what) */
-        REGISTRY_STEP_PLATFORM,  /* the index has no entry for the host (detail: platform) */
-        REGISTRY_STEP_DIGEST,    /* digest mismatch (detail: "layer sha256:...") */
-        REGISTRY_STEP_SIZE,      /* size mismatch (detail: "layer sha256:...") */
-        REGISTRY_STEP_STORE,     /* writing the store (detail: what) */
-        REGISTRY_STEP_UNPACK,    /* unpacking a layer (detail: digest) */
+        REGISTRY_STEP_MANIFEST,         /* malformed or unsupported (detail: what) */
+        REGISTRY_STEP_PLATFORM,         /* the index has no entry for the host (detail: platform) */
+        REGISTRY_STEP_DIGEST,           /* digest mismatch (detail: "layer sha256:...") */
+        REGISTRY_STEP_SIZE,             /* size mismatch (detail: "layer sha256:...") */
+        REGISTRY_STEP_STORE,            /* writing the store (detail: what) */
+        REGISTRY_STEP_UNPACK,           /* unpacking a layer (detail: "layer D: entry") */
+        REGISTRY_STEP_UNSAFE, /* a layer's entry leaves the layer (detail: "layer D: entry") */
         REGISTRY_STEP_MAX,
         REGISTRY_STEP_INVALID = -1,
 } RegistryStep;

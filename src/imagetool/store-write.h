@@ -50,7 +50,8 @@ int store_blob_write(BlobWriter *w, const void *buf, size_t n);
 /* Bytes written so far. */
 uint64_t store_blob_written(const BlobWriter *w);
 /* Check the digest (and size), then rename into place: -EBADMSG on a
- * digest mismatch (the data is thrown away), -EMSGSIZE on a size mismatch. */
+ * digest mismatch (the data is thrown away), -EMSGSIZE on a size mismatch.
+ * Frees w whatever it returns: never abort a writer after committing it. */
 int store_blob_commit(BlobWriter *w);
 /* The checks of store_blob_commit() without the rename: the blob stays
  * aside (and the writer open) until committed or aborted, so that a

@@ -20,6 +20,10 @@ Modes:
               platform first, the host's second and a buildkit attestation
               last; the other platform's manifest names blobs that do not
               exist, so a client that picks it fails.
+  --slow      the first download of the top layer sends half the blob, logs
+              {"sent": N} for it, then trickles the rest a byte a second
+              (a client can be interrupted midway); later downloads of it
+              are served at once.
 """
 
 import argparse
@@ -30,6 +34,7 @@ import platform
 import secrets
 import sys
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -45,7 +50,7 @@ def sha(b):
 
 
 class Image:
-    def __init__(self, layout, tag, index, corrupt):
+    def __init__(self, layout, tag, index, corrupt, slow):
         self.blobs = {}
         blobdir = os.path.join(layout, "blobs", "sha256")
         for name in os.listdir(blobdir):
@@ -58,6 +63,7 @@ class Image:
         self.manifests = {self.manifest_digest: (MANIFEST_TYPE, self.blobs[self.manifest_digest])}
         self.tags = {tag: self.manifest_digest}
         self.corrupt_digest = manifest["layers"][-1]["digest"] if corrupt else None
+        self.slow_digest = manifest["layers"][-1]["digest"] if slow else None
         if index:
             self.tags[tag] = self.add_index(top)
 
@@ -185,11 +191,36 @@ class Handler(BaseHTTPRequestHandler):
         if digest not in image.blobs:
             return self.error(404, "BLOB_UNKNOWN", "blob unknown to registry")
         body = image.blobs[digest]
+        with self.server.lock:
+            slow = digest == image.slow_digest
+            if slow:
+                image.slow_digest = None  # only the first download is slow
+        if slow:
+            return self.send_slowly(digest, body)
         if digest == image.corrupt_digest:
             mid = len(body) // 2
             body = body[:mid] + bytes([body[mid] ^ 0xFF]) + body[mid + 1:]
         return self.send(200, body, "application/octet-stream",
                          [("Docker-Content-Digest", digest)])
+
+    def send_slowly(self, digest, body):
+        self.record(200, slow=True)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Docker-Content-Digest", digest)
+        self.end_headers()
+        half = len(body) // 2
+        try:
+            self.wfile.write(body[:half])
+            self.wfile.flush()
+            self.record(200, sent=half)
+            for i in range(half, len(body)):
+                time.sleep(1)
+                self.wfile.write(body[i:i + 1])
+                self.wfile.flush()
+        except OSError:
+            self.close_connection = True  # the client went away midway
 
 
 def main():
@@ -202,12 +233,13 @@ def main():
     ap.add_argument("--auth", action="store_true")
     ap.add_argument("--corrupt", action="store_true")
     ap.add_argument("--index", action="store_true")
+    ap.add_argument("--slow", action="store_true")
     opts = ap.parse_args()
 
     server = ThreadingHTTPServer((opts.bind, 0), Handler)
     server.daemon_threads = True
     server.opts = opts
-    server.image = Image(opts.layout, opts.tag, opts.index, opts.corrupt)
+    server.image = Image(opts.layout, opts.tag, opts.index, opts.corrupt, opts.slow)
     server.tokens = set()
     server.lock = threading.Lock()
     print(server.server_address[1], flush=True)

@@ -186,6 +186,8 @@ expect "images options" '--image-cache|-J|--json|-r|--raw|-n|--noheadings|-b|--b
 expect "images rm <image>" '/srv/img/busybox.tar' ns images rm /srv/i
 expect "images rm: a blank in a path, quoted" '/srv/my\ img' ns images rm /srv/m
 expect "images rm: references too" 'docker.io/library/alpine:3.19' ns images rm d
+expect "images pull options" '--insecure-registry|--platform|--help' ns images pull -
+expect "images pull --platform values" 'linux/arm64|linux/arm/v7' ns images pull --platform linux/ar
 
 # ns run: options, their values, then a command as for sudo
 run_opts='--image|--read-only|--image-cache|-e|--env|--rootfs|--map|--vol|--tmpfs|--build|-r|--root|-n|--name|--hostname|-w|--workdir|--userns|--time|--net|-p|--publish|--share|--cap-add|--memory|--pids|--cpus|-h|--help'
@@ -411,6 +413,8 @@ if command -v fish >/dev/null; then
                 "ns inspect db |" \
                 "ns images |$(lines 'ls|import|pull|rm|prune')" \
                 "ns images rm |$(lines '/srv/img/busybox.tar|docker.io/library/alpine:3.19|/srv/my img')" \
+                "ns images pull --in|--insecure-registry" \
+                "ns images pull --platform linux/ar|$(lines 'linux/arm/v7|linux/arm64')" \
                 "ns run --net |$(lines 'none|host|pasta|slirp4netns')" \
                 "ns run --pi|--pids" \
                 "ns run --map /etc /mnt truncat|truncate"; do

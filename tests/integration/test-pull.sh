@@ -5,9 +5,11 @@
 # serving the OCI layout make_test_images writes): by tag and by digest, the
 # anonymous bearer-token round trip (and the token kept from the storage a
 # blob is redirected to), a corrupted layer refused with nothing left of it,
-# the host's platform picked from an index, plain HTTP to a non-loopback
-# address refused without --insecure-registry, progress only on a terminal;
-# as root and as nobody.
+# the host's platform picked from an index (or the one --platform names),
+# plain HTTP to a non-loopback address refused without --insecure-registry,
+# progress only on a terminal, the layers unpacked as an import unpacks
+# them, a pull killed midway leaving nothing a run would use and the next
+# one completing it; as root and as nobody.
 
 . "${BASH_SOURCE[0]%/*}/lib.sh"
 . "${BASH_SOURCE[0]%/*}/image-lib.sh"
@@ -48,6 +50,11 @@ pull() {
         run "$name" env XDG_CACHE_HOME="$cache" "$NS_IMAGE" pull "$@"
 }
 
+# not_grep_progress FILE: no layer line, no escape sequence in FILE
+not_grep_progress() {
+        ! grep -q -e $'\033' -e 'Downloading' -e 'Pull complete' -e 'Extracting' "$1"
+}
+
 # the refs/ entry's first line for the store at $1: the manifest digest
 ref_digest() {
         local f
@@ -71,7 +78,19 @@ for l in "$TI_L1" "$TI_L2"; do
         check "layer ${l:7:12} unpacked" test -s "$C/ns/layers/sha256/$(hex "$l")/size"
 done
 check "layer 2's marker file is unpacked" grep -qx layer2 "$C/ns/layers/sha256/$(hex "$TI_L2")/root/etc/layer2-marker"
-check "not a terminal: nothing on stderr" test ! -s "$ERR"
+is "$(stat -c %F:%t:%T "$C/ns/layers/sha256/$(hex "$TI_L2")/root/etc/removed-by-layer2" 2>&1)" \
+        "character special file:0:0" "layer 2's whiteout is unpacked in overlayfs' form"
+is "$(stat -c %u:%g "$C/ns/layers/sha256/$(hex "$TI_L2")/root/home/app/from-layer2" 2>&1)" \
+        "1000:1000" "root's pull keeps the image's owners"
+for l in "$TI_L1" "$TI_L2"; do
+        check "layer ${l:7:12}'s archive is gone once unpacked" test ! -e "$C/ns/blobs/sha256/$(hex "$l")"
+done
+check "not a terminal: no progress on stderr" not_grep_progress "$ERR"
+check "the unpack's notes, once each" test "$(grep -c '^ns: note: ' "$ERR")" -eq 2
+check "nothing else on stderr" test "$(grep -vc '^ns: note: ' "$ERR")" -eq 0
+[[ $(grep -vc '^ns: note: ' "$ERR") == 0 ]] || diag_file "$ERR"
+is "$(env XDG_CACHE_HOME="$C" "$NS_IMAGE" ls -r -n | cut -d' ' -f1,3)" "$REF 2" \
+        "ns-image ls names the pulled image, with its 2 layers"
 check "nothing left in tmp/" test -z "$(ls -A "$C/ns/tmp" 2>/dev/null)"
 
 # a second pull finds everything there: only the manifest is asked for
@@ -100,6 +119,19 @@ is "$RC" 0 "pull on a terminal succeeds"
 check "on a terminal: a line for each layer, complete" \
         test "$(tr '\r' '\n' <"$OUT" | grep -c "^.*$(hex "$TI_L1" | cut -c1-12): Pull complete")" -ge 1
 check "on a terminal: the digest" grep -q "Digest: $TI_BUSYBOX_MANIFEST" "$OUT"
+for l in "$TI_L1" "$TI_L2"; do
+        check "on a terminal: layer ${l:7:12} is shown extracting" \
+                grep -q "$(hex "$l" | cut -c1-12): Extracting" "$OUT"
+done
+check "on a terminal: a layer's states in order" \
+        test "$(tr '\r' '\n' <"$OUT" | sed -n "s/.*$(hex "$TI_L2" | cut -c1-12): \([A-Za-z]*\( [a-z][a-z]*\)\{0,1\}\).*/\1/p" | uniq | tr '\n' ,)" \
+        = "Waiting,Downloading,Download complete,Extracting,Pull complete,"
+
+# a pull of an image whose layers are there: "Already exists"
+run tty-again script -qec "env XDG_CACHE_HOME='$C' '$NS_IMAGE' pull '$REF'" /dev/null
+is "$RC" 0 "a second pull on a terminal succeeds"
+check "on a terminal: the layers already there say so" \
+        test "$(tr '\r' '\n' <"$OUT" | grep -c "Already exists")" -ge 2
 
 # ---------------------------------------------------------------- token auth
 
@@ -134,6 +166,108 @@ check "nothing under layers/ for the corrupted layer" test ! -e "$C/ns/layers/sh
 check "no refs/ entry after a failed pull" test -z "$(ref_digest "$C")"
 check "nothing left in tmp/ after a failed pull" test -z "$(ls -A "$C/ns/tmp" 2>/dev/null)"
 
+# ------------------------------------------------------------ a hostile layer
+
+# busybox.oci with its top layer replaced by hostile-dotdot.tar's (an entry
+# "../escaped"), the manifest and index rewritten to name it
+make_hostile_images "$T_TMP/img" >>"$T_TMP/images.log" 2>&1 || {
+        diag_file "$T_TMP/images.log"
+        fatal "make_hostile_images"
+}
+HOSTILE_LAYOUT=$T_TMP/img/hostile.oci
+HOSTILE_LAYER=$(python3 - "$LAYOUT" "$T_TMP/img/hostile-dotdot.tar" "$HOSTILE_LAYOUT" <<'PY'
+import gzip, hashlib, json, os, shutil, sys, tarfile
+src, archive, dst = sys.argv[1:]
+shutil.copytree(src, dst)
+blobs = os.path.join(dst, "blobs", "sha256")
+def put(data):
+    hexd = hashlib.sha256(data).hexdigest()
+    with open(os.path.join(blobs, hexd), "wb") as fh:
+        fh.write(data)
+    return "sha256:" + hexd
+with tarfile.open(archive) as t:
+    layer = gzip.compress(t.extractfile("l/layer.tar").read(), mtime=0)
+with open(os.path.join(dst, "index.json")) as fh:
+    index = json.load(fh)
+top = index["manifests"][0]
+with open(os.path.join(blobs, top["digest"][7:])) as fh:
+    manifest = json.load(fh)
+manifest["layers"][-1].update(digest=put(layer), size=len(layer))
+body = json.dumps(manifest).encode()
+top.update(digest=put(body), size=len(body))
+with open(os.path.join(dst, "index.json"), "w") as fh:
+    json.dump(index, fh)
+print(manifest["layers"][-1]["digest"])
+PY
+) || fatal "cannot make the hostile layout"
+LAYOUT=$HOSTILE_LAYOUT start_registry hostile
+C=$T_TMP/cache-hostile
+pull hostile "$C" "127.0.0.1:$PORT/ns-test/busybox:1"
+check "a layer with a '..' entry fails the pull" test "$RC" -ne 0
+check "a hostile layer: 'an entry leaves the layer', naming it" \
+        grep -qxF "ns: cannot pull '127.0.0.1:$PORT/ns-test/busybox:1': refused: an entry leaves the layer: layer $HOSTILE_LAYER: ../escaped" "$ERR"
+diag_file "$ERR" 3
+check "no hostile entry was written outside its layer" \
+        test ! -e /escaped -a ! -e "$C/escaped" -a ! -e "$C/ns/escaped" -a ! -e "$C/ns/layers/escaped"
+check "a hostile layer: no refs/ entry" test -z "$(ref_digest "$C")"
+check "a hostile layer: its blob is gone" test ! -e "$C/ns/blobs/sha256/$(hex "$HOSTILE_LAYER")"
+check "a hostile layer: the manifest and config this pull put in place are gone" \
+        test -z "$(ls -A "$C/ns/blobs/sha256")"
+check "a hostile layer: nothing under layers/ for it" test ! -e "$C/ns/layers/sha256/$(hex "$HOSTILE_LAYER")"
+check "a hostile layer: nothing left in tmp/" test -z "$(ls -A "$C/ns/tmp" 2>/dev/null)"
+
+# ---------------------------------------------------------------- interrupted
+
+# whole_blobs STORE: every file under blobs/ is what its name says
+whole_blobs() {
+        local f
+        for f in "$1"/blobs/sha256/*; do
+                [[ -e $f ]] || continue
+                [[ $(sha256sum <"$f" | cut -d' ' -f1) == "${f##*/}" ]] || return 1
+        done
+}
+# whole_layers STORE: every directory under layers/ has its size file
+whole_layers() {
+        local d
+        for d in "$1"/layers/sha256/*; do
+                [[ -e $d ]] || continue
+                [[ -s $d/size ]] || return 1
+        done
+}
+
+start_registry slow --slow
+C=$T_TMP/cache-interrupted
+REF=127.0.0.1:$PORT/ns-test/busybox:1
+spawn env XDG_CACHE_HOME="$C" "$NS_IMAGE" pull "$REF"
+victim=$SPAWNED_PID
+# (grep, not jq -e: jq 1.6 says yes to an empty file)
+wait_for 20 "the slow layer to be half sent" grep -q '"sent": [0-9]' "$LOG" ||
+        fatal "the registry never started sending the slow layer"
+check "the pull is still running when the layer is half sent" kill -0 "$victim"
+{
+        kill -KILL "$victim"
+        wait "$victim"
+} 2>/dev/null
+check "no refs/ entry after a killed pull" test -z "$(ref_digest "$C")"
+check "after a killed pull: every blob under blobs/ is whole" whole_blobs "$C/ns"
+check "after a killed pull: nothing under blobs/ of the layer midway" \
+        test ! -e "$C/ns/blobs/sha256/$(hex "$TI_L2")"
+check "after a killed pull: every layer under layers/ is whole" whole_layers "$C/ns"
+check "the layer before it was whole, and is kept" test -s "$C/ns/blobs/sha256/$(hex "$TI_L1")"
+run interrupted-ls env XDG_CACHE_HOME="$C" "$NS_IMAGE" ls -r -n
+is "$(cat "$OUT")" "" "after a killed pull: ns-image ls shows no image"
+
+lines_before=$(wc -l <"$LOG")
+pull resumed "$C" "$REF"
+is "$RC" 0 "a pull after a killed one completes"
+[[ $RC == 0 ]] || diag_file "$ERR"
+is "$(ref_digest "$C")" "$TI_BUSYBOX_MANIFEST" "after the killed pull: refs/ names the manifest"
+check "after the killed pull: layer 2 unpacked" \
+        grep -qx layer2 "$C/ns/layers/sha256/$(hex "$TI_L2")/root/etc/layer2-marker"
+is "$(tail -n +$((lines_before + 1)) "$LOG" | jq -r 'select(.path | test("/blobs/")) | .path' | sed 's,.*/blobs/,,' | sort -u)" \
+        "$TI_L2" "the second pull fetches only the blob the first did not finish"
+check "after the second pull: nothing left in tmp/" test -z "$(ls -A "$C/ns/tmp" 2>/dev/null)"
+
 # ----------------------------------------------------------------- the index
 
 start_registry index --index
@@ -144,6 +278,32 @@ is "$RC" 0 "pull through an index succeeds"
 is "$(ref_digest "$C")" "$TI_BUSYBOX_MANIFEST" "the index: the host platform's manifest is picked"
 is "$(jq -r 'select(.path | test("/manifests/sha256:")) | .path' "$LOG" | sed 's,.*/manifests/,,' | sort -u)" \
         "$TI_BUSYBOX_MANIFEST" "the other platforms' manifests are never fetched"
+
+# --platform, through ns images: the host's by name, one the index lacks,
+# and the other entry (whose blobs the registry does not have)
+case $(uname -m) in
+x86_64) host_platform=linux/amd64 other=linux/s390x ;;
+aarch64) host_platform=linux/arm64/v8 other=linux/s390x ;;
+s390x) host_platform=linux/s390x other=linux/ppc64le ;;
+*) fatal "no platform name for $(uname -m) in this test" ;;
+esac
+C=$T_TMP/cache-platform
+run platform-host env XDG_CACHE_HOME="$C" "$NS" images pull --platform "$host_platform" "127.0.0.1:$PORT/ns-test/busybox:1"
+is "$RC" 0 "ns images pull --platform $host_platform succeeds"
+[[ $RC == 0 ]] || diag_file "$ERR"
+is "$(ref_digest "$C")" "$TI_BUSYBOX_MANIFEST" "--platform $host_platform: its manifest is pulled"
+run platform-none env XDG_CACHE_HOME="$C" "$NS" images pull --platform linux/mips64le "127.0.0.1:$PORT/ns-test/busybox:1"
+check "--platform the index lacks: an error" grep -qx "ns: cannot pull '127.0.0.1:$PORT/ns-test/busybox:1': no image for platform linux/mips64le" "$ERR"
+diag_file "$ERR" 3
+run platform-other env XDG_CACHE_HOME="$T_TMP/cache-other" "$NS" images --platform "$other" pull "127.0.0.1:$PORT/ns-test/busybox:1"
+check "--platform $other (before pull): the other entry's config is asked for" \
+        grep -q "ns: cannot pull '127.0.0.1:$PORT/ns-test/busybox:1': config sha256:[0-9a-f]*: blob unknown" "$ERR"
+diag_file "$ERR" 3
+run platform-bad env XDG_CACHE_HOME="$C" "$NS" images pull --platform nonsense "127.0.0.1:$PORT/ns-test/busybox:1"
+check "a malformed --platform: an error" grep -qxF "ns: cannot pull '127.0.0.1:$PORT/ns-test/busybox:1': bad platform 'nonsense': not os/arch[/variant]" "$ERR"
+diag_file "$ERR" 3
+run platform-ls env XDG_CACHE_HOME="$C" "$NS_IMAGE" ls --platform linux/amd64
+check "--platform is pull's only" grep -q "ns: ls: --insecure-registry and --platform are options of pull" "$ERR"
 
 # ---------------------------------------------- plain HTTP off loopback
 
@@ -183,9 +343,12 @@ start_registry nobody --auth
 run nobody setpriv --reuid="$NOBODY" --regid="$(id -g nobody)" --clear-groups \
         env HOME=/nonexistent XDG_CACHE_HOME="$C" "$d/ns-image" pull "127.0.0.1:$PORT/ns-test/busybox:1"
 is "$RC" 0 "nobody pulls with token auth"
-[[ $RC == 0 ]] || diag_file "$ERR"
+check "nobody's pull: nothing on stderr but notes" test "$(grep -vc '^ns: note: ' "$ERR")" -eq 0
+diag_file "$ERR"
 is "$(ref_digest "$C")" "$TI_BUSYBOX_MANIFEST" "nobody's refs/ names the manifest"
 check "nobody's layers are unpacked" test -s "$C/ns/layers/sha256/$(hex "$TI_L2")/size"
+is "$(stat -c %u "$C/ns/layers/sha256/$(hex "$TI_L2")/root/etc/layer2-marker" 2>&1)" "$NOBODY" \
+        "nobody's pull: the image's root files belong to nobody"
 is "$(stat -c %u "$C/ns/refs")" "$NOBODY" "nobody's store belongs to nobody"
 
 start_registry nobody-corrupt --corrupt
