@@ -209,7 +209,7 @@ _ns_complete_inspect()
 
 # ns run [options] [--] command [argument...]: the options and their values,
 # then a command and its arguments, as for sudo.
-_ns_run_opts='--image --read-only --image-cache -e --env --rootfs --map --vol --tmpfs --build -r --root -n --name --hostname -w --workdir --userns --time --net -p --publish --share --cap-add --memory --pids --cpus -h --help'
+_ns_run_opts='--image --read-only --image-cache --entrypoint -e --env --rootfs --map --vol --tmpfs --build -r --root -n --name --hostname -w --workdir --userns --time --net -p --publish --share --cap-add --memory --pids --cpus -h --help'
 _ns_run_caps='all chown dac_override dac_read_search fowner fsetid kill setgid setuid setpcap linux_immutable net_bind_service net_broadcast net_admin net_raw ipc_lock ipc_owner sys_module sys_rawio sys_chroot sys_ptrace sys_pacct sys_admin sys_boot sys_nice sys_resource sys_time sys_tty_config mknod lease audit_write audit_control setfcap mac_override mac_admin syslog wake_alarm block_suspend audit_read perfmon bpf checkpoint_restore'
 
 _ns_complete_run()
@@ -238,7 +238,7 @@ _ns_complete_run()
                         opt=$word left=2
                         ;;
                 --rootfs | --tmpfs | -n | --name | --hostname | -w | --workdir | --userns | --net | \
-                        -p | --publish | --share | --cap-add | --memory | --pids | --cpus | --image | --image-cache | -e | --env)
+                        -p | --publish | --share | --cap-add | --memory | --pids | --cpus | --image | --image-cache | --entrypoint | -e | --env)
                         opt=$word left=1
                         ;;
                 -*) ;;

@@ -266,7 +266,7 @@ function __ns_run_state
                 return 0
             case --map --vol
                 set left 2
-            case --rootfs --tmpfs -n --name --hostname -w --workdir --userns --net -p --publish --share --cap-add --memory --pids --cpus --image --image-cache -e --env
+            case --rootfs --tmpfs -n --name --hostname -w --workdir --userns --net -p --publish --share --cap-add --memory --pids --cpus --image --image-cache --entrypoint -e --env
                 set left 1
             case '-*'
             case '*'
@@ -292,6 +292,7 @@ complete -c ns -n $run_opts -l rootfs -x -a '(__fish_complete_directories)' -d '
 complete -c ns -n $run_opts -l image -r -F -d 'Run a container image (archive, OCI layout, reference)'
 complete -c ns -n $run_opts -l read-only -d 'With --image: refuse writes to the root'
 complete -c ns -n $run_opts -l image-cache -x -a '(__fish_complete_directories)' -d 'The image store'
+complete -c ns -n $run_opts -l entrypoint -x -d 'Run this instead of the image\'s entrypoint'
 complete -c ns -n $run_opts -s e -l env -x -d 'Set a variable: VAR[=VALUE]'
 complete -c ns -n $run_opts -l map -r -F -d 'Bind a host path read-only: SRC DST'
 complete -c ns -n $run_opts -l vol -r -F -d 'Bind a host path writable: SRC DST'

@@ -284,15 +284,25 @@ int run_image_user(const Image *img, const char *spec, unsigned *ret_uid, unsign
 
 /* ---------------------------------------------------------------- all */
 
-/* argv: the Entrypoint, then the command line's words or else the Cmd. */
-static char **image_argv(const ImageConfig *cfg, char *const *cmdline)
+/*
+ * argv: the Entrypoint, then the command line's words or else the Cmd. An
+ * --entrypoint replaces the image's and, as docker run has it, drops its
+ * Cmd too (that Cmd was written as arguments to the other entrypoint).
+ */
+static char **image_argv(const ImageConfig *cfg, const char *entrypoint, char *const *cmdline)
 {
-        char *const *cmd = cmdline && cmdline[0] ? cmdline : cfg->cmd;
-        size_t ne = strv_len(cfg->entrypoint), nc = strv_len(cmd), n = 0;
-        char **v = xnew(char *, ne + nc + 1);
+        char *const *cmd = cmdline && cmdline[0] ? cmdline : entrypoint ? NULL : cfg->cmd;
+        char *const *ep = cfg->entrypoint;
+        char *const override[] = { (char *)entrypoint, NULL };
+        size_t ne, nc = strv_len(cmd), n = 0;
+        char **v;
 
+        if (entrypoint)
+                ep = *entrypoint ? override : NULL;
+        ne = strv_len(ep);
+        v = xnew(char *, ne + nc + 1);
         for (size_t i = 0; i < ne; i++)
-                v[n++] = cfg->entrypoint[i];
+                v[n++] = ep[i];
         for (size_t i = 0; i < nc; i++)
                 v[n++] = cmd[i];
         v[n] = NULL;
@@ -332,7 +342,7 @@ int run_image_prepare(const RunImageOptions *o, char *const *cmdline, LaunchConf
                 return r;
         cfg = &ret->image->config;
 
-        ret->argv = image_argv(cfg, cmdline);
+        ret->argv = image_argv(cfg, o->entrypoint, cmdline);
         if (!ret->argv[0]) {
                 log_error("cannot run image '%s': it has no command (no Entrypoint or Cmd in its "
                           "config): give one after the options",

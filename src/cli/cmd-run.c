@@ -72,6 +72,8 @@ static void run_help(void)
               "                              OCI layout or a registry reference\n"
               "     --read-only            with --image: refuse writes to the root\n"
               "     --image-cache <dir>    the image store (default: ~/.cache/ns)\n"
+              "     --entrypoint <cmd>     with --image: run <cmd> instead of the image's\n"
+              "                              entrypoint and command (\"\" for none)\n"
               " -e, --env <var>[=<value>]  set a variable (without a value: yours)\n"
               "     --map <src> <dst>      bind <src> read-only at <dst>\n"
               "     --vol <src> <dst>      bind <src> writable at <dst>\n"
@@ -580,6 +582,7 @@ int cmd_run(int argc, char **argv)
                 OPT_IMAGE,
                 OPT_READ_ONLY,
                 OPT_IMAGE_CACHE,
+                OPT_ENTRYPOINT,
                 OPT_USERNS,
                 OPT_TIME,
         };
@@ -602,6 +605,7 @@ int cmd_run(int argc, char **argv)
                 { "image", required_argument, NULL, OPT_IMAGE },
                 { "read-only", no_argument, NULL, OPT_READ_ONLY },
                 { "image-cache", required_argument, NULL, OPT_IMAGE_CACHE },
+                { "entrypoint", required_argument, NULL, OPT_ENTRYPOINT },
                 { "env", required_argument, NULL, 'e' },
                 { "userns", required_argument, NULL, OPT_USERNS },
                 { "time", no_argument, NULL, OPT_TIME },
@@ -711,6 +715,9 @@ int cmd_run(int argc, char **argv)
                 case OPT_IMAGE_CACHE:
                         o.image.cache = optarg;
                         break;
+                case OPT_ENTRYPOINT:
+                        o.image.entrypoint = optarg;
+                        break;
                 case 'e':
                         if (!*optarg || optarg[0] == '=') {
                                 log_error("invalid variable '%s' (give <name>=<value> or <name>)",
@@ -767,8 +774,10 @@ int cmd_run(int argc, char **argv)
                           o.launch.rootfs ? "rootfs" : "build");
                 goto usage;
         }
-        if (!o.image.ref && (o.image.read_only || o.image.cache)) {
-                log_error("--%s needs --image", o.image.read_only ? "read-only" : "image-cache");
+        if (!o.image.ref && (o.image.read_only || o.image.cache || o.image.entrypoint)) {
+                log_error("--%s needs --image", o.image.read_only ? "read-only"
+                                                : o.image.cache   ? "image-cache"
+                                                                  : "entrypoint");
                 goto usage;
         }
         if (o.launch.rootfs) {

@@ -14,6 +14,7 @@
 typedef struct RunImageOptions {
         const char *ref;   /* --image */
         const char *cache; /* --image-cache, or NULL for the default store */
+        const char *entrypoint; /* --entrypoint: replaces the image's ("" clears it), or NULL */
         bool read_only;    /* --read-only */
         bool root;         /* --root: the command runs as 0:0, not as the image's User */
         char *const *env;  /* -e: "K=V", or "K" for the caller's value */

@@ -190,7 +190,7 @@ expect "images pull options" '--insecure-registry|--platform|--help' ns images p
 expect "images pull --platform values" 'linux/arm64|linux/arm/v7' ns images pull --platform linux/ar
 
 # ns run: options, their values, then a command as for sudo
-run_opts='--image|--read-only|--image-cache|-e|--env|--rootfs|--map|--vol|--tmpfs|--build|-r|--root|-n|--name|--hostname|-w|--workdir|--userns|--time|--net|-p|--publish|--share|--cap-add|--memory|--pids|--cpus|-h|--help'
+run_opts='--image|--read-only|--image-cache|--entrypoint|-e|--env|--rootfs|--map|--vol|--tmpfs|--build|-r|--root|-n|--name|--hostname|-w|--workdir|--userns|--time|--net|-p|--publish|--share|--cap-add|--memory|--pids|--cpus|-h|--help'
 expect "run options" "$run_opts" ns run -
 expect "run --net values" 'none|host|pasta|slirp4netns' ns run --net ''
 expect "run --net=, '=' breaking words" 'host' ns run --net = h

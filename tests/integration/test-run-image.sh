@@ -209,6 +209,13 @@ suite() {
         # Entrypoint, it is the whole command.
         run cmd "${RUN[@]}" --image "$BUSYBOX" 'echo replaced; echo $0'
         is "$(tr '\n' ' ' <"$OUT")" "replaced /bin/sh " "$who: a command replaces Cmd, after the Entrypoint"
+        # --entrypoint replaces the Entrypoint and drops the Cmd; "" clears it
+        run ep "${RUN[@]}" --entrypoint /bin/echo --image "$BUSYBOX"
+        is "$RC:$(cat "$OUT")" "0:" "$who: --entrypoint replaces the Entrypoint and drops the image's Cmd"
+        run ep2 "${RUN[@]}" --entrypoint /bin/echo --image "$BUSYBOX" one two
+        is "$(cat "$OUT")" "one two" "$who:   ... the words after the options are its arguments"
+        run ep3 "${RUN[@]}" --entrypoint '' --image "$BUSYBOX" echo whole
+        is "$(cat "$OUT")" "whole" "$who:   ... an empty one: the words are the whole command"
         run second "${RUN[@]}" --image "$SECOND"
         is "$(cat "$OUT")" "second" "$who: an image without Entrypoint runs its Cmd"
         run second2 "${RUN[@]}" --image "$SECOND" id -u
@@ -273,6 +280,8 @@ is "$RC" 1 "--image with --rootfs is a usage error"
 run u2 "$NS" run --read-only true
 is "$RC" 1 "--read-only without --image is a usage error"
 check "  ... that says so" grep -q "^ns: --read-only needs --image$" "$ERR"
+run u3 "$NS" run --entrypoint /bin/true true
+is "$RC:$(head -1 "$ERR")" "1:ns: --entrypoint needs --image" "--entrypoint without --image is a usage error"
 
 suite root
 # nobody with one id: the image's User is nobody's uid, every file its own
