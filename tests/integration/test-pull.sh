@@ -93,6 +93,16 @@ is "$(env XDG_CACHE_HOME="$C" "$NS_IMAGE" ls -r -n | cut -d' ' -f1,3)" "$REF 2" 
         "ns-image ls names the pulled image, with its 2 layers"
 check "nothing left in tmp/" test -z "$(ls -A "$C/ns/tmp" 2>/dev/null)"
 
+# ns run --image REF: the pulled image is the root; with an empty store,
+# ns run pulls it first (its cold path), and its stdout is the command's
+# (the image's Entrypoint is sh -c: the command is one word)
+run runpulled env XDG_CACHE_HOME="$C" "$NS" run --image "$REF" "cat /etc/layer2-marker"
+is "$RC:$(cat "$OUT")" "0:layer2" "ns run --image runs the pulled image"
+run runcold env XDG_CACHE_HOME="$T_TMP/cache-run" "$NS" run --image "$REF" "cat /etc/layer2-marker"
+is "$RC:$(cat "$OUT")" "0:layer2" "ns run --image with an empty store pulls the image, then runs it"
+[[ $RC == 0 ]] || diag_file "$ERR"
+is "$(ref_digest "$T_TMP/cache-run")" "$TI_BUSYBOX_MANIFEST" "  ... and leaves it in the store"
+
 # a second pull finds everything there: only the manifest is asked for
 lines_before=$(wc -l <"$LOG")
 pull again "$C" "$REF"
