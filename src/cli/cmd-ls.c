@@ -3,6 +3,7 @@
 #include <getopt.h>
 
 #include "commands.h"
+#include "hostroot.h"
 #include "inspect.h"
 #include "output.h"
 #include "usercache.h"
@@ -239,6 +240,7 @@ int cmd_ls(int argc, char **argv)
         };
         LsOptions o = {};
         UserCache users = {};
+        _cleanup_close_ int root_fd = -EBADF;
         _cleanup_free_ int *cols = NULL;
         bool list_runtimes = false;
         Scan *scan = NULL;
@@ -301,13 +303,20 @@ int cmd_ls(int argc, char **argv)
                 o.table.out.tree || ls_shows(&o, COL_PARENT) ? INSTANCES_LOAD_NEST : 0, &scan);
         if (!is)
                 return 1;
+        root_fd = open_host_root(scan->proc_fd);
+        if (root_fd < 0) {
+                instances_free(is);
+                scan_free(scan);
+                return 1;
+        }
+        /* Owners by the host's names: read below its root from a container. */
+        if (host_root_differs(scan->proc_fd, root_fd, 0))
+                user_cache_set_root(&users, root_fd);
         /* HEALTH samples a scan of its own: one with every stat read, which
          * counts zombies with their parents (stats.h), while NPROCS stays
          * what lsns counts. Matched by instance ID. */
         if (ls_shows(&o, COL_HEALTH)) {
-                _cleanup_close_ int root_fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                if (root_fd >= 0 &&
-                    instances_load(scan->proc_fd, root_fd, INSTANCES_LOAD_STAT, &health_is,
+                if (instances_load(scan->proc_fd, root_fd, INSTANCES_LOAD_STAT, &health_is,
                                    &health_scan) >= 0 &&
                     stats_new(scan->proc_fd, root_fd, &stats) >= 0 &&
                     stats_sample(stats, health_is, &health) >= 0)

@@ -2,8 +2,10 @@
 #include <getopt.h>
 
 #include "commands.h"
+#include "hostroot.h"
 #include "output.h"
 #include "procinfo.h"
+#include "usercache.h"
 #include "util.h"
 
 enum {
@@ -68,7 +70,7 @@ static void ps_help(void)
               stdout);
 }
 
-static char *ps_cell(const ProcInfo *pi, pid_t nspid, int col, bool exact)
+static char *ps_cell(const ProcInfo *pi, pid_t nspid, int col, bool exact, UserCache *users)
 {
         char buf[32];
 
@@ -78,7 +80,7 @@ static char *ps_cell(const ProcInfo *pi, pid_t nspid, int col, bool exact)
         case COL_NSPID:
                 return nspid > 0 ? xasprintf("%d", (int)nspid) : NULL;
         case COL_USER:
-                return xstrdup(pi->user);
+                return xstrdup(user_cache_name(users, pi->uid));
         case COL_STATE:
                 return xasprintf("%c", pi->state);
         case COL_CPU:
@@ -117,6 +119,8 @@ int cmd_ps(int argc, char **argv)
         Instances *is;
         const Instance *in = NULL;
         ProcInfo *infos = NULL;
+        UserCache users = {};
+        _cleanup_close_ int root_fd = -EBADF;
         Scols sc;
         struct libscols_table *tb;
         ssize_t idx;
@@ -157,6 +161,14 @@ int cmd_ps(int argc, char **argv)
                 goto finish;
         }
         in = &is->items[idx];
+        /* libproc2 names users through NSS, ns' own: the host's are below its root */
+        root_fd = open_host_root(scan->proc_fd);
+        if (root_fd < 0) {
+                ret = 1;
+                goto finish;
+        }
+        if (host_root_differs(scan->proc_fd, root_fd, 0))
+                user_cache_set_root(&users, root_fd);
 
         pids = xnew(pid_t, in->n_members);
         for (size_t k = 0; k < in->n_members; k++)
@@ -181,12 +193,14 @@ int cmd_ps(int argc, char **argv)
                 ln = output_line_new(&sc, tb, NULL);
                 for (size_t ci = 0; ci < n_cols; ci++)
                         output_cell_set(&sc, ln, ci,
-                                        ps_cell(pi, nspid, cols[ci], t.out.json || t.out.raw));
+                                        ps_cell(pi, nspid, cols[ci], t.out.json || t.out.raw,
+                                                &users));
         }
         sc.print_table(tb);
         sc.unref_table(tb);
 
 finish:
+        user_cache_done(&users);
         procinfo_free(infos, in ? in->n_members : 0);
         instances_free(is);
         scan_free(scan);
