@@ -65,7 +65,7 @@ static int open_dir_at(int dirfd, const char *path)
 int host_root_open(int proc_fd, int own_root_fd, const char *dir, HostRootSource *ret_source)
 {
         struct stat own, init, mounted;
-        _cleanup_close_ int fd = -EBADF;
+        _cleanup_close_ int fd = -EBADF, slash = -EBADF;
         HostRootSource source;
 
         if (dir && dir[0]) {
@@ -77,6 +77,12 @@ int host_root_open(int proc_fd, int own_root_fd, const char *dir, HostRootSource
         }
 
         source = HOST_ROOT_OWN;
+        if (own_root_fd == AT_FDCWD) {
+                slash = open_dir_at(AT_FDCWD, "/");
+                if (slash < 0)
+                        return slash;
+                own_root_fd = slash;
+        }
         if (fstat(own_root_fd, &own) < 0)
                 return -errno;
         /*

@@ -36,7 +36,8 @@ typedef enum HostRootSource {
  * directory the user gave ("" or NULL: find it). Found, it is pid 1's root
  * when that differs from ns' own (own_root_fd, "/"): /host when /host is
  * that very directory (same device and inode), else /proc/1/root. When
- * pid 1's root cannot be read (not root), ns' own root. proc_fd is /proc.
+ * pid 1's root cannot be read (not root), ns' own root (own_root_fd, or
+ * "/" for AT_FDCWD). proc_fd is /proc.
  * Returns the fd or -errno (the given directory cannot be opened);
  * *ret_source, when not NULL, says where it came from.
  */

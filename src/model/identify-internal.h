@@ -60,6 +60,7 @@ struct Found {
         Runtime runtime;
         char *id;
         char *name;
+        char *k8s_ns; /* the pod's Kubernetes namespace, or NULL */
 };
 
 void found_done(Found *f);
@@ -90,8 +91,14 @@ bool state_task_ns_exists(IdentifyContext *ctx, const char *ns);
 /* --- identify-state.c: each runtime's metadata, by id; 1 when it has some for the id --- */
 
 int state_docker_name(IdentifyContext *ctx, const char *id, char **ret_name);
-int state_crio_name(IdentifyContext *ctx, const char *id, char **ret_name);
-int state_containerd_name(IdentifyContext *ctx, const char *id, char **ret_name);
+/*
+ * CRI-O's and containerd's config.json for f->id: the name ("pod/container"
+ * for Kubernetes) into f->name when it has one, and the pod's namespace.
+ */
+int state_crio_name(IdentifyContext *ctx, Found *f);
+int state_containerd_name(IdentifyContext *ctx, Found *f);
+/* The same for the config.json at path; 1 when it exists. */
+int identify_metadata_kube(IdentifyContext *ctx, const char *path, Found *f);
 /* conmon's command line, else containers.json. */
 void state_podman_name(IdentifyContext *ctx, const IdentifyInput *in, const char *id,
                        char **ret_name);

@@ -26,6 +26,7 @@ void found_done(Found *f)
 {
         f->id = mfree(f->id);
         f->name = mfree(f->name);
+        f->k8s_ns = mfree(f->k8s_ns);
 }
 
 static int read_ns_ino(IdentifyContext *ctx, pid_t pid, NsType t, NsIno *ret)
@@ -235,5 +236,8 @@ void identify_instance(IdentifyContext *ctx, const IdentifyInput *in, Identity *
                 f.name = xstrdup("-");
         str_sanitize(f.name);
         str_sanitize(f.id);
-        *ret = (Identity){ .runtime = f.runtime, .name = f.name, .runtime_id = f.id };
+        str_sanitize(f.k8s_ns);
+        *ret = (Identity){
+                .runtime = f.runtime, .name = f.name, .runtime_id = f.id, .k8s_namespace = f.k8s_ns
+        };
 }
