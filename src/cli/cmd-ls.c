@@ -33,6 +33,7 @@ enum {
         COL_CGROUPNS,
         COL_TIMENS,
         COL_HEALTH,
+        COL_K8SNS,
         COL_MAX,
 };
 
@@ -62,6 +63,7 @@ static const ColumnDesc ls_columns[COL_MAX] = {
         [COL_TIMENS] = { "TIMENS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "time namespace inode" },
         [COL_HEALTH] = { "HEALTH", 0.1, 0, SCOLS_JSON_STRING,
                          "frozen, D-state and zombie tasks, OOM kills, refused forks" },
+        [COL_K8SNS] = { "K8SNS", 0.1, 0, SCOLS_JSON_STRING, "Kubernetes namespace of a pod's instance" },
 };
 
 static const int ls_default_columns[] = {
@@ -77,6 +79,7 @@ typedef struct LsOptions {
         bool all;
         bool runtime_set;
         Runtime runtime;
+        const char *k8s_ns; /* -N: only the pods of this Kubernetes namespace */
         int *cols;
         size_t n_cols;
         const StatsSnapshot *health; /* with the HEALTH column */
@@ -99,6 +102,7 @@ static void ls_help(void)
               "     --output-all       output all columns\n"
               " -T, --tree             show nested instances as a tree\n"
               "     --runtime <name>   only instances made by this runtime\n"
+              " -N, --namespace <ns>   only the pods of this Kubernetes namespace\n"
               " -H, --list-columns     list the available columns\n"
               "     --list-runtimes    list the runtimes --runtime takes\n"
               " -h, --help             display this help\n"
@@ -134,6 +138,8 @@ static char *ls_cell(const LsOptions *o, const Instances *is, const Instance *in
                 return xstrdup(in->command ?: "");
         case COL_RUNTIME_ID:
                 return in->ident.runtime_id ? xstrdup(in->ident.runtime_id) : NULL;
+        case COL_K8SNS:
+                return in->ident.k8s_namespace ? xstrdup(in->ident.k8s_namespace) : NULL;
         case COL_PPID:
                 return leader->stat_ok ? xasprintf("%d", (int)leader->ppid) : NULL;
         case COL_UID:
@@ -175,6 +181,8 @@ static bool ls_shown(const LsOptions *o, const Instance *in)
         if (in->host && !o->all)
                 return false;
         if (o->runtime_set && in->ident.runtime != o->runtime)
+                return false;
+        if (o->k8s_ns && !(in->ident.k8s_namespace && streq(in->ident.k8s_namespace, o->k8s_ns)))
                 return false;
         return true;
 }
@@ -234,6 +242,7 @@ int cmd_ls(int argc, char **argv)
                 { "all", no_argument, NULL, 'a' },
                 { "tree", no_argument, NULL, 'T' },
                 { "runtime", required_argument, NULL, OPT_RUNTIME },
+                { "namespace", required_argument, NULL, 'N' },
                 { "list-runtimes", no_argument, NULL, OPT_LIST_RUNTIMES },
                 { "help", no_argument, NULL, 'h' },
                 {}
@@ -256,7 +265,7 @@ int cmd_ls(int argc, char **argv)
 
         optind = 0;
         opterr = 0;
-        while ((c = getopt_long(argc, argv, ":" TABLE_OPTSTRING "aTh", options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, ":" TABLE_OPTSTRING "aTN:h", options, NULL)) >= 0) {
                 if (table_opts_parse(&o.table, c, optarg))
                         continue;
                 switch (c) {
@@ -273,6 +282,9 @@ int cmd_ls(int argc, char **argv)
                                 return usage_error("ls");
                         }
                         o.runtime_set = true;
+                        break;
+                case 'N':
+                        o.k8s_ns = optarg;
                         break;
                 case OPT_LIST_RUNTIMES:
                         list_runtimes = true;

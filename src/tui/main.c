@@ -67,6 +67,7 @@ static void help(void)
               " -J, --json             with -b, write each frame as one line of JSON\n"
               " -p, --instance <id>    show only this instance (repeatable)\n"
               "     --runtime <name>   show only the instances of this runtime\n"
+              " -N, --namespace <ns>   show only the pods of this Kubernetes namespace\n"
               " -a, --all              show the host too\n"
               " -s, --sort <column>    sort by this column (default CPU%)\n"
               " -I, --invert           sort the other way round\n"
@@ -217,6 +218,7 @@ int main(int argc, char **argv)
                 { "json", no_argument, NULL, 'J' },
                 { "instance", required_argument, NULL, 'p' },
                 { "runtime", required_argument, NULL, OPT_RUNTIME },
+                { "namespace", required_argument, NULL, 'N' },
                 { "all", no_argument, NULL, 'a' },
                 { "sort", required_argument, NULL, 's' },
                 { "invert", no_argument, NULL, 'I' },
@@ -233,7 +235,7 @@ int main(int argc, char **argv)
         int c, r;
 
         opterr = 0;
-        while ((c = getopt_long(argc, argv, ":d:n:bJp:as:IhV", options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, ":d:n:bJp:N:as:IhV", options, NULL)) >= 0) {
                 switch (c) {
                 case 'd':
                         if (parse_delay(optarg, &o.delay) < 0) {
@@ -265,6 +267,9 @@ int main(int argc, char **argv)
                                 return usage_error();
                         }
                         o.runtime = optarg;
+                        break;
+                case 'N':
+                        o.k8s_ns = optarg;
                         break;
                 case 'a':
                         o.all = true;
