@@ -36,7 +36,8 @@ typedef struct NetnsEntry {
 struct IdentifyContext {
         int proc_fd;
         int root_fd;
-        char *hostname;
+        char *hostname;        /* the host's: ours, or pid 1's when ns has a UTS namespace of its own */
+        bool host_name_known;  /* hostname decided (identify.c) */
         bool privileged; /* euid 0: may enter UTS namespaces to read their hostname */
         int self_uts_fd; /* opened on first use */
 

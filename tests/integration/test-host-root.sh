@@ -120,7 +120,8 @@ NS_DIR=$(cd "${NS%/*}" && pwd -P) || fatal "cannot resolve the directory of NS='
 # with the host's /usr (its programs and libraries), ns' directory, its own
 # /etc/passwd in which uid 65534 is "podnobody", an empty /run, and with
 # "host" the node's / at /host; in a cgroup of its own and a cgroup
-# namespace rooted there, as a pod's container is. Then chroot and run.
+# namespace rooted there, and a UTS namespace with a host name of its own,
+# as a pod's container is. Then chroot and run.
 cat >"$T_TMP/pod.sh" <<'EOF'
 #!/bin/bash
 set -e
@@ -142,7 +143,8 @@ if [[ $host == host ]]; then
 fi
 readlink /proc/self/ns/mnt | tr -dc 0-9 >"$mntfile"
 echo $$ >"$cg/cgroup.procs"
-exec unshare -C chroot "$root" "$@"
+# a host name of its own too, as a pod without hostNetwork has
+exec unshare -C -u sh -c 'hostname ns-itest-pod && exec chroot "$0" "$@"' "$root" "$@"
 EOF
 chmod 755 "$T_TMP/pod.sh"
 
@@ -167,7 +169,7 @@ norm() {
 
 # ------------------------------------------------------- the node's view
 
-if node "$NS" ls -J -o "$COLS" >"$T_TMP/node.json" 2>"$T_TMP/node.err"; then
+if node "$NS" ls -a -J -o "$COLS" >"$T_TMP/node.json" 2>"$T_TMP/node.err"; then
         ok "ns ls -J on the node"
 else
         not_ok "ns ls -J on the node"
@@ -187,6 +189,7 @@ is "$(field "$T_TMP/node.json" "$C_N" runtime)/$(field "$T_TMP/node.json" "$C_N"
         "cri-o/$C_ID" "node: C is CRI-O's, by its kubepods cgroup and state"
 is "$(field "$T_TMP/node.json" "$C_N" name)" "web-$$/app" "node: C is named pod/container"
 is "$(field "$T_TMP/node.json" "$C_N" k8sns)" "shop-$$" "node: C's Kubernetes namespace"
+is "$(field "$T_TMP/node.json" 1 name)" "$(hostname)" "node: the host instance is named by the host name"
 
 # --------------------------------------------------------- the pod's view
 
@@ -195,7 +198,7 @@ is "$(field "$T_TMP/node.json" "$C_N" k8sns)" "shop-$$" "node: C's Kubernetes na
 pod_ls() {
         local name=$1 host=$2
         shift 2
-        if pod "$host" env "$@" "$NS" ls -J -o "$COLS" >"$T_TMP/$name.json" \
+        if pod "$host" env "$@" "$NS" ls -a -J -o "$COLS" >"$T_TMP/$name.json" \
                 2>"$T_TMP/$name.err"; then
                 ok "$name: ns ls -J in the pod"
         else
@@ -232,6 +235,8 @@ pod_ls given host NS_HOST_ROOT=/host
 same_view given
 pod_ls own host NS_HOST_ROOT=/
 is "$(field "$T_TMP/own.json" "$A_N" user)" "podnobody" "own root: A's owner by the pod's /etc/passwd"
+is "$(field "$T_TMP/mounted.json" 1 name)" "$(hostname)" \
+        "the pod names the host instance by the node's host name, not its own"
 [[ $(field "$T_TMP/own.json" "$B_N" runtime) != runc ]] &&
         ok "own root: B is not named by the pod's empty /run" ||
         not_ok "own root: B is not named by the pod's empty /run"
