@@ -53,7 +53,7 @@ _ns_options()
                 ;;
         ps)
                 printf '%s\n' -J --json -r --raw -n --noheadings -o --output \
-                        --output-all -H --list-columns -h --help
+                        --output-all -H --list-columns -N --namespace -h --help
                 ;;
         esac
 }
@@ -403,7 +403,7 @@ _ns()
                 --)
                         optsdone=1
                         ;;
-                --output | --runtime)
+                --output | --runtime | --namespace)
                         # "--output=LIST" is three words when "=" breaks words
                         if [[ ${COMP_WORDS[i + 1]:-} == = ]]; then
                                 i+=2
@@ -412,7 +412,7 @@ _ns()
                         fi
                         ;;
                 -*)
-                        [[ $word =~ ^-${flags}o$ ]] && i+=1
+                        [[ $word =~ ^-${flags}[oN]$ ]] && i+=1
                         ;;
                 *)
                         npos+=1

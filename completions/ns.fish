@@ -51,7 +51,7 @@ function __ns_nargs
             switch $t
                 case --
                     set optsdone 1
-                case -o --output --runtime -s --signal -t --timeout -w --watch --iterations
+                case -o --output --runtime -s --signal -t --timeout -w --watch --iterations -N --namespace
                     set skip 1
                 case -n
                     # inspect's -n takes a count; ls's and ps's is a flag
@@ -210,6 +210,7 @@ complete -c ns -n '__ns_is ls' -l list-runtimes -d 'List the runtimes --runtime 
 
 # ns ps <id>
 complete -c ns -n '__ns_is ps; and test (__ns_nargs) -eq 0' -a '(__ns_instances)'
+complete -c ns -n '__ns_is ps' -s N -l namespace -x -d 'The id among the pods of this Kubernetes namespace'
 
 # ns top
 function __ns_top_columns

@@ -64,6 +64,7 @@ static void ps_help(void)
               " -o, --output <list>    output columns (a list starting with '+' extends the default)\n"
               "     --output-all       output all columns\n"
               " -H, --list-columns     list the available columns\n"
+              " -N, --namespace <ns>   <id> among the pods of this Kubernetes namespace\n"
               " -h, --help             display this help\n"
               "\n"
               "See ns-ps(1).\n",
@@ -104,14 +105,58 @@ static char *ps_cell(const ProcInfo *pi, pid_t nspid, int col, bool exact, UserC
         }
 }
 
+/* True when instance i is a container of a pod in Kubernetes namespace ns. */
+static bool in_k8s_ns(const Instances *is, size_t i, const char *ns)
+{
+        const char *have = is->items[i].ident.k8s_namespace;
+        return have && streq(have, ns);
+}
+
+/*
+ * The <id>, among the pods of Kubernetes namespace k8s_ns only (-N): a pod
+ * name may well be the same in two namespaces. Reports as
+ * resolve_or_report() does; returns the index or -1.
+ */
+static ssize_t resolve_in(const Instances *is, const char *id, const char *k8s_ns)
+{
+        _cleanup_free_ size_t *cand = NULL;
+        size_t n_cand = 0, n_hit = 0;
+        ssize_t r, hit = -1;
+
+        if (!k8s_ns)
+                return resolve_or_report(is, id);
+        r = instances_resolve(is, id, &cand, &n_cand);
+        if (r >= 0 && in_k8s_ns(is, (size_t)r, k8s_ns))
+                return r;
+        for (size_t k = 0; r < 0 && k < n_cand; k++)
+                if (in_k8s_ns(is, cand[k], k8s_ns)) {
+                        hit = (ssize_t)cand[k];
+                        n_hit++;
+                }
+        if (n_hit == 1)
+                return hit;
+        if (n_hit == 0) {
+                log_error("no instance '%s' in Kubernetes namespace '%s'", id, k8s_ns);
+                return -1;
+        }
+        log_error("'%s' is ambiguous: it matches %zu instances in '%s':", id, n_hit, k8s_ns);
+        for (size_t k = 0; k < n_cand; k++)
+                if (in_k8s_ns(is, cand[k], k8s_ns))
+                        print_candidate(is, cand[k]);
+        fputs("Give more of the ID, or the full name.\n", stderr);
+        return -1;
+}
+
 int cmd_ps(int argc, char **argv)
 {
         static const struct option options[] = {
                 TABLE_OPTIONS,
+                { "namespace", required_argument, NULL, 'N' },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
         TableOpts t = {};
+        const char *k8s_ns = NULL;
         _cleanup_free_ int *cols = NULL;
         _cleanup_free_ pid_t *pids = NULL;
         size_t n_cols = 0;
@@ -128,9 +173,13 @@ int cmd_ps(int argc, char **argv)
 
         optind = 0;
         opterr = 0;
-        while ((c = getopt_long(argc, argv, ":" TABLE_OPTSTRING "h", options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, ":" TABLE_OPTSTRING "N:h", options, NULL)) >= 0) {
                 if (table_opts_parse(&t, c, optarg))
                         continue;
+                if (c == 'N') {
+                        k8s_ns = optarg;
+                        continue;
+                }
                 if (c == 'h') {
                         ps_help();
                         return 0;
@@ -155,7 +204,7 @@ int cmd_ps(int argc, char **argv)
         is = load_instances(&scan);
         if (!is)
                 return 1;
-        idx = resolve_or_report(is, argv[optind]);
+        idx = resolve_in(is, argv[optind], k8s_ns);
         if (idx < 0) {
                 ret = 1;
                 goto finish;

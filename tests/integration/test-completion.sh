@@ -117,7 +117,7 @@ same_set()
 ls_cols='ID|NAME|RUNTIME|PID|NPROCS|USER|NS|COMMAND|RUNTIME_ID|PPID|UID|PARENT|PRIVATE|SHARED|USERNS|MNTNS|PIDNS|NETNS|UTSNS|IPCNS|CGROUPNS|TIMENS|HEALTH|K8SNS'
 ps_cols='PID|NSPID|USER|STATE|CPU|RSS|COMMAND|PPID|UID|THREADS|COMM|TIME'
 ls_opts='-a|--all|-J|--json|-r|--raw|-n|--noheadings|-o|--output|--output-all|-H|--list-columns|-T|--tree|--runtime|-N|--namespace|--list-runtimes|-h|--help'
-ps_opts='-J|--json|-r|--raw|-n|--noheadings|-o|--output|--output-all|-H|--list-columns|-h|--help'
+ps_opts='-J|--json|-r|--raw|-n|--noheadings|-o|--output|--output-all|-H|--list-columns|-N|--namespace|-h|--help'
 runtimes='docker|podman|containerd|cri-o|kubernetes|lxc|nspawn|runc|crun|flatpak|snap|firejail|bwrap|ns|unshare|netns|garden|kernel|host|-'
 
 # A stub ns first in PATH: `ns ls -n -o ID,NAME` prints fixed lines (a name
@@ -178,6 +178,7 @@ expect "nothing after an unknown command" '' ns bogus ''
 expect "inspect options" '-J|--json|-w|--watch|-n|--iterations|-h|--help' ns inspect -
 expect "inspect: no completion for --watch's seconds" '' ns inspect --watch ''
 expect_has "inspect <id>" 'db' ns inspect -w 2 -n 3 d
+expect_has "ps <id> after -N's namespace" 'db' ns ps -N shop d
 expect "inspect takes one <id>" '' ns inspect db ''
 
 # ns run: options, their values, then a command as for sudo

@@ -255,6 +255,20 @@ else
         diag_file "$T_TMP/filter.err"
 fi
 
+# ps -N: the <id> among the pods of one Kubernetes namespace
+if pod host "$NS" ps -J -N "shop-$$" -o PID "web-$$/app" >"$T_TMP/psn.json" 2>"$T_TMP/psn.err"; then
+        is "$(jq -r '.processes[0].pid' "$T_TMP/psn.json")" "$C_N" "ns ps -N NS pod/container"
+else
+        not_ok "ns ps -N NS pod/container"
+        diag_file "$T_TMP/psn.err"
+fi
+if pod host "$NS" ps -N "other-$$" "web-$$/app" >/dev/null 2>"$T_TMP/psn2.err"; then
+        not_ok "ns ps -N with another namespace does not find the pod"
+else
+        check "ns ps -N with another namespace does not find the pod" \
+                grep -q "no instance 'web-$$/app' in Kubernetes namespace 'other-$$'" "$T_TMP/psn2.err"
+fi
+
 # ns ps: the host's user names too (libproc2 would name them through NSS,
 # from the pod's /etc/passwd).
 A_ID=$(field "$T_TMP/node.json" "$A_N" id)
