@@ -26,7 +26,7 @@ _ns_columns()
         ls)
                 printf '%s\n' ID NAME RUNTIME PID NPROCS USER NS COMMAND \
                         RUNTIME_ID IMAGE PPID UID PARENT PRIVATE SHARED \
-                        USERNS MNTNS PIDNS NETNS UTSNS IPCNS CGROUPNS TIMENS HEALTH
+                        USERNS MNTNS PIDNS NETNS UTSNS IPCNS CGROUPNS TIMENS HEALTH K8SNS
                 ;;
         ps)
                 printf '%s\n' PID NSPID USER STATE CPU RSS COMMAND \
@@ -49,11 +49,11 @@ _ns_options()
         ls)
                 printf '%s\n' -a --all -J --json -r --raw -n --noheadings \
                         -o --output --output-all -H --list-columns -T --tree \
-                        --runtime --list-runtimes -h --help
+                        --runtime -N --namespace --list-runtimes -h --help
                 ;;
         ps)
                 printf '%s\n' -J --json -r --raw -n --noheadings -o --output \
-                        --output-all -H --list-columns -h --help
+                        --output-all -H --list-columns -N --namespace -h --help
                 ;;
         esac
 }
@@ -355,7 +355,7 @@ _ns_complete_enter()
 }
 
 # ns top [options]: options, instances for -p, runtimes, sort columns.
-_ns_top_opts='-d --delay -b --batch -n --iterations -J --json -p --instance --runtime -a --all -s --sort -I --invert -h --help -V --version'
+_ns_top_opts='-d --delay -b --batch -n --iterations -J --json -p --instance --runtime -N --namespace -a --all -s --sort -I --invert -h --help -V --version'
 _ns_top_columns='ID NAME RUNTIME PID PIDS CPU% CPU%LIM MEM MEM% NETRX NETTX IORD IOWR HEALTH UPTIME COMMAND'
 
 _ns_complete_top()
@@ -460,7 +460,12 @@ _ns()
         for ((i = 1; i < COMP_CWORD; i++)); do
                 word=${COMP_WORDS[i]}
                 if [[ -z $cmd ]]; then
-                        [[ $word == -* ]] || cmd=$word
+                        # the global --host-root takes a directory
+                        if [[ $word == --host-root ]]; then
+                                i+=1
+                        elif [[ $word != -* ]]; then
+                                cmd=$word
+                        fi
                         continue
                 fi
                 if ((optsdone)); then
@@ -471,7 +476,7 @@ _ns()
                 --)
                         optsdone=1
                         ;;
-                --output | --runtime)
+                --output | --runtime | --namespace)
                         # "--output=LIST" is three words when "=" breaks words
                         if [[ ${COMP_WORDS[i + 1]:-} == = ]]; then
                                 i+=2
@@ -480,7 +485,7 @@ _ns()
                         fi
                         ;;
                 -*)
-                        [[ $word =~ ^-${flags}o$ ]] && i+=1
+                        [[ $word =~ ^-${flags}[oN]$ ]] && i+=1
                         ;;
                 *)
                         npos+=1
@@ -489,8 +494,10 @@ _ns()
         done
 
         if [[ -z $cmd ]]; then
-                if [[ $cur == -* ]]; then
-                        mapfile -t COMPREPLY < <(compgen -W '-h --help -V --version' -- "$cur")
+                if [[ ${COMP_WORDS[COMP_CWORD - 1]} == --host-root ]]; then
+                        mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+                elif [[ $cur == -* ]]; then
+                        mapfile -t COMPREPLY < <(compgen -W '--host-root -h --help -V --version' -- "$cur")
                 else
                         mapfile -t COMPREPLY < <(compgen -W "$_ns_commands" -- "$cur")
                 fi

@@ -16,7 +16,7 @@ function __ns_command
             continue
         end
         switch $t
-            case -o --output --runtime -s --signal -t --timeout
+            case -o --output --runtime -s --signal -t --timeout --host-root
                 set skip 1
             case '-*'
             case '*'
@@ -42,12 +42,16 @@ function __ns_nargs
         else if test $optsdone -eq 1
             set n (math $n + 1)
         else if test "$seen" = 0
-            string match -q -- '-*' $t; or set seen $t
+            if test "$t" = --host-root
+                set skip 1
+            else
+                string match -q -- '-*' $t; or set seen $t
+            end
         else
             switch $t
                 case --
                     set optsdone 1
-                case -o --output --runtime -s --signal -t --timeout -w --watch --iterations
+                case -o --output --runtime -s --signal -t --timeout -w --watch --iterations -N --namespace
                     set skip 1
                 case -n
                     # inspect's -n takes a count; ls's and ps's is a flag
@@ -122,7 +126,8 @@ function __ns_columns
                 IPCNS\t'IPC namespace inode' \
                 CGROUPNS\t'cgroup namespace inode' \
                 TIMENS\t'time namespace inode' \
-                HEALTH\t'frozen, D-state and zombie tasks, OOM kills, refused forks'
+                HEALTH\t'frozen, D-state and zombie tasks, OOM kills, refused forks' \
+                K8SNS\t"Kubernetes namespace of a pod's instance"
         case ps
             set cols \
                 PID\t'host PID' \
@@ -169,6 +174,7 @@ complete -c ns -f
 # before the command
 complete -c ns -n 'not __ns_command' -s h -l help -d 'Display help'
 complete -c ns -n 'not __ns_command' -s V -l version -d 'Display version'
+complete -c ns -n 'not __ns_command' -l host-root -x -a '(__fish_complete_directories)' -d "Read the host's files below this directory"
 complete -c ns -n 'not __ns_command' -a ls -d 'List every instance on the host'
 complete -c ns -n 'not __ns_command' -a ps -d 'List the processes of one instance'
 complete -c ns -n 'not __ns_command' -a enter -d 'Run a shell or command inside an instance'
@@ -215,10 +221,12 @@ complete -c ns -n '__ns_is ls' -s a -l all -d 'Include the host instance'
 complete -c ns -n '__ns_is ls' -s T -l tree -d 'Show nested instances as a tree'
 complete -c ns -n '__ns_is ls' -l runtime -x -d 'Only instances made by this runtime' \
     -a '(__ns_runtimes)'
+complete -c ns -n '__ns_is ls' -s N -l namespace -x -d 'Only the pods of this Kubernetes namespace'
 complete -c ns -n '__ns_is ls' -l list-runtimes -d 'List the runtimes --runtime takes and exit'
 
 # ns ps <id>
 complete -c ns -n '__ns_is ps; and test (__ns_nargs) -eq 0' -a '(__ns_instances)'
+complete -c ns -n '__ns_is ps' -s N -l namespace -x -d 'The id among the pods of this Kubernetes namespace'
 
 # ns top
 function __ns_top_columns
@@ -230,6 +238,7 @@ complete -c ns -n '__ns_is top' -s n -l iterations -x -d 'With -b: frames to wri
 complete -c ns -n '__ns_is top' -s J -l json -d 'With -b: one JSON document per frame'
 complete -c ns -n '__ns_is top' -s p -l instance -x -a '(__ns_instances)' -d 'Show only this instance'
 complete -c ns -n '__ns_is top' -l runtime -x -a '(__ns_runtimes)' -d 'Only instances made by this runtime'
+complete -c ns -n '__ns_is top' -s N -l namespace -x -d 'Only the pods of this Kubernetes namespace'
 complete -c ns -n '__ns_is top' -s a -l all -d 'Include the host instance'
 complete -c ns -n '__ns_is top' -s s -l sort -x -a '(__ns_top_columns)' -d 'Sort by this column'
 complete -c ns -n '__ns_is top' -s I -l invert -d 'Invert the sort order'

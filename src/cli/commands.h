@@ -51,6 +51,14 @@ int option_error(const char *cmd, int c, char *const *argv);
  * with. On failure, reports and returns NULL.
  */
 Instances *load_instances(Scan **ret_scan);
+
+/*
+ * The host's root as a directory fd, the caller's (hostroot.h): the
+ * NS_HOST_ROOT directory (--host-root sets it), else found; joins pid 1's
+ * cgroup namespace when that root is another than ns' own. On failure,
+ * reports and returns -1.
+ */
+int open_host_root(int proc_fd);
 Instances *load_instances_with(InstancesLoadFlags flags, Scan **ret_scan);
 
 /*

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "control.h"
+#include "hostroot.h"
 #include "macro.h"
 #include "util.h"
 
@@ -209,7 +210,7 @@ int control_cgroups_load(int proc_fd, int root_fd, const Instances *is, const In
         char path[32];
         int r;
 
-        r = read_file_at(proc_fd, "self/mountinfo", 0, &mountinfo, NULL);
+        r = host_root_read_mountinfo(proc_fd, root_fd, &mountinfo);
         if (r < 0)
                 return r;
         snprintf(path, sizeof(path), "%d/cgroup", (int)instance_leader(is, in)->pid);

@@ -193,21 +193,37 @@ int identify_metadata_name(IdentifyContext *ctx, const char *path,
         return 1;
 }
 
+int identify_metadata_kube(IdentifyContext *ctx, const char *path, Found *f)
+{
+        _cleanup_free_ char *content = NULL;
+        char *name = NULL, *ns = NULL;
+
+        if (read_file_at(ctx->root_fd, path, METADATA_FILE_MAX, &content, NULL) < 0)
+                return 0;
+        if (naming_oci_kube(content, &name, &ns) > 0) {
+                free(f->name);
+                f->name = name;
+                free(f->k8s_ns);
+                f->k8s_ns = ns;
+        }
+        return 1;
+}
+
 int state_docker_name(IdentifyContext *ctx, const char *id, char **ret_name)
 {
         _cleanup_free_ char *path = xasprintf("var/lib/docker/containers/%s/config.v2.json", id);
         return identify_metadata_name(ctx, path, naming_docker_config, ret_name);
 }
 
-int state_crio_name(IdentifyContext *ctx, const char *id, char **ret_name)
+int state_crio_name(IdentifyContext *ctx, Found *f)
 {
         static const char *const roots[] = { "run/containers/storage",
                                              "var/lib/containers/storage" };
 
         for (size_t i = 0; i < ELEMENTSOF(roots); i++) {
                 _cleanup_free_ char *path =
-                        xasprintf("%s/overlay-containers/%s/userdata/config.json", roots[i], id);
-                if (identify_metadata_name(ctx, path, naming_oci_annotations, ret_name) > 0)
+                        xasprintf("%s/overlay-containers/%s/userdata/config.json", roots[i], f->id);
+                if (identify_metadata_kube(ctx, path, f) > 0)
                         return 1;
         }
         return 0;
@@ -245,13 +261,13 @@ bool state_task_ns_exists(IdentifyContext *ctx, const char *ns)
         return false;
 }
 
-int state_containerd_name(IdentifyContext *ctx, const char *id, char **ret_name)
+int state_containerd_name(IdentifyContext *ctx, Found *f)
 {
         load_task_ns(ctx);
         for (size_t i = 0; i < ctx->n_task_ns; i++) {
                 _cleanup_free_ char *path =
-                        xasprintf(CONTAINERD_TASK_DIR "/%s/%s/config.json", ctx->task_ns[i], id);
-                if (identify_metadata_name(ctx, path, naming_oci_annotations, ret_name) > 0)
+                        xasprintf(CONTAINERD_TASK_DIR "/%s/%s/config.json", ctx->task_ns[i], f->id);
+                if (identify_metadata_kube(ctx, path, f) > 0)
                         return 1;
         }
         return 0;

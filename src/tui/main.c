@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <time.h>
 
+#include "hostroot.h"
 #include "macro.h"
 #include "resolve.h"
 #include "top-model.h"
@@ -66,6 +67,7 @@ static void help(void)
               " -J, --json             with -b, write each frame as one line of JSON\n"
               " -p, --instance <id>    show only this instance (repeatable)\n"
               "     --runtime <name>   show only the instances of this runtime\n"
+              " -N, --namespace <ns>   show only the pods of this Kubernetes namespace\n"
               " -a, --all              show the host too\n"
               " -s, --sort <column>    sort by this column (default CPU%)\n"
               " -I, --invert           sort the other way round\n"
@@ -216,6 +218,7 @@ int main(int argc, char **argv)
                 { "json", no_argument, NULL, 'J' },
                 { "instance", required_argument, NULL, 'p' },
                 { "runtime", required_argument, NULL, OPT_RUNTIME },
+                { "namespace", required_argument, NULL, 'N' },
                 { "all", no_argument, NULL, 'a' },
                 { "sort", required_argument, NULL, 's' },
                 { "invert", no_argument, NULL, 'I' },
@@ -226,12 +229,13 @@ int main(int argc, char **argv)
         TopOptions o = { .delay = 2, .sort = TOP_COL_CPU };
         _cleanup_free_ char **ids = NULL;
         _cleanup_close_ int proc_fd = -EBADF, root_fd = -EBADF;
+        const char *host_root;
         size_t n_ids = 0;
         bool have_n = false;
         int c, r;
 
         opterr = 0;
-        while ((c = getopt_long(argc, argv, ":d:n:bJp:as:IhV", options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, ":d:n:bJp:N:as:IhV", options, NULL)) >= 0) {
                 switch (c) {
                 case 'd':
                         if (parse_delay(optarg, &o.delay) < 0) {
@@ -263,6 +267,9 @@ int main(int argc, char **argv)
                                 return usage_error();
                         }
                         o.runtime = optarg;
+                        break;
+                case 'N':
+                        o.k8s_ns = optarg;
                         break;
                 case 'a':
                         o.all = true;
@@ -306,11 +313,21 @@ int main(int argc, char **argv)
                 top_error("cannot open '/proc': %s (is procfs mounted?)", ERRSTR(errno));
                 return 1;
         }
-        root_fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        host_root = getenv(HOST_ROOT_ENV);
+        root_fd = host_root_open(proc_fd, AT_FDCWD, host_root, NULL);
         if (root_fd < 0) {
-                top_error("cannot open '/': %s", ERRSTR(errno));
+                if (host_root && host_root[0])
+                        top_error("cannot open host root '%s': %s", host_root, ERRSTR(-root_fd));
+                else
+                        top_error("cannot open '/': %s", ERRSTR(-root_fd));
                 return 1;
         }
+        /* A pod's own cgroup namespace would hide every cgroup outside the pod. */
+        r = host_root_join_cgroupns(proc_fd, root_fd);
+        if (r < 0)
+                top_error("warning: cannot join the host's cgroup namespace: %s (cgroups "
+                          "outside this container are not shown)",
+                          ERRSTR(-r));
 
         if (o.batch) {
                 /* a closed pipe is EPIPE from the write, and a quiet end */

@@ -114,10 +114,10 @@ same_set()
         fi
 }
 
-ls_cols='ID|NAME|RUNTIME|PID|NPROCS|USER|NS|COMMAND|RUNTIME_ID|IMAGE|PPID|UID|PARENT|PRIVATE|SHARED|USERNS|MNTNS|PIDNS|NETNS|UTSNS|IPCNS|CGROUPNS|TIMENS|HEALTH'
+ls_cols='ID|NAME|RUNTIME|PID|NPROCS|USER|NS|COMMAND|RUNTIME_ID|IMAGE|PPID|UID|PARENT|PRIVATE|SHARED|USERNS|MNTNS|PIDNS|NETNS|UTSNS|IPCNS|CGROUPNS|TIMENS|HEALTH|K8SNS'
 ps_cols='PID|NSPID|USER|STATE|CPU|RSS|COMMAND|PPID|UID|THREADS|COMM|TIME'
-ls_opts='-a|--all|-J|--json|-r|--raw|-n|--noheadings|-o|--output|--output-all|-H|--list-columns|-T|--tree|--runtime|--list-runtimes|-h|--help'
-ps_opts='-J|--json|-r|--raw|-n|--noheadings|-o|--output|--output-all|-H|--list-columns|-h|--help'
+ls_opts='-a|--all|-J|--json|-r|--raw|-n|--noheadings|-o|--output|--output-all|-H|--list-columns|-T|--tree|--runtime|-N|--namespace|--list-runtimes|-h|--help'
+ps_opts='-J|--json|-r|--raw|-n|--noheadings|-o|--output|--output-all|-H|--list-columns|-N|--namespace|-h|--help'
 runtimes='docker|podman|containerd|cri-o|kubernetes|lxc|nspawn|runc|crun|flatpak|snap|firejail|bwrap|ns|unshare|netns|garden|kernel|host|-'
 
 # A stub ns first in PATH: `ns ls -n -o ID,NAME` prints fixed lines (a name
@@ -169,7 +169,9 @@ PATH=$tmp/bin:$PATH
 # commands and global options
 expect "commands" 'ls|ps|enter|run|top|kill|freeze|thaw|inspect|images|help' ns ''
 expect "command prefix" 'ls' ns l
-expect "global options" '-h|--help|-V|--version' ns -
+expect "global options" '--host-root|-h|--help|-V|--version' ns -
+expect "the command after --host-root DIR" 'ls' ns --host-root / l
+expect "a command's options after --host-root DIR" "$ls_opts" ns --host-root / ls -
 expect "help <command>" 'ls|ps|enter|run|top|kill|freeze|thaw|inspect|images' ns help ''
 expect "help takes one command" '' ns help ls ''
 expect "nothing after an unknown command" '' ns bogus ''
@@ -178,6 +180,7 @@ expect "nothing after an unknown command" '' ns bogus ''
 expect "inspect options" '-J|--json|-w|--watch|-n|--iterations|-h|--help' ns inspect -
 expect "inspect: no completion for --watch's seconds" '' ns inspect --watch ''
 expect_has "inspect <id>" 'db' ns inspect -w 2 -n 3 d
+expect_has "ps <id> after -N's namespace" 'db' ns ps -N shop d
 expect "inspect takes one <id>" '' ns inspect db ''
 
 # ns images: subcommands, options, the store's images for rm
@@ -203,7 +206,7 @@ expect "run: no options after the command" '' ns run true --bogus-no-such-file
 expect "run: no command completion for -e's variable" '' ns run -e FOO=b
 
 # ns top: options, -p instances, --runtime and --sort values
-top_opts='-d|--delay|-b|--batch|-n|--iterations|-J|--json|-p|--instance|--runtime|-a|--all|-s|--sort|-I|--invert|-h|--help|-V|--version'
+top_opts='-d|--delay|-b|--batch|-n|--iterations|-J|--json|-p|--instance|--runtime|-N|--namespace|-a|--all|-s|--sort|-I|--invert|-h|--help|-V|--version'
 expect "top options" "$top_opts" ns top -
 expect "top --sort values, any case" 'MEM|MEM%' ns top --sort me
 expect "top --sort=, '=' breaking words" 'UPTIME' ns top --sort = UP
