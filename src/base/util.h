@@ -57,6 +57,14 @@ char *cmdline_to_string(const char *buf, size_t len);
 /* Format a size in bytes as "12.3M" into buf. */
 const char *format_size(unsigned long long bytes, char *buf, size_t n);
 
+/*
+ * What a bad option was, said once for getopt_long() run with opterr = 0:
+ * c is what it returned ('?' or ':'), opt its optopt, arg argv[optind - 1].
+ * Returns a malloc'd "unknown option '--foo'", "option '-d' requires an
+ * argument" or "option '--all' takes no argument".
+ */
+char *option_error_message(int c, int opt, const char *arg);
+
 /* A function of a library loaded with dlopen(): its name, and where its
  * pointer goes in the caller's struct of function pointers. */
 typedef struct DlSymbol {
