@@ -121,7 +121,7 @@ static char *ls_cell(const LsOptions *o, const Instances *is, const Instance *in
         case COL_PID:
                 return xasprintf("%d", (int)leader->pid);
         case COL_NPROCS:
-                return xasprintf("%zu", in->n_members);
+                return xasprintf("%zu", in->n_members - in->n_zombies);
         case COL_USER:
                 return xstrdup(user_cache_name(users, in->uid));
         case COL_NS: {
@@ -248,8 +248,7 @@ int cmd_ls(int argc, char **argv)
         _cleanup_free_ struct libscols_line **lines = NULL;
         Stats *stats = NULL;
         StatsSnapshot *health = NULL;
-        Instances *health_is = NULL;
-        Scan *health_scan = NULL;
+        InstancesLoadFlags flags = 0;
         int c;
 
         optind = 0;
@@ -296,21 +295,21 @@ int cmd_ls(int argc, char **argv)
 
         if (load_smartcols(&sc) < 0)
                 return 1;
-        /* Nesting costs a few syscalls per instance: only when it is shown. */
-        is = load_instances_with(
-                o.table.out.tree || ls_shows(&o, COL_PARENT) ? INSTANCES_LOAD_NEST : 0, &scan);
+        /* Nesting costs a few syscalls per instance: only when it is shown.
+         * HEALTH needs every process's stat, read by the scan itself: it
+         * counts zombies with their parents (stats.h), and marks them so
+         * that NPROCS stays what lsns counts. */
+        if (o.table.out.tree || ls_shows(&o, COL_PARENT))
+                flags |= INSTANCES_LOAD_NEST;
+        if (ls_shows(&o, COL_HEALTH))
+                flags |= INSTANCES_LOAD_STAT;
+        is = load_instances_with(flags, &scan);
         if (!is)
                 return 1;
-        /* HEALTH samples a scan of its own: one with every stat read, which
-         * counts zombies with their parents (stats.h), while NPROCS stays
-         * what lsns counts. Matched by instance ID. */
-        if (ls_shows(&o, COL_HEALTH)) {
+        if (flags & INSTANCES_LOAD_STAT) {
                 _cleanup_close_ int root_fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                if (root_fd >= 0 &&
-                    instances_load(scan->proc_fd, root_fd, INSTANCES_LOAD_STAT, &health_is,
-                                   &health_scan) >= 0 &&
-                    stats_new(scan->proc_fd, root_fd, &stats) >= 0 &&
-                    stats_sample(stats, health_is, &health) >= 0)
+                if (root_fd >= 0 && stats_new(scan->proc_fd, root_fd, &stats) >= 0 &&
+                    stats_sample(stats, is, &health) >= 0)
                         o.health = health;
         }
         tb = output_table_new(&sc, ls_columns, o.cols, o.n_cols, &o.table.out, "instances");
@@ -323,8 +322,6 @@ int cmd_ls(int argc, char **argv)
         sc.unref_table(tb);
         stats_snapshot_free(health);
         stats_free(stats);
-        instances_free(health_is);
-        scan_free(health_scan);
         report_unreadable(scan);
         instances_free(is);
         scan_free(scan);
