@@ -192,6 +192,23 @@ const char *format_size(unsigned long long bytes, char *buf, size_t n)
         return buf;
 }
 
+int opendir_at(int dirfd, const char *path, DIR **ret)
+{
+        int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR *d;
+
+        if (fd < 0)
+                return -errno;
+        d = fdopendir(fd);
+        if (!d) {
+                int r = -errno;
+                close(fd);
+                return r;
+        }
+        *ret = d;
+        return 0;
+}
+
 char *option_error_message(int c, int opt, const char *arg)
 {
         char short_opt[3] = { '-', (char)opt, '\0' };

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -46,6 +47,9 @@ bool path_has_dotdot(const char *path);
  * '/'. Returns the fd, or -errno.
  */
 int openat_long(int dirfd, const char *path, int flags);
+
+/* Open the directory path below dirfd for readdir(). Returns 0, or -errno. */
+int opendir_at(int dirfd, const char *path, DIR **ret);
 
 /* Replace control characters (escape sequences, newlines) with '?', in
  * place: s goes to a terminal. Returns s. */

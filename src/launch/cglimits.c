@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -348,17 +347,13 @@ uint64_t cglimits_boot_usec(void)
 
 int cglimits_sweep(int parent_fd, int proc_fd, uint64_t boot_usec)
 {
-        _cleanup_close_ int fd = openat(parent_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         DIR *d;
         struct dirent *de;
-        int removed = 0;
+        int removed = 0, r;
 
-        if (fd < 0)
-                return -errno;
-        d = fdopendir(fd);
-        if (!d)
-                return -errno;
-        TAKE_FD(fd);
+        r = opendir_at(parent_fd, ".", &d);
+        if (r < 0)
+                return r;
         while ((de = readdir(d))) {
                 pid_t pid = leaf_pid(de->d_name);
                 struct stat st;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* util.c: the message for a bad option, as ns and ns-top print it. */
+/* util.c: the message for a bad option, as ns and ns-top print it; opendir_at. */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <getopt.h>
 
 #include "macro.h"
@@ -66,4 +67,33 @@ Test(option_error, from_getopt_long)
                 cr_assert(c == '?' || c == ':', "case %zu: getopt_long returned %d", i, c);
                 expect_message(c, optopt, cases[i].argv[optind - 1], cases[i].want);
         }
+}
+
+Test(opendir_at, opens_and_fails)
+{
+        char dir[] = "/tmp/ns-test-util-XXXXXX";
+        _cleanup_close_ int fd = -EBADF, f = -EBADF;
+        struct dirent *de;
+        bool seen = false;
+        DIR *d = NULL;
+
+        cr_assert_not_null(mkdtemp(dir));
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        cr_assert_geq(fd, 0);
+        f = openat(fd, "file", O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+        cr_assert_geq(f, 0);
+
+        cr_assert_eq(opendir_at(fd, ".", &d), 0);
+        while ((de = readdir(d)))
+                seen |= streq(de->d_name, "file");
+        closedir(d);
+        cr_expect(seen, "readdir lists the file");
+
+        d = NULL;
+        cr_expect_eq(opendir_at(fd, "file", &d), -ENOTDIR);
+        cr_expect_eq(opendir_at(fd, "missing", &d), -ENOENT);
+        cr_expect_null(d, "nothing written on failure");
+
+        cr_assert_eq(unlinkat(fd, "file", 0), 0);
+        cr_assert_eq(rmdir(dir), 0);
 }
