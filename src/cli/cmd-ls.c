@@ -128,7 +128,7 @@ static char *ls_cell(const LsOptions *o, const Instances *is, const Instance *in
         case COL_PID:
                 return xasprintf("%d", (int)leader->pid);
         case COL_NPROCS:
-                return xasprintf("%zu", in->n_members);
+                return xasprintf("%zu", in->n_members - in->n_zombies);
         case COL_USER:
                 return xstrdup(user_cache_name(users, in->uid));
         case COL_NS: {
@@ -263,8 +263,7 @@ int cmd_ls(int argc, char **argv)
         _cleanup_free_ struct libscols_line **lines = NULL;
         Stats *stats = NULL;
         StatsSnapshot *health = NULL;
-        Instances *health_is = NULL;
-        Scan *health_scan = NULL;
+        InstancesLoadFlags flags = 0;
         int c;
 
         optind = 0;
@@ -314,9 +313,15 @@ int cmd_ls(int argc, char **argv)
 
         if (load_smartcols(&sc) < 0)
                 return 1;
-        /* Nesting costs a few syscalls per instance: only when it is shown. */
-        is = load_instances_with(
-                o.table.out.tree || ls_shows(&o, COL_PARENT) ? INSTANCES_LOAD_NEST : 0, &scan);
+        /* Nesting costs a few syscalls per instance: only when it is shown.
+         * HEALTH needs every process's stat, read by the scan itself: it
+         * counts zombies with their parents (stats.h), and marks them so
+         * that NPROCS stays what lsns counts. */
+        if (o.table.out.tree || ls_shows(&o, COL_PARENT))
+                flags |= INSTANCES_LOAD_NEST;
+        if (ls_shows(&o, COL_HEALTH))
+                flags |= INSTANCES_LOAD_STAT;
+        is = load_instances_with(flags, &scan);
         if (!is)
                 return 1;
         root_fd = open_host_root(scan->proc_fd);
@@ -328,14 +333,9 @@ int cmd_ls(int argc, char **argv)
         /* Owners by the host's names: read below its root from a container. */
         if (host_root_differs(scan->proc_fd, root_fd, 0))
                 user_cache_set_root(&users, root_fd);
-        /* HEALTH samples a scan of its own: one with every stat read, which
-         * counts zombies with their parents (stats.h), while NPROCS stays
-         * what lsns counts. Matched by instance ID. */
-        if (ls_shows(&o, COL_HEALTH)) {
-                if (instances_load(scan->proc_fd, root_fd, INSTANCES_LOAD_STAT, &health_is,
-                                   &health_scan) >= 0 &&
-                    stats_new(scan->proc_fd, root_fd, &stats) >= 0 &&
-                    stats_sample(stats, health_is, &health) >= 0)
+        if (flags & INSTANCES_LOAD_STAT) {
+                if (stats_new(scan->proc_fd, root_fd, &stats) >= 0 &&
+                    stats_sample(stats, is, &health) >= 0)
                         o.health = health;
         }
         tb = output_table_new(&sc, ls_columns, o.cols, o.n_cols, &o.table.out, "instances");
@@ -348,8 +348,6 @@ int cmd_ls(int argc, char **argv)
         sc.unref_table(tb);
         stats_snapshot_free(health);
         stats_free(stats);
-        instances_free(health_is);
-        scan_free(health_scan);
         report_unreadable(scan);
         instances_free(is);
         scan_free(scan);

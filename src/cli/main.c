@@ -98,18 +98,9 @@ int exit_like(int wstatus)
 
 int option_error(const char *cmd, int c, char *const *argv)
 {
-        const char *arg = optind > 0 ? argv[optind - 1] : "";
-        char short_opt[3] = { '-', (char)optopt, '\0' };
-        bool is_long = startswith(arg, "--");
-        const char *name = is_long ? arg : short_opt;
-        int len = (int)strcspn(name, "=");
+        _cleanup_free_ char *msg = option_error_message(c, optopt, optind > 0 ? argv[optind - 1] : "");
 
-        if (c == ':')
-                log_error("option '%.*s' requires an argument", len, name);
-        else if (is_long && optopt && name[len] == '=')
-                log_error("option '%.*s' takes no argument", len, name);
-        else
-                log_error("unknown option '%.*s'", len, name);
+        log_error("%s", msg);
         return usage_error(cmd);
 }
 

@@ -65,7 +65,6 @@ static int pid_cmp(const void *a, const void *b)
 static int subtree_procs(int dir_fd, unsigned depth, pid_t **pids, size_t *n)
 {
         _cleanup_free_ char *buf = NULL;
-        _cleanup_close_ int fd = -EBADF;
         DIR *d;
         struct dirent *de;
         int r;
@@ -89,14 +88,9 @@ static int subtree_procs(int dir_fd, unsigned depth, pid_t **pids, size_t *n)
                 (*n)++;
         }
 
-        fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        d = fdopendir(fd);
-        if (!d)
-                return -errno;
-        TAKE_FD(fd);
-        r = 0;
+        r = opendir_at(dir_fd, ".", &d);
+        if (r < 0)
+                return r;
         while (r >= 0 && (de = readdir(d))) {
                 _cleanup_close_ int sub = -EBADF;
 

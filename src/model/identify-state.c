@@ -88,16 +88,9 @@ static void scan_state_dir(IdentifyContext *ctx, const char *dir, const char *fi
 {
         struct dirent *de;
         DIR *d;
-        int fd;
 
-        fd = openat(ctx->root_fd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
+        if (opendir_at(ctx->root_fd, dir, &d) < 0)
                 return;
-        d = fdopendir(fd);
-        if (!d) {
-                close(fd);
-                return;
-        }
         while ((de = readdir(d))) {
                 _cleanup_free_ char *json = NULL, *path = NULL;
                 unsigned long long start;
@@ -148,12 +141,9 @@ const char *state_netns_lookup(IdentifyContext *ctx, NsIno ino)
         if (!ctx->netns_loaded) {
                 struct dirent *de;
                 DIR *d = NULL;
-                int fd;
 
                 ctx->netns_loaded = true;
-                fd = openat(ctx->root_fd, "run/netns", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                if (fd >= 0 && !(d = fdopendir(fd)))
-                        close(fd);
+                (void)opendir_at(ctx->root_fd, "run/netns", &d);
                 while (d && (de = readdir(d))) {
                         struct stat st;
 
@@ -234,14 +224,11 @@ static void load_task_ns(IdentifyContext *ctx)
 {
         struct dirent *de;
         DIR *d = NULL;
-        int fd;
 
         if (ctx->task_ns_loaded)
                 return;
         ctx->task_ns_loaded = true;
-        fd = openat(ctx->root_fd, CONTAINERD_TASK_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd >= 0 && !(d = fdopendir(fd)))
-                close(fd);
+        (void)opendir_at(ctx->root_fd, CONTAINERD_TASK_DIR, &d);
         while (d && (de = readdir(d))) {
                 if (de->d_name[0] == '.')
                         continue;

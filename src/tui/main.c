@@ -89,18 +89,9 @@ static void help(void)
 /* What getopt_long() returned for a bad option, said once (opterr = 0). */
 static int option_error(int c, char *const *argv)
 {
-        const char *arg = optind > 0 ? argv[optind - 1] : "";
-        char short_opt[3] = { '-', (char)optopt, '\0' };
-        bool is_long = startswith(arg, "--");
-        const char *name = is_long ? arg : short_opt;
-        int len = (int)strcspn(name, "=");
+        _cleanup_free_ char *msg = option_error_message(c, optopt, optind > 0 ? argv[optind - 1] : "");
 
-        if (c == ':')
-                top_error("option '%.*s' requires an argument", len, name);
-        else if (is_long && optopt && name[len] == '=')
-                top_error("option '%.*s' takes no argument", len, name);
-        else
-                top_error("unknown option '%.*s'", len, name);
+        top_error("%s", msg);
         return usage_error();
 }
 
