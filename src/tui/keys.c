@@ -351,6 +351,11 @@ void tui_key(Tui *t, int ch)
                 break;
         }
 
+        /* the report is a pager: q leaves it, as in less */
+        if (t->view == TUI_VIEW_INSPECT && (ch == 'q' || ch == 'i' || ch == KEY_MOUSE)) {
+                tui_inspect_key(t, ch);
+                return;
+        }
         switch (ch) {
         case 'q':
         case 'Q':
@@ -384,9 +389,18 @@ void tui_key(Tui *t, int ch)
         case 'p':
                 tui_action_freeze(t);
                 return;
-        case 'i':
-                tui_status(t, false, "ns inspect is not available yet");
+        case 'i': {
+                TopRow *r = tui_view_row(t);
+
+                if (!r) {
+                        tui_status(t, true, "no instance to inspect");
+                        return;
+                }
+                if (t->view == TUI_VIEW_PROCS)
+                        tui_procs_clear(t);
+                tui_inspect_open(t, r);
                 return;
+        }
         case KEY_MOUSE:
                 if (t->view == TUI_VIEW_TABLE)
                         mouse_event(t);
@@ -399,6 +413,8 @@ void tui_key(Tui *t, int ch)
         }
         if (t->view == TUI_VIEW_PROCS)
                 tui_procs_key(t, ch);
+        else if (t->view == TUI_VIEW_INSPECT)
+                tui_inspect_key(t, ch);
         else
                 table_key(t, ch);
 }

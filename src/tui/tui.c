@@ -128,6 +128,18 @@ TopRow *tui_selected(Tui *t)
         return &t->m->rows[t->order[t->sel]];
 }
 
+TopRow *tui_view_row(Tui *t)
+{
+        switch (t->view) {
+        case TUI_VIEW_PROCS:
+                return top_model_find(t->m, t->procs_id);
+        case TUI_VIEW_INSPECT:
+                return top_model_find(t->m, t->insp_id);
+        default:
+                return tui_selected(t);
+        }
+}
+
 void tui_select(Tui *t, size_t i)
 {
         if (t->n_order == 0) {
@@ -219,6 +231,8 @@ int tui_refresh_model(Tui *t)
         tui_layout(t);
         if (t->view == TUI_VIEW_PROCS)
                 (void)tui_procs_load(t);
+        else if (t->view == TUI_VIEW_INSPECT)
+                (void)tui_inspect_load(t);
         t->dirty = true;
         return 0;
 }
@@ -381,6 +395,7 @@ int tui_run(const TopOptions *o, int proc_fd, int root_fd)
         endwin();
         signals_restore();
         tui_procs_clear(&t);
+        tui_inspect_clear(&t);
         tui_actions_done(&t);
         free(t.filter_before);
         free(t.order);

@@ -8,7 +8,8 @@
 # on its instance; Enter shows the instance's processes (their pids, from
 # /proc); "e" gives a shell whose namespaces are the instance's, and the
 # screen comes back after exit; "p" freezes the instance's own cgroup and
-# thaws it; a resize re-lays the screen; "k" KILL ends an instance and its
+# thaws it; "i" shows ns inspect's report of an instance, scrolled and
+# refreshed in place, and q goes back; a resize re-lays the screen; "k" KILL ends an instance and its
 # row greys; "q" leaves the terminal as it was (stty -a).
 #
 # Only the instances this test makes are acted on (e, k, p).
@@ -254,6 +255,41 @@ wide_again() { [[ $(heading) == "$wide_heading" ]]; }
 wait_for 10 "the screen re-laid at 160x40" wide_again && ok "and back to 160x40" ||
         { not_ok "and back to 160x40"; show_screen; }
 
+# --------------------------------------------------------- inspect
+A_ID=$("$NS" ls -J 2>/dev/null | jq -r --arg n "$A" \
+        '.instances[] | recurse(.children[]?) | select(.name == $n) | .id')
+select_row "$A" || not_ok "the selection moves to $A"
+keys i
+wait_screen "^inspect $A ($A_ID) at " && ok "i opens the report of ns inspect for $A" ||
+        not_ok "i opens the report of ns inspect for $A"
+# The lines ns inspect writes for this instance: its leader, pid 1, a sleep.
+wait_screen "^instance $A_ID  $A (ns)  leader pid $A_LEADER\$" 5 &&
+        on_screen "^  pid $A_LEADER (ns-init) is pid 1 of its own pid namespace" &&
+        on_screen '^hints$' &&
+        ok "the report is $A's: its id, leader pid $A_LEADER, pid 1, hints" ||
+        { not_ok "the report is $A's: its id, leader pid $A_LEADER, pid 1, hints"; show_screen; }
+"$NS" inspect "$A" >"$T_TMP/inspect.txt" 2>&1 || not_ok "ns inspect $A runs"
+report_end=$(grep -c '' "$T_TMP/inspect.txt")
+report_shown() { screen | head -n 4 | tail -n 1 | grep -o 'lines [0-9]*-[0-9]* of [0-9]*'; }
+keys End
+# the report is taken again at each refresh: its length may move a little
+at_end() { [[ $(report_shown) =~ ^lines\ [0-9]+-([0-9]+)\ of\ ([0-9]+)$ ]] && ((BASH_REMATCH[1] == BASH_REMATCH[2] && BASH_REMATCH[2] > 30)); }
+wait_for 5 "the end of the report" at_end && on_screen 'sleep 2402' &&
+        ok "End scrolls to the end of the report (its tasks: sleep 2402; $(report_shown), ns inspect: $report_end lines)" ||
+        { not_ok "End scrolls to the end of the report"; show_screen; }
+keys Home
+wait_for 5 "the top of the report" eval '[[ $(report_shown) == "lines 1-"* ]]' && on_screen '^hints$' &&
+        ok "Home goes back to its first lines" || not_ok "Home goes back to its first lines"
+stamp() { screen | head -n 4 | tail -n 1 | grep -o ' at [0-9:]*'; }
+stamp0=$(stamp)
+wait_for 10 "the report to be taken again" eval '[[ -n $(stamp) && $(stamp) != "$stamp0" ]]' &&
+        on_screen "^instance $A_ID " && ok "the report refreshes in place ($stamp0 ->$(stamp))" ||
+        not_ok "the report refreshes in place"
+keys q
+wait_gone "^inspect $A " 5 && wait_screen " $B " && selected_is "$A" &&
+        ok "q leaves the report, back on the table with $A selected" ||
+        { not_ok "q leaves the report, back on the table with $A selected"; show_screen; }
+
 # ------------------------------------------------------------ kill
 select_row "$K" || not_ok "the selection moves to $K"
 keys k
@@ -274,9 +310,6 @@ keys '?'
 wait_screen 'ns top keys' && ok "? shows the keys" || not_ok "? shows the keys"
 keys x
 wait_gone 'ns top keys' 5 && ok "any key closes help" || not_ok "any key closes help"
-keys i
-wait_screen 'not available yet' 5 && ok "i says ns inspect is not available yet" ||
-        not_ok "i says ns inspect is not available yet"
 keys q
 wait_screen 'HOST\$' && ok "q quits to the shell" || not_ok "q quits to the shell"
 if [[ -s $T_TMP/top.err ]]; then
