@@ -8,7 +8,8 @@
 # on its instance; Enter shows the instance's processes (their pids, from
 # /proc); "e" gives a shell whose namespaces are the instance's, and the
 # screen comes back after exit; "p" freezes the instance's own cgroup and
-# thaws it; "i" shows ns inspect's report of an instance, scrolled and
+# thaws it; a click selects a row, a click on a heading sorts by it (again:
+# inverts), the wheel scrolls (X10 and SGR mouse reports); "i" shows ns inspect's report of an instance, scrolled and
 # refreshed in place, and q goes back; a resize re-lays the screen; "k" KILL ends an instance and its
 # row greys; "q" leaves the terminal as it was (stty -a).
 #
@@ -178,6 +179,62 @@ wait_gone 'sort NAME ' 5 && ok "< moves the sort to another column" ||
 selected_is "$B" && ok "and the selection is still $B" || not_ok "and the selection is still $B"
 : "$b_before"
 
+# ----------------------------------------------------------- mouse
+# ncurses turned mouse reports on; tmux hands what send-keys gives it to
+# the program as a terminal would. tmux-256color's kmous is \E[M: the X10
+# encoding, button, column and line each as a byte + 32, 1-based.
+# mouse_x10 BUTTON X Y (0-based cell): 0 press, 3 release, 64/65 wheel.
+mouse_x10() {
+        keys -H 1b 5b 4d "$(printf %x $((32 + $1)))" "$(printf %x $((33 + $2)))" \
+                "$(printf %x $((33 + $3)))"
+}
+click() { mouse_x10 0 "$1" "$2" && mouse_x10 3 "$1" "$2"; }
+# The screen column of heading NAME on the headings line (line 4).
+heading_x() {
+        local h pre
+        h=$(screen | sed -n 4p)
+        [[ $h == *" $1 "* || $h == *" $1" ]] || return 1
+        pre=${h%%" $1"*}
+        echo $((${#pre} + 1))
+}
+k_line=$(row_of "$K")
+[[ -n $k_line ]] && click 3 $((k_line - 1))
+wait_for 5 "a click to select $K" selected_is "$K" && ok "a click on $K's row selects it" ||
+        { not_ok "a click on $K's row selects it"; show_screen; }
+for col in PIDS UPTIME NAME; do
+        x=$(heading_x "$col") || { not_ok "the heading $col is on screen"; continue; }
+        click $((x + 1)) 3
+        wait_for 5 "sort $col" on_screen "sort $col " && ok "a click on the heading $col sorts by it" ||
+                { not_ok "a click on the heading $col sorts by it"; show_screen; }
+done
+# NAME's natural order is A to Z; a second click inverts it, and the rows follow.
+wait_for 5 "rows in name order" ascending && ok "by NAME the rows are $A $B $K" ||
+        { not_ok "by NAME the rows are $A $B $K"; show_screen; }
+click $(($(heading_x NAME) + 1)) 3
+wait_for 5 "rows in the other order" descending && ok "a second click on NAME inverts the order" ||
+        { not_ok "a second click on NAME inverts the order"; show_screen; }
+selected_is "$K" && ok "the selection stayed on $K through both" || not_ok "the selection stayed on $K through both"
+# The wheel, on a screen with room for two rows: K B A, Home shows K and B.
+"${TM[@]}" resize-window -t t -x 160 -y 7
+keys Home
+wait_for 10 "two rows: $K and $B" eval 'on_screen " $K " && on_screen " $B " && off_screen " $A "' ||
+        show_screen
+mouse_x10 65 3 4
+wait_for 5 "the wheel to scroll down to $A" eval 'on_screen " $A " && off_screen " $K "' &&
+        ok "the wheel scrolls down: $A comes in, $K goes out" ||
+        { not_ok "the wheel scrolls down: $A comes in, $K goes out"; show_screen; }
+mouse_x10 64 3 4
+wait_for 5 "the wheel to scroll up to $K" eval 'on_screen " $K " && off_screen " $A "' &&
+        ok "the wheel scrolls up again" || { not_ok "the wheel scrolls up again"; show_screen; }
+"${TM[@]}" resize-window -t t -x 160 -y 40
+wait_screen "CPU of $K:" 10 || not_ok "the screen is back at 160x40"
+# F6: the menu of sort columns, in screen order (ID, NAME, ...), on NAME now.
+keys F6
+wait_screen 'Sort by (Enter, Esc)' 5 && ok "F6 opens the sort menu" || not_ok "F6 opens the sort menu"
+keys Up Enter
+wait_gone 'Sort by (Enter, Esc)' 5 && wait_screen 'sort ID ' 5 && ok "Up, Enter in it sorts by ID, the column before NAME" ||
+        { not_ok "Up, Enter in it sorts by ID, the column before NAME"; show_screen; }
+
 # ----------------------------------------------------- processes
 members "$A_SPAWN" 2 || not_ok "the processes of $A are known"
 select_row "$A" || not_ok "the selection moves to $A"
@@ -328,8 +385,12 @@ else
 fi
 
 # ------------------------------------------------ a fatal signal
-type_line "clear; $NS top -d 1"
+# xterm's kmous is \E[<: ncurses asks for SGR reports (1006) there.
+type_line "clear; TERM=xterm-256color $NS top -d 1"
 wait_screen 'ns top - ' || not_ok "ns top starts again"
+x=$(heading_x PIDS) && keys -l $'\e'"[<0;$((x + 2));4M" $'\e'"[<0;$((x + 2));4m"
+wait_screen 'sort PIDS ' 5 && ok "with TERM=xterm-256color, an SGR click on the heading PIDS sorts by it" ||
+        { not_ok "with TERM=xterm-256color, an SGR click on the heading PIDS sorts by it"; show_screen; }
 # the pane's shell's child: ns top, which became ns-top
 top_pid=$(pgrep -P "$("${TM[@]}" display -p -t t '#{pane_pid}')")
 [[ -n $top_pid ]] && kill -TERM "$top_pid"
