@@ -142,11 +142,21 @@ typedef struct TopModel {
         Instances *instances;
         Stats *stats;
         StatsSnapshot *snap;
+        bool loaded;             /* top_model_load() made the rows; no sample yet */
 } TopModel;
 
 /* proc_fd and root_fd are duplicated. Does not refresh. */
 int top_model_new(int proc_fd, int root_fd, const TopOptions *o, TopModel **ret);
 TopModel *top_model_free(TopModel *m);
+
+/*
+ * The rows before the first sample: scan, group and name, and resolve -p
+ * (-ENOENT or -ENOTUNIQ and bad_id as below), with the host's header
+ * figures but no figures of the instances (shown as unknown), so that a
+ * screen can be drawn at once. The next top_model_refresh() samples this
+ * same load instead of scanning again. Does nothing after a refresh.
+ */
+int top_model_load(TopModel *m);
 
 /*
  * Scan, group, name and sample again; update rows, rates, history and the

@@ -362,6 +362,13 @@ static int prev_proc_cmp(const void *a, const void *b)
         return (x > y) - (x < y);
 }
 
+void stats_sample_host(Stats *s, HostSample *ret)
+{
+        size_t n_unreadable = 0;
+
+        sample_host(s, ret, &n_unreadable);
+}
+
 int stats_sample_some(Stats *s, const Instances *is, const bool *want, StatsSnapshot **ret)
 {
         _cleanup_free_ CgEntry **entries = xnew(CgEntry *, is->n + 1);

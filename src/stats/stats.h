@@ -132,6 +132,10 @@ int stats_sample(Stats *s, const Instances *is, StatsSnapshot **ret);
  */
 int stats_sample_some(Stats *s, const Instances *is, const bool *want, StatsSnapshot **ret);
 
+/* The host's figures alone (the header of ns top), without a snapshot:
+ * what the first frame shows before the first sample of the instances. */
+void stats_sample_host(Stats *s, HostSample *ret);
+
 /*
  * Whether to read the members' /proc/PID/io for the IO of an instance
  * without an IO cgroup of its own. On by default as root only: another

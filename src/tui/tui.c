@@ -362,12 +362,12 @@ int tui_run(const TopOptions *o, int proc_fd, int root_fd)
                 delay_usec = 100000;
 
         /*
-         * The first sample before the screen: an id of -p that names no
-         * instance is said on a terminal that is still as it was, and the
-         * first frame follows the sample at once (the rates come with the
-         * second).
+         * The instances before the screen: an id of -p that names no
+         * instance is said on a terminal that is still as it was. The
+         * first frame shows them at once, before their first sample; the
+         * figures follow with it, and the rates with the second.
          */
-        r = top_model_refresh(t.m);
+        r = top_model_load(t.m);
         if (r < 0) {
                 if (r == -ENOENT && t.m->bad_id)
                         fprintf(stderr, "ns: no instance '%s' (see ns ls)\n", t.m->bad_id);
@@ -388,7 +388,9 @@ int tui_run(const TopOptions *o, int proc_fd, int root_fd)
         screen_start(&t);
         tui_order(&t, false);
         tui_layout(&t);
-        t.next_refresh = tui_now() + delay_usec;
+        tui_draw(&t);
+        /* the loop's first turn takes the first sample, and draws again */
+        t.next_refresh = 0;
         r = loop(&t, delay_usec, err, sizeof(err));
 
         /* Every way out goes through here: the terminal as it was. */

@@ -264,6 +264,55 @@ Test(top, rows_by_options)
         top_model_free(m);
 }
 
+/* The first frame: rows before any sample, figures from the first, rates from the second. */
+Test(top, rows_before_the_first_sample)
+{
+        TopOptions o = defaults();
+        TopModel *m = model(&o);
+        char *bad[] = { (char *)"nosuchthing", NULL };
+        const TopRow *r;
+        char b[64];
+
+        cr_assert_eq(top_model_load(m), 0);
+        cr_expect_eq(m->n_rows, 5);
+        cr_expect_eq(m->n_view, 5, "the view is sorted and ready to draw");
+        cr_expect_eq(m->n_instances, 5);
+        cr_expect_gt(m->host.n_cpus, 0, "the header's figures are there");
+        r = led_by(m, 101);
+        cr_assert_not_null(r);
+        cr_expect_str_eq(r->name, "nginx");
+        cr_expect_not(r->have_rates);
+        cr_expect_eq(r->cur.have, 0, "no figure before the sample");
+        cr_expect_gt(r->cur.n_procs, 0, "the task count comes from the scan");
+        cr_expect_eq(r->n_hist, 0);
+        top_cell(m, r, TOP_COL_MEM, b, sizeof(b));
+        cr_expect_str_eq(b, "-");
+        top_cell(m, r, TOP_COL_CPU, b, sizeof(b));
+        cr_expect_str_eq(b, "-");
+        cr_expect_eq(top_model_load(m), 0, "a second load is nothing");
+
+        /* the first refresh samples that load: figures, not rates */
+        cr_assert_eq(top_model_refresh(m), 0);
+        cr_expect_eq(m->refreshes, 1);
+        r = led_by(m, 101);
+        cr_expect(r->cur.have & STATS_HAVE_MEM);
+        cr_expect_not(r->have_rates);
+        cr_expect_eq(r->state, TOP_ROW_LIVE, "what is there at start is not new");
+        cr_expect_eq(r->n_hist, 1);
+        cr_assert_eq(top_model_refresh(m), 0);
+        r = led_by(m, 101);
+        cr_expect(r->have_rates);
+        cr_expect_eq(r->n_hist, 2);
+        cr_expect_eq(m->n_rows, 5);
+        top_model_free(m);
+
+        o.ids = bad;
+        m = model(&o);
+        cr_expect_eq(top_model_load(m), -ENOENT, "-p is resolved by the load");
+        cr_expect_eq(m->bad_id, bad[0]);
+        top_model_free(m);
+}
+
 Test(top, new_and_gone_rows)
 {
         TopOptions o = defaults();
