@@ -18,7 +18,7 @@ const TopColumnDesc top_columns[TOP_COL_MAX] = {
         [TOP_COL_NAME] = { "NAME", 12, false, false, "container, machine or sandbox name" },
         [TOP_COL_RUNTIME] = { "RUNTIME", 7, false, false, "what made the instance" },
         [TOP_COL_PID] = { "PID", 7, true, false, "leader's host PID" },
-        [TOP_COL_PIDS] = { "PIDS", 4, true, true, "processes" },
+        [TOP_COL_PIDS] = { "PIDS", 4, true, true, "tasks (processes and threads), as pids.max counts them" },
         [TOP_COL_CPU] = { "CPU%", 5, true, true, "CPU use, 100 = one core" },
         [TOP_COL_CPU_LIM] = { "CPU%LIM", 7, true, true, "CPU use against its own CPU limit" },
         [TOP_COL_MEM] = { "MEM", 5, true, true, "memory in use" },
@@ -106,6 +106,13 @@ TopModel *top_model_free(TopModel *m)
                 close(m->root_fd);
         free(m);
         return NULL;
+}
+
+unsigned long long top_row_tasks(const TopRow *r)
+{
+        if (r->cur.have & STATS_HAVE_PIDS_CURRENT)
+                return r->cur.pids_current;
+        return r->cur.n_threads;
 }
 
 TopRow *top_model_find(const TopModel *m, const char *id)
@@ -414,6 +421,8 @@ static void rows_update(TopModel *m, const Instances *is, const bool *want,
 
                         memcpy(bare.id, in->id, sizeof(bare.id));
                         bare.n_procs = (unsigned)in->n_members;
+                        for (size_t j = 0; j < in->n_members; j++)
+                                bare.n_threads += instance_member(is, in, j)->num_threads;
                         if (leader->stat_ok && clk_tck > 0)
                                 bare.start = (double)leader->starttime / (double)clk_tck;
                 }
@@ -537,7 +546,7 @@ static double sort_number(const TopRow *r, TopColumn c)
         case TOP_COL_PID:
                 return r->leader;
         case TOP_COL_PIDS:
-                return r->cur.n_procs;
+                return (double)top_row_tasks(r);
         case TOP_COL_CPU:
                 return r->have_rates && (r->rates.have & STATS_HAVE_CPU) ? r->rates.cpu_pct : -1;
         case TOP_COL_CPU_LIM:

@@ -174,6 +174,13 @@ void top_model_set_tree(TopModel *m, bool tree);
 /* The row of that id, or NULL. */
 TopRow *top_model_find(const TopModel *m, const char *id);
 
+/*
+ * The PIDS column: its tasks (processes and threads, as the pids
+ * controller counts them), the cgroup's pids.current where it has a pids
+ * cgroup of its own, else the threads of its processes.
+ */
+unsigned long long top_row_tasks(const TopRow *r);
+
 /* The text of a cell, as the screen and the batch table show it. */
 void top_cell(const TopModel *m, const TopRow *r, TopColumn col, char *buf, size_t size);
 

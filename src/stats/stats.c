@@ -451,6 +451,11 @@ int stats_sample_some(Stats *s, const Instances *is, const bool *want, StatsSnap
                         out->pids_limit = cr.pids_limit;
                         out->have |= STATS_HAVE_PIDS_LIMIT;
                 }
+                /* the kernel's count of its tasks: one file, not a thread count per member */
+                if (cr.have & (1U << FIG_PIDS_CURRENT)) {
+                        out->pids_current = cr.pids_current;
+                        out->have |= STATS_HAVE_PIDS_CURRENT;
+                }
 
                 if (cr.have & (1U << FIG_OOM)) {
                         counter_raw(PC(CTR_OOM), cr.source[FIG_OOM], cr.oom_kills, &ni->c[CTR_OOM]);

@@ -180,6 +180,16 @@ until_shows 30 "an instance at its pids limit shows refused forks as a delta" "$
 run text "$NS" top -b -d 1 -n 1 -p "$STARTED"
 grep -Eq " \+[0-9]+ forks " "$OUT" && ok "  ... as '+N forks' in HEALTH" ||
         { not_ok "  ... as '+N forks' in HEALTH"; diag_file "$OUT"; }
+# PIDS is the pids controller's count of the cgroup (v1 here), full at the limit
+pcg=$(awk -F: '$2 == "pids" { print $3 }' "/proc/$STARTED/cgroup")
+pcur=$(cat "/sys/fs/cgroup/pids$pcg/pids.current" 2>/dev/null)
+[[ $pcur == 5 ]] || diag "pids.current of $pcg: '$pcur'"
+until_shows 10 "  ... and PIDS is its cgroup's pids.current ($pcg: $pcur)" "$STARTED" \
+        ".pids_current == ${pcur:-5} and .tasks == ${pcur:-5}"
+run text "$NS" top -b -d 0.2 -n 1 -p "$STARTED"
+pids_col=$(awk 'f { print $4; exit } /^ID +NAME +RUNTIME +PIDS/ { f = 1 }' "$OUT")
+[[ $pids_col == "$pcur" ]] && ok "  ... and in the PIDS column of the text frame ($pids_col)" ||
+        { not_ok "  ... and in the PIDS column of the text frame"; diag_file "$OUT"; }
 
 # 7. OOM kills while ns top watches: a delta too
 spawn "$NS" run --memory 64M sh -c 'while :; do perl -e "\$x = \"a\" x (256 << 20)"; sleep 0.1; done'

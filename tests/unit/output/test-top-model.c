@@ -201,8 +201,13 @@ Test(top_pure, cells)
         cr_expect_str_eq(b, "2.0K/s");
         top_cell(&m, &r, TOP_COL_IO_R, b, sizeof(b));
         cr_expect_str_eq(b, "-", "IO not known");
+        r.cur.n_threads = 5;
         top_cell(&m, &r, TOP_COL_PIDS, b, sizeof(b));
-        cr_expect_str_eq(b, "3");
+        cr_expect_str_eq(b, "5", "tasks: the threads of its processes");
+        r.cur.have |= STATS_HAVE_PIDS_CURRENT;
+        r.cur.pids_current = 9;
+        top_cell(&m, &r, TOP_COL_PIDS, b, sizeof(b));
+        cr_expect_str_eq(b, "9", "tasks: its own cgroup's pids.current");
         top_cell(&m, &r, TOP_COL_PID, b, sizeof(b));
         cr_expect_str_eq(b, "42");
         top_cell(&m, &r, TOP_COL_UPTIME, b, sizeof(b));

@@ -168,6 +168,8 @@ Test(stats_v2, container_from_its_own_cgroup)
         cr_expect_eq(c->pids_limit, 64);
         cr_expect(c->have & STATS_HAVE_PIDS_EVENTS);
         cr_expect_eq(c->pids_refused, 5);
+        cr_expect(c->have & STATS_HAVE_PIDS_CURRENT);
+        cr_expect_eq(c->pids_current, 7, "pids.current: its 7 tasks, the zombie's included");
         cr_expect(c->have & STATS_HAVE_IO);
         cr_expect_eq(c->io_read_bytes, 1048576 + 1024);
         cr_expect_eq(c->io_write_bytes, 2097152 + 2048);
@@ -289,6 +291,7 @@ Test(stats_v2, frozen_and_unlimited)
         cr_expect_not(f->have & (STATS_HAVE_MEM_LIMIT | STATS_HAVE_PIDS_LIMIT | STATS_HAVE_CPU_LIMIT),
                       "'max' is no limit");
         cr_expect_not(f->have & STATS_HAVE_THROTTLE, "a cpu.stat without the cpu controller");
+        cr_expect_not(f->have & STATS_HAVE_PIDS_CURRENT, "no pids.current: the scan's threads");
         cr_expect(f->have & STATS_HAVE_NET, "only a loopback: nothing, but known");
         cr_expect_eq(f->net_rx_bytes, 0);
         cr_expect_not(of(&r, 101)->frozen);
@@ -546,6 +549,9 @@ Test(stats_v1, limited_instance_from_each_hierarchy)
         cr_expect_eq(x->oom_kills, 2);
         cr_expect_eq(x->pids_limit, 20);
         cr_expect_eq(x->pids_refused, 7);
+        /* one more than the scan's threads: the figure is the v1 pids controller's own */
+        cr_expect(x->have & STATS_HAVE_PIDS_CURRENT);
+        cr_expect_eq(x->pids_current, 3);
         cr_expect(x->have & STATS_HAVE_IO);
         cr_expect_eq(x->io_read_bytes, 4096 + 100, "Read lines, not Total");
         cr_expect_eq(x->io_write_bytes, 8192 + 200);
