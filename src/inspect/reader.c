@@ -176,6 +176,12 @@ Reader *reader_free(Reader *r)
         return NULL;
 }
 
+void reader_set_budget(Reader *r, unsigned budget_ms)
+{
+        r->budget_usec = (uint64_t)budget_ms * 1000;
+        reap_killed(r);
+}
+
 size_t reader_timeouts(const Reader *r)
 {
         return r->n_timeouts;

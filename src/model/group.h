@@ -39,6 +39,8 @@ typedef struct Instance {
         bool reused;          /* its identity came from a previous load (instances_load_with()) */
         Identity ident;       /* runtime and name, after instances_identify() (instances.h) */
         char *command;        /* leader's command line, after instances_identify() */
+        bool cmdline_late;    /* its command line did not come in time (CmdlineSource):
+                               * the next load identifies it again */
         uid_t uid;            /* leader's owner, after instances_identify() */
 } Instance;
 

@@ -36,6 +36,7 @@ typedef struct NetnsEntry {
 struct IdentifyContext {
         int proc_fd;
         int root_fd;
+        const CmdlineSource *cmdline; /* NULL: read directly */
         char *hostname;
         bool privileged; /* euid 0: may enter UTS namespaces to read their hostname */
         int self_uts_fd; /* opened on first use */

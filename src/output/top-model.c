@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "macro.h"
+#include "reader.h"
 #include "top-model.h"
 #include "util.h"
 
@@ -100,6 +101,7 @@ TopModel *top_model_free(TopModel *m)
         instances_free(m->instances);
         scan_free(m->scan);
         stats_free(m->stats);
+        reader_free(m->cmdline_reader);
         if (m->proc_fd >= 0)
                 close(m->proc_fd);
         if (m->root_fd >= 0)
@@ -348,18 +350,39 @@ static void rows_nest(TopModel *m)
 
 static void view_update(TopModel *m);
 
+/* A leader's command line, through the helper of the reader: never waits past its deadline. */
+static int cmdline_read(void *userdata, pid_t pid, char **ret, size_t *ret_len)
+{
+        char path[32];
+
+        snprintf(path, sizeof(path), "%d/cmdline", (int)pid);
+        return reader_read(userdata, path, 65536, ret, ret_len);
+}
+
 /* Scan, group and name (reusing the last load), and resolve -p the first time. */
 static int load_instances(TopModel *m, Instances **ret_is, Scan **ret_scan)
 {
         bool reverify = m->refreshes % TOP_REVERIFY_REFRESHES == 0;
         const Instances *prev = reverify ? NULL : m->instances;
+        CmdlineSource src = { .read = cmdline_read };
         Instances *is = NULL;
         Scan *scan = NULL;
         int r;
 
-        r = instances_load_with(m->proc_fd, m->root_fd, INSTANCES_LOAD_STAT, prev, &is, &scan);
+        /* One helper for the model's life, started at the first read: a
+         * refresh that names no new instance reads no command line. */
+        if (!m->cmdline_reader)
+                (void)reader_new(m->proc_fd, TOP_CMDLINE_TIMEOUT_MS, TOP_CMDLINE_BUDGET_MS,
+                                 &m->cmdline_reader);
+        else
+                reader_set_budget(m->cmdline_reader, TOP_CMDLINE_BUDGET_MS);
+        src.userdata = m->cmdline_reader;
+        r = instances_load_src(m->proc_fd, m->root_fd, INSTANCES_LOAD_STAT, prev, &src, &is, &scan);
         if (r < 0)
                 return r;
+        m->n_cmdline_late = 0;
+        for (size_t i = 0; i < is->n; i++)
+                m->n_cmdline_late += is->items[i].cmdline_late;
         if (!m->want_ids && m->opts.ids) {
                 r = resolve_ids(m, is);
                 if (r < 0) {

@@ -71,6 +71,11 @@ typedef struct TopOptions {
 #define TOP_REVERIFY_REFRESHES 30
 #define TOP_NEW_REFRESHES 2     /* a new row is marked for so many refreshes */
 #define TOP_GONE_REFRESHES 3    /* an exited row stays greyed for so many */
+/* A leader's command line is read by a helper that may take this long for
+ * one (a task in D state can hold the lock the read needs), and this long
+ * for all of one refresh. */
+#define TOP_CMDLINE_TIMEOUT_MS 100
+#define TOP_CMDLINE_BUDGET_MS 300
 
 typedef enum TopRowState {
         TOP_ROW_LIVE,
@@ -143,6 +148,8 @@ typedef struct TopModel {
         Stats *stats;
         StatsSnapshot *snap;
         bool loaded;             /* top_model_load() made the rows; no sample yet */
+        struct Reader *cmdline_reader; /* command lines, with a deadline (reader.h) */
+        size_t n_cmdline_late;   /* leaders whose command line did not come in time, last load */
 } TopModel;
 
 /* proc_fd and root_fd are duplicated. Does not refresh. */

@@ -129,3 +129,53 @@ Test(instances, reload_without_stat_reads_links_but_keeps_identities)
         instances_free(b);
         scan_free(sb);
 }
+
+/* A CmdlineSource whose read of one pid does not come in time, as a helper
+ * whose read is stuck behind a task in D state answers. */
+typedef struct SlowPid {
+        pid_t slow;
+        unsigned calls;
+} SlowPid;
+
+static int slow_read(void *userdata, pid_t pid, char **ret, size_t *ret_len)
+{
+        SlowPid *sp = userdata;
+
+        sp->calls++;
+        if (pid == sp->slow)
+                return -ETIMEDOUT;
+        return cmdline_source_read(NULL, fx.fd, pid, ret, ret_len);
+}
+
+Test(instances, a_command_line_that_does_not_come_in_time)
+{
+        Instances *a = NULL, *b = NULL;
+        Scan *sa = NULL, *sb = NULL;
+        SlowPid sp = { .slow = 101 };
+        CmdlineSource src = { .read = slow_read, .userdata = &sp };
+        const Instance *in;
+
+        set_cmdline(101, "nginx -g daemon off;");
+        cr_assert_eq(instances_load_src(fx.fd, fx.fd, INSTANCES_LOAD_STAT, NULL, &src, &a, &sa), 0);
+        cr_expect_eq(sp.calls, 3, "every leader's command line comes through the source");
+        in = by_leader(a, 101);
+        cr_assert_not_null(in);
+        cr_expect(in->cmdline_late);
+        cr_expect_str_eq(in->command, "nginx (blocked)", "its comm, not taken for a kernel thread");
+        cr_expect_not(by_leader(a, 200)->cmdline_late);
+
+        /* the next load asks again for that one only, and gets it */
+        sp.slow = 0;
+        sp.calls = 0;
+        cr_assert_eq(instances_load_src(fx.fd, fx.fd, INSTANCES_LOAD_STAT, a, &src, &b, &sb), 0);
+        cr_expect_eq(sp.calls, 1);
+        in = by_leader(b, 101);
+        cr_expect_not(in->reused);
+        cr_expect_not(in->cmdline_late);
+        cr_expect_str_eq(in->command, "nginx -g daemon off;");
+        cr_expect(by_leader(b, 200)->reused);
+        instances_free(a);
+        scan_free(sa);
+        instances_free(b);
+        scan_free(sb);
+}

@@ -11,6 +11,7 @@
 
 #include "json.h"
 #include "macro.h"
+#include "reader.h"
 #include "top-model.h"
 #include "util.h"
 
@@ -315,6 +316,42 @@ Test(top, rows_before_the_first_sample)
         m = model(&o);
         cr_expect_eq(top_model_load(m), -ENOENT, "-p is resolved by the load");
         cr_expect_eq(m->bad_id, bad[0]);
+        top_model_free(m);
+}
+
+/* A leader whose command line cannot be read in time (a FIFO stands for a
+ * read stuck behind a task in D state): the refresh does not wait for it. */
+Test(top, command_line_with_a_deadline)
+{
+        TopOptions o = defaults();
+        TopModel *m = model(&o);
+        char path[256];
+        uint64_t t0;
+        const TopRow *r;
+        FILE *f;
+
+        snprintf(path, sizeof(path), "%s/proc/101/cmdline", dir);
+        cr_assert_eq(unlink(path), 0);
+        cr_assert_eq(mkfifo(path, 0600), 0);
+        t0 = now_usec();
+        cr_assert_eq(top_model_refresh(m), 0);
+        cr_expect_lt(now_usec() - t0, (uint64_t)TOP_CMDLINE_BUDGET_MS * 1000 + 500000,
+                     "the refresh waited %llu ms", (unsigned long long)(now_usec() - t0) / 1000);
+        cr_expect_eq(m->n_cmdline_late, 1);
+        r = led_by(m, 101);
+        cr_assert_not_null(r);
+        cr_expect(strstr(r->command, "(blocked)") != NULL, "%s", r->command);
+        cr_expect_str_eq(led_by(m, 150)->command, "unshare-child", "the others are read");
+
+        /* readable again: the next refresh has it */
+        cr_assert_eq(unlink(path), 0);
+        cr_assert_not_null(f = fopen(path, "we"));
+        fputs("nginx: master process", f);
+        fputc('\0', f);
+        fclose(f);
+        cr_assert_eq(top_model_refresh(m), 0);
+        cr_expect_eq(m->n_cmdline_late, 0);
+        cr_expect_str_eq(led_by(m, 101)->command, "nginx: master process");
         top_model_free(m);
 }
 
