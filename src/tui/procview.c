@@ -3,6 +3,7 @@
 
 #include "macro.h"
 #include "procinfo.h"
+#include "reader.h"
 #include "scan.h"
 #include "tui-internal.h"
 #include "util.h"
@@ -11,15 +12,44 @@
  * The process view (Enter): the processes of one instance with the
  * columns of ns ps (host PID, PID inside, user, state, CPU, RSS, command),
  * as a tree by parent. Reloaded at each refresh from the model's scan; the
- * selection follows its pid.
+ * selection follows its pid. Command lines are read only for the rows on
+ * screen, through a reader with a deadline (reader.h): a process whose
+ * mmap_lock a task in D state holds shows as "comm (blocked)" instead of
+ * stopping the screen.
  */
 
 #define KEY_ESC 27
+
+/* The command line of a row about to be shown, read once per load. */
+static void procs_command(Tui *t, TuiProc *p)
+{
+        _cleanup_free_ char *buf = NULL;
+        char path[32];
+        size_t len = 0;
+        int r;
+
+        if (p->command)
+                return;
+        if (!t->cmd_reader)
+                (void)reader_new(t->proc_fd, TOP_CMDLINE_TIMEOUT_MS, TOP_CMDLINE_BUDGET_MS,
+                                 &t->cmd_reader);
+        snprintf(path, sizeof(path), "%d/cmdline", (int)p->pid);
+        r = reader_read(t->cmd_reader, path, 65536, &buf, &len);
+        if (r == -ETIMEDOUT || r == -ECANCELED)
+                p->command = xasprintf("%s (blocked)", p->comm);
+        else if (r < 0 || len == 0)
+                /* gone, a zombie or a kernel thread */
+                p->command = xasprintf("[%s]", p->comm);
+        else
+                /* the instance chose its command line: no escape sequences */
+                p->command = str_sanitize(cmdline_to_string(buf, len));
+}
 
 void tui_procs_clear(Tui *t)
 {
         for (size_t i = 0; i < t->n_procs; i++) {
                 free(t->procs[i].user);
+                free(t->procs[i].comm);
                 free(t->procs[i].command);
         }
         free(t->procs);
@@ -70,6 +100,9 @@ int tui_procs_load(Tui *t)
 
         tui_procs_clear(t);
         t->procs_error = 0;
+        /* each load its own time for command lines that do not come */
+        if (t->cmd_reader)
+                reader_set_budget(t->cmd_reader, TOP_CMDLINE_BUDGET_MS);
         if (!in) {
                 t->procs_error = -ESRCH;
                 return -ESRCH;
@@ -77,7 +110,7 @@ int tui_procs_load(Tui *t)
         pids = xnew(pid_t, in->n_members + 1);
         for (size_t k = 0; k < in->n_members; k++)
                 pids[k] = instance_member(t->m->instances, in, k)->pid;
-        r = procinfo_load(pids, in->n_members, &infos);
+        r = procinfo_load_flags(pids, in->n_members, PROCINFO_NO_COMMAND, &infos);
         if (r < 0) {
                 t->procs_error = r;
                 return r;
@@ -98,8 +131,7 @@ int tui_procs_load(Tui *t)
                 p->state = pi->state;
                 p->cpu = pi->cpu;
                 p->rss = pi->rss;
-                /* the instance chose its command line: no escape sequences */
-                p->command = str_sanitize(xstrdup(pi->command ? pi->command : ""));
+                p->comm = str_sanitize(xstrdup(pi->comm ? pi->comm : "?"));
         }
         procinfo_free(infos, in->n_members);
 
@@ -213,6 +245,7 @@ void tui_procs_draw(Tui *t)
                 if (k >= t->n_procs)
                         break;
                 p = &t->procs[k];
+                procs_command(t, &t->procs[k]);
                 snprintf(cells[0], sizeof(cells[0]), "%d", (int)p->pid);
                 if (p->nspid > 0)
                         snprintf(cells[1], sizeof(cells[1]), "%d", (int)p->nspid);

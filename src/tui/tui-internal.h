@@ -65,7 +65,8 @@ typedef struct TuiProc {
         char state;
         double cpu;
         unsigned long long rss;
-        char *command;
+        char *comm;
+        char *command; /* read when the row is first shown (procview.c); NULL before */
         int depth; /* in the tree by parent */
 } TuiProc;
 
@@ -134,6 +135,7 @@ typedef struct Tui {
         size_t psel, ptop;
         pid_t psel_pid;
         int procs_error; /* -errno of the last load, 0 */
+        struct Reader *cmd_reader; /* their command lines, with a deadline (reader.h) */
 
         /* The inspect view: the report's lines, the first one shown. */
         char insp_id[INSTANCE_ID_LEN + 1];

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "macro.h"
+#include "reader.h"
 #include "tui-internal.h"
 #include "tui.h"
 
@@ -397,6 +398,7 @@ int tui_run(const TopOptions *o, int proc_fd, int root_fd)
         endwin();
         signals_restore();
         tui_procs_clear(&t);
+        reader_free(t.cmd_reader);
         tui_inspect_clear(&t);
         tui_actions_done(&t);
         free(t.filter_before);

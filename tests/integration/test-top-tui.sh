@@ -11,7 +11,8 @@
 # thaws it; a click selects a row, a click on a heading sorts by it (again:
 # inverts), the wheel scrolls (X10 and SGR mouse reports); "i" shows ns inspect's report of an instance, scrolled and
 # refreshed in place, and q goes back; a resize re-lays the screen; "k" KILL ends an instance and its
-# row greys; "q" leaves the terminal as it was (stty -a).
+# row greys; "q" leaves the terminal as it was (stty -a); a leader whose
+# memory lock a task in D state holds does not stop the screen.
 #
 # Only the instances this test makes are acted on (e, k, p).
 
@@ -391,6 +392,29 @@ wait_screen 'ns top - ' || not_ok "ns top starts again"
 x=$(heading_x PIDS) && keys -l $'\e'"[<0;$((x + 2));4M" $'\e'"[<0;$((x + 2));4m"
 wait_screen 'sort PIDS ' 5 && ok "with TERM=xterm-256color, an SGR click on the heading PIDS sorts by it" ||
         { not_ok "with TERM=xterm-256color, an SGR click on the heading PIDS sorts by it"; show_screen; }
+# A leader whose mmap_lock a task in D state holds (tests/helpers/stuck-mm):
+# its row and its process view come without waiting for its command line.
+spawn unshare -m --propagation private --uts --ipc "$STUCK_MM" "$T_TMP/stuck.ready" 20
+stuck_ready() { [[ -s $T_TMP/stuck.ready ]]; }
+if wait_for 10 "the stuck-mm helper" stuck_ready; then
+        read -r sp <"$T_TMP/stuck.ready"
+        keys /
+        keys -l "stuck-mm"
+        keys Enter
+        wait_screen ' stuck-mm (blocked)' 10 && ok "the row of a leader stuck behind a D-state task says its command line is blocked" ||
+                not_ok "the row of a leader stuck behind a D-state task says its command line is blocked"
+        keys Home Enter
+        wait_screen "processes of stuck-mm " 10 && wait_screen "^ *$sp .* stuck-mm (blocked)" 5 &&
+                ok "its process view shows pid $sp as blocked, and the screen answers" ||
+                not_ok "its process view shows pid $sp as blocked, and the screen answers"
+        keys Escape
+        wait_gone "processes of stuck-mm " 5 || not_ok "Esc leaves the process view"
+        read -r kids <"/proc/$sp/task/$sp/children"
+        kill -KILL $kids "$sp" 2>/dev/null
+else
+        not_ok "the stuck-mm helper gets stuck"
+        diag_file "$SPAWNED_LOG"
+fi
 # the pane's shell's child: ns top, which became ns-top
 top_pid=$(pgrep -P "$("${TM[@]}" display -p -t t '#{pane_pid}')")
 [[ -n $top_pid ]] && kill -TERM "$top_pid"
