@@ -125,6 +125,16 @@ TopRow *top_model_find(const TopModel *m, const char *id)
         return NULL;
 }
 
+const Instance *top_model_instance(const TopModel *m, const char *id)
+{
+        if (!m->instances)
+                return NULL;
+        for (size_t i = 0; i < m->instances->n; i++)
+                if (streq(m->instances->items[i].id, id))
+                        return &m->instances->items[i];
+        return NULL;
+}
+
 /* ------------------------------------------------------------ selection */
 
 /* Resolve -p ids into instance IDs, once. */

@@ -180,6 +180,8 @@ void top_model_set_tree(TopModel *m, bool tree);
 
 /* The row of that id, or NULL. */
 TopRow *top_model_find(const TopModel *m, const char *id);
+/* The instance of that id in the last load (m->instances), or NULL. */
+const Instance *top_model_instance(const TopModel *m, const char *id);
 
 /*
  * The PIDS column: its tasks (processes and threads, as the pids

@@ -35,16 +35,6 @@ static TopRow *action_row(Tui *t, const char *what)
         return r;
 }
 
-static const Instance *model_instance(const TopModel *m, const char *id)
-{
-        if (!m->instances)
-                return NULL;
-        for (size_t i = 0; i < m->instances->n; i++)
-                if (streq(m->instances->items[i].id, id))
-                        return &m->instances->items[i];
-        return NULL;
-}
-
 /* ---------------------------------------------------------------- e, E */
 
 /* What the child that attached says back through its pipe. */
@@ -216,7 +206,7 @@ void tui_action_signal(Tui *t, int sig, bool all)
                 tui_status(t, true, "ns top does not signal the host (use ns kill --force)");
                 return;
         }
-        in = model_instance(t->m, row->id);
+        in = top_model_instance(t->m, row->id);
         if (!in) {
                 tui_status(t, true, "cannot signal '%s': it has exited", tui_row_label(row));
                 return;
@@ -346,7 +336,7 @@ void tui_action_freeze(Tui *t)
                 tui_status(t, true, "still waiting for '%s'", t->freeze_id);
                 return;
         }
-        in = model_instance(t->m, row->id);
+        in = top_model_instance(t->m, row->id);
         if (!in) {
                 tui_status(t, true, "cannot freeze '%s': it has exited", tui_row_label(row));
                 return;

@@ -16,7 +16,6 @@
  * waits at most the report's read budget.
  */
 
-#define KEY_ESC 27
 
 void tui_inspect_clear(Tui *t)
 {
@@ -51,23 +50,20 @@ static void split_lines(Tui *t, char *text, size_t len)
 int tui_inspect_load(Tui *t)
 {
         const Instances *is = t->m->instances;
+        const Instance *in = top_model_instance(t->m, t->insp_id);
         InspectReport *rep = NULL;
         _cleanup_free_ char *text = NULL;
         size_t len = 0;
         FILE *f;
-        ssize_t idx = -1;
         int r;
 
         tui_inspect_clear(t);
         t->insp_error = 0;
-        for (size_t i = 0; is && i < is->n; i++)
-                if (streq(is->items[i].id, t->insp_id))
-                        idx = (ssize_t)i;
-        if (idx < 0) {
+        if (!in) {
                 t->insp_error = -ESRCH;
                 return -ESRCH;
         }
-        r = inspect_instance(t->proc_fd, t->root_fd, is, (size_t)idx,
+        r = inspect_instance(t->proc_fd, t->root_fd, is, (size_t)(in - is->items),
                              t->m->snap ? stats_snapshot_find(t->m->snap, t->insp_id) : NULL, NULL,
                              &rep);
         if (r < 0) {
@@ -168,60 +164,32 @@ void tui_inspect_draw(Tui *t)
 
 void tui_inspect_key(Tui *t, int ch)
 {
-        long page = MAX(inspect_rows(t) - 1, 1);
+        /* the first line shown moves, and stops where the last line is at the bottom */
+        long page = MAX(inspect_rows(t) - 1, 1), target;
+        long last = MAX((long)t->n_insp - inspect_rows(t), 0L);
         MEVENT ev;
+        bool have_ev = ch == KEY_MOUSE && getmouse(&ev) == OK;
 
+        if (tui_move_key(ch, have_ev ? &ev : NULL, (long)t->insp_top, last + 1, page, &target)) {
+                inspect_scroll(t, target);
+                t->dirty = true;
+                return;
+        }
+        /* a pager: q leaves it too, as in less */
+        if (tui_back_key(ch) || ch == 'q') {
+                tui_view_back(t);
+                return;
+        }
         switch (ch) {
-        case KEY_ESC:
-        case KEY_LEFT:
-        case KEY_BACKSPACE:
-        case 127:
-        case 'q':
-                t->view = TUI_VIEW_TABLE;
-                tui_inspect_clear(t);
-                /* back on the instance that was inspected */
-                tui_order(t, true);
-                break;
-        case KEY_UP:
-        case 'P' & 0x1f:
-                inspect_scroll(t, (long)t->insp_top - 1);
-                break;
-        case KEY_DOWN:
-        case 'N' & 0x1f:
-        case 'j':
         case '\n':
         case '\r':
         case KEY_ENTER:
+                /* as in less: a line further */
                 inspect_scroll(t, (long)t->insp_top + 1);
-                break;
-        case KEY_PPAGE:
-        case 'B' & 0x1f:
-                inspect_scroll(t, (long)t->insp_top - page);
-                break;
-        case KEY_NPAGE:
-        case 'F' & 0x1f:
-        case ' ':
-                inspect_scroll(t, (long)t->insp_top + page);
-                break;
-        case KEY_HOME:
-        case 'g':
-                inspect_scroll(t, 0);
-                break;
-        case KEY_END:
-        case 'G':
-                inspect_scroll(t, (long)t->n_insp);
                 break;
         case 'i':
                 /* now, not at the next refresh */
                 (void)tui_inspect_load(t);
-                break;
-        case KEY_MOUSE:
-                if (getmouse(&ev) != OK)
-                        break;
-                if (ev.bstate & BUTTON4_PRESSED)
-                        inspect_scroll(t, (long)t->insp_top - 3);
-                else if (ev.bstate & BUTTON5_PRESSED)
-                        inspect_scroll(t, (long)t->insp_top + 3);
                 break;
         default:
                 break;

@@ -18,7 +18,6 @@
  * stopping the screen.
  */
 
-#define KEY_ESC 27
 
 /* The command line of a row about to be shown, read once per load. */
 static void procs_command(Tui *t, TuiProc *p)
@@ -57,16 +56,6 @@ void tui_procs_clear(Tui *t)
         t->n_procs = 0;
 }
 
-static const Instance *find_instance(const TopModel *m, const char *id)
-{
-        if (!m->instances)
-                return NULL;
-        for (size_t i = 0; i < m->instances->n; i++)
-                if (streq(m->instances->items[i].id, id))
-                        return &m->instances->items[i];
-        return NULL;
-}
-
 /* Children after their parent, siblings by pid: a depth-first walk. */
 static void tree_walk(const TuiProc *in, size_t n, bool *done, size_t i, int depth, TuiProc *out,
                       size_t *n_out)
@@ -90,7 +79,7 @@ static int by_pid(const void *a, const void *b)
 
 int tui_procs_load(Tui *t)
 {
-        const Instance *in = find_instance(t->m, t->procs_id);
+        const Instance *in = top_model_instance(t->m, t->procs_id);
         _cleanup_free_ pid_t *pids = NULL;
         _cleanup_free_ TuiProc *flat = NULL;
         _cleanup_free_ bool *done = NULL;
@@ -279,55 +268,19 @@ void tui_procs_draw(Tui *t)
 
 void tui_procs_key(Tui *t, int ch)
 {
-        long page = MAX(procs_rows(t) - 1, 1);
+        long page = MAX(procs_rows(t) - 1, 1), target;
         MEVENT ev;
+        bool have_ev = ch == KEY_MOUSE && getmouse(&ev) == OK;
 
-        switch (ch) {
-        case KEY_ESC:
-        case KEY_LEFT:
-        case KEY_BACKSPACE:
-        case 127:
-                t->view = TUI_VIEW_TABLE;
-                tui_procs_clear(t);
-                /* back on the instance that was opened */
-                tui_order(t, true);
-                break;
-        case KEY_UP:
-        case 'P' & 0x1f:
-                procs_select(t, (long)t->psel - 1);
-                break;
-        case KEY_DOWN:
-        case 'N' & 0x1f:
-        case 'j':
-                procs_select(t, (long)t->psel + 1);
-                break;
-        case KEY_PPAGE:
-                procs_select(t, (long)t->psel - page);
-                break;
-        case KEY_NPAGE:
-        case ' ':
-                procs_select(t, (long)t->psel + page);
-                break;
-        case KEY_HOME:
-        case 'g':
-                procs_select(t, 0);
-                break;
-        case KEY_END:
-        case 'G':
-                procs_select(t, (long)t->n_procs);
-                break;
-        case KEY_MOUSE:
-                if (getmouse(&ev) != OK)
-                        break;
-                if (ev.bstate & BUTTON4_PRESSED)
-                        procs_select(t, (long)t->psel - 3);
-                else if (ev.bstate & BUTTON5_PRESSED)
-                        procs_select(t, (long)t->psel + 3);
-                else if ((ev.bstate & BUTTON1_PRESSED) && ev.y > t->table_y + 1)
-                        procs_select(t, (long)t->ptop + (ev.y - t->table_y - 2));
-                break;
-        default:
-                break;
+        if (tui_move_key(ch, have_ev ? &ev : NULL, (long)t->psel, (long)t->n_procs, page, &target)) {
+                procs_select(t, target);
+                t->dirty = true;
+                return;
         }
+        if (tui_back_key(ch))
+                tui_view_back(t);
+        else if (have_ev && (ev.bstate & BUTTON1_PRESSED) && ev.y > t->table_y + 1)
+                /* a click on a process line selects it */
+                procs_select(t, (long)t->ptop + (ev.y - t->table_y - 2));
         t->dirty = true;
 }

@@ -11,6 +11,7 @@
  * signals, freeze).
  */
 
+#include <curses.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -168,6 +169,8 @@ TopRow *tui_selected(Tui *t);
 /* The instance the view is about: the one whose processes or report are
  * shown, else the selected row; NULL when none. */
 TopRow *tui_view_row(Tui *t);
+/* From the process view or the report back to the table, on the same selection. */
+void tui_view_back(Tui *t);
 void tui_order(Tui *t, bool keep);
 void tui_select(Tui *t, size_t i);
 _printf_(3, 4) void tui_status(Tui *t, bool warn, const char *fmt, ...);
@@ -189,6 +192,15 @@ void tui_draw_graphs(Tui *t, const TopRow *r);
 
 /* keys.c */
 void tui_key(Tui *t, int ch);
+/*
+ * Where a key that moves through a list takes position cur, in a list of
+ * n with pages of page rows: arrows, Ctrl-P Ctrl-N j, PgUp PgDn Ctrl-B
+ * Ctrl-F Space, Home End g G, and with KEY_MOUSE the wheel in ev (3 rows).
+ * *ret is clamped to the list. False when ch is none of them.
+ */
+bool tui_move_key(int ch, const MEVENT *ev, long cur, long n, long page, long *ret);
+/* Esc, Left, Backspace: from the process view or the report back to the table. */
+bool tui_back_key(int ch);
 
 /* procview.c */
 int tui_procs_load(Tui *t);

@@ -141,6 +141,16 @@ TopRow *tui_view_row(Tui *t)
         }
 }
 
+void tui_view_back(Tui *t)
+{
+        t->view = TUI_VIEW_TABLE;
+        tui_procs_clear(t);
+        tui_inspect_clear(t);
+        /* back on the instance whose processes or report were shown */
+        tui_order(t, true);
+        t->dirty = true;
+}
+
 void tui_select(Tui *t, size_t i)
 {
         if (t->n_order == 0) {
