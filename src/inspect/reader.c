@@ -76,11 +76,30 @@ static int read_all(int fd, void *p, size_t n)
         return 0;
 }
 
+/* Close every fd from 3 up but a and b. */
+static void close_all_but(int a, int b)
+{
+        int lo = MIN(a, b), hi = MAX(a, b);
+
+        if (lo > 3)
+                (void)close_range(3, (unsigned)lo - 1, 0);
+        if (hi > lo + 1)
+                (void)close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
+        (void)close_range((unsigned)hi + 1, ~0U, 0);
+}
+
 /* The helper: read what is asked, answer, until the socket closes. */
 _noreturn_ static void helper_main(int proc_fd, int fd, pid_t parent)
 {
         char path[READER_PATH_MAX + 1];
 
+        /*
+         * A process with several readers (ns top has one for its rows and
+         * one for a process view) would otherwise give each new helper the
+         * caller's end of the others' sockets: a helper would never see its
+         * socket close, and reader_free() would wait for it for good.
+         */
+        close_all_but(proc_fd, fd);
         /* It must not outlive ns; nor serve a parent that is already gone. */
         (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (getppid() != parent)
