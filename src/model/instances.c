@@ -42,7 +42,8 @@ void instances_identify_with(Instances *is, int root_fd, const CmdlineSource *sr
                 r = cmdline_source_read(src, s->proc_fd, leader->pid, &cmdline, &cmdline_len);
                 if (r < 0)
                         cmdline_len = 0;
-                in->cmdline_late = r == -ETIMEDOUT || r == -ECANCELED;
+                in->cmdline_blocked = r == -ETIMEDOUT;
+                in->cmdline_untried = r == -ECANCELED;
                 snprintf(path, sizeof(path), "%d", (int)leader->pid);
                 in->uid = fstatat(s->proc_fd, path, &st, 0) == 0 ? st.st_uid : (uid_t)-1;
 
@@ -60,9 +61,10 @@ void instances_identify_with(Instances *is, int root_fd, const CmdlineSource *sr
                 identify_instance(ctx, &input, &in->ident);
                 if (cmdline_len > 0)
                         in->command = cmdline_to_string(cmdline, cmdline_len);
-                else if (in->cmdline_late)
+                else if (in->cmdline_blocked || in->cmdline_untried)
                         /* not "[comm]": that is how a kernel thread shows */
-                        in->command = xasprintf("%s (blocked)", leader->stat_ok ? leader->comm : "?");
+                        in->command = xasprintf("%s (%s)", leader->stat_ok ? leader->comm : "?",
+                                                in->cmdline_blocked ? "blocked" : "not read yet");
                 else
                         /* kernel threads and zombies have no command line */
                         in->command = leader->stat_ok ? xasprintf("[%s]", leader->comm) : xstrdup("");
@@ -119,8 +121,13 @@ static void reuse_identities(Instances *is, const Instances *prev)
                 const Instance *old = find_by_id(prev, order, in->id);
                 const Proc *leader = instance_leader(is, in), *old_leader;
 
-                /* a command line that did not come in time is asked for again */
-                if (!old || !old->identified || old->cmdline_late)
+                /*
+                 * A command line not tried is asked for again. One that did
+                 * not come in time is not, until the caller reloads without
+                 * prev: a stuck leader would otherwise cost the deadline at
+                 * every load.
+                 */
+                if (!old || !old->identified || old->cmdline_untried)
                         continue;
                 old_leader = instance_leader(prev, old);
                 if (old_leader->pid != leader->pid || !leader->stat_ok || !old_leader->stat_ok ||
@@ -131,6 +138,7 @@ static void reuse_identities(Instances *is, const Instances *prev)
                 in->ident.runtime_id = old->ident.runtime_id ? xstrdup(old->ident.runtime_id) : NULL;
                 in->command = old->command ? xstrdup(old->command) : NULL;
                 in->uid = old->uid;
+                in->cmdline_blocked = old->cmdline_blocked;
                 in->identified = true;
                 in->reused = true;
         }

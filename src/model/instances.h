@@ -19,7 +19,9 @@ void instances_identify(Instances *is, int root_fd);
 /*
  * The same, reading the command lines through src (identify.h; NULL:
  * directly). A leader whose command line did not come in time is named
- * from its comm, its command is "comm (blocked)", and cmdline_late is set.
+ * from its comm, its command is "comm (blocked)" and cmdline_blocked is
+ * set; one the source did not try (-ECANCELED) is "comm (not read yet)",
+ * with cmdline_untried.
  */
 void instances_identify_with(Instances *is, int root_fd, const CmdlineSource *src);
 
@@ -50,7 +52,8 @@ int instances_load_with(int proc_fd, int root_fd, InstancesLoadFlags flags,
                         const Instances *prev, Instances **ret, Scan **ret_scan);
 
 /* The same, with the command lines read through src (instances_identify_with()).
- * An instance prev could not read the command line of is identified again. */
+ * An instance whose command line prev did not try is identified again; one
+ * whose command line was blocked keeps that, as any identity kept. */
 int instances_load_src(int proc_fd, int root_fd, InstancesLoadFlags flags, const Instances *prev,
                        const CmdlineSource *src, Instances **ret, Scan **ret_scan);
 

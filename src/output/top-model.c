@@ -390,9 +390,9 @@ static int load_instances(TopModel *m, Instances **ret_is, Scan **ret_scan)
         r = instances_load_src(m->proc_fd, m->root_fd, INSTANCES_LOAD_STAT, prev, &src, &is, &scan);
         if (r < 0)
                 return r;
-        m->n_cmdline_late = 0;
+        m->n_cmdline_blocked = 0;
         for (size_t i = 0; i < is->n; i++)
-                m->n_cmdline_late += is->items[i].cmdline_late;
+                m->n_cmdline_blocked += is->items[i].cmdline_blocked;
         if (!m->want_ids && m->opts.ids) {
                 r = resolve_ids(m, is);
                 if (r < 0) {

@@ -73,7 +73,8 @@ typedef struct TopOptions {
 #define TOP_GONE_REFRESHES 3    /* an exited row stays greyed for so many */
 /* A leader's command line is read by a helper that may take this long for
  * one (a task in D state can hold the lock the read needs), and this long
- * for all of one refresh. */
+ * for all of one refresh. One that did not come is asked for again every
+ * TOP_REVERIFY_REFRESHES. */
 #define TOP_CMDLINE_TIMEOUT_MS 100
 #define TOP_CMDLINE_BUDGET_MS 300
 
@@ -149,7 +150,7 @@ typedef struct TopModel {
         StatsSnapshot *snap;
         bool loaded;             /* top_model_load() made the rows; no sample yet */
         struct Reader *cmdline_reader; /* command lines, with a deadline (reader.h) */
-        size_t n_cmdline_late;   /* leaders whose command line did not come in time, last load */
+        size_t n_cmdline_blocked; /* leaders whose command line did not come in time */
 } TopModel;
 
 /* proc_fd and root_fd are duplicated. Does not refresh. */

@@ -149,8 +149,8 @@ static int slow_read(void *userdata, pid_t pid, char **ret, size_t *ret_len)
 
 Test(instances, a_command_line_that_does_not_come_in_time)
 {
-        Instances *a = NULL, *b = NULL;
-        Scan *sa = NULL, *sb = NULL;
+        Instances *a = NULL, *b = NULL, *c = NULL;
+        Scan *sa = NULL, *sb = NULL, *sc = NULL;
         SlowPid sp = { .slow = 101 };
         CmdlineSource src = { .read = slow_read, .userdata = &sp };
         const Instance *in;
@@ -160,20 +160,64 @@ Test(instances, a_command_line_that_does_not_come_in_time)
         cr_expect_eq(sp.calls, 3, "every leader's command line comes through the source");
         in = by_leader(a, 101);
         cr_assert_not_null(in);
-        cr_expect(in->cmdline_late);
+        cr_expect(in->cmdline_blocked);
         cr_expect_str_eq(in->command, "nginx (blocked)", "its comm, not taken for a kernel thread");
-        cr_expect_not(by_leader(a, 200)->cmdline_late);
+        cr_expect_not(by_leader(a, 200)->cmdline_blocked);
 
-        /* the next load asks again for that one only, and gets it */
+        /* a reload keeps it as it keeps any identity: the deadline is not paid again */
         sp.slow = 0;
         sp.calls = 0;
         cr_assert_eq(instances_load_src(fx.fd, fx.fd, INSTANCES_LOAD_STAT, a, &src, &b, &sb), 0);
-        cr_expect_eq(sp.calls, 1);
+        cr_expect_eq(sp.calls, 0);
         in = by_leader(b, 101);
-        cr_expect_not(in->reused);
-        cr_expect_not(in->cmdline_late);
+        cr_expect(in->reused && in->cmdline_blocked);
+        cr_expect_str_eq(in->command, "nginx (blocked)");
+
+        /* a load without prev (ns top's every 30th) asks again, and gets it */
+        cr_assert_eq(instances_load_src(fx.fd, fx.fd, INSTANCES_LOAD_STAT, NULL, &src, &c, &sc), 0);
+        in = by_leader(c, 101);
+        cr_expect_not(in->cmdline_blocked);
         cr_expect_str_eq(in->command, "nginx -g daemon off;");
-        cr_expect(by_leader(b, 200)->reused);
+        instances_free(a);
+        scan_free(sa);
+        instances_free(b);
+        scan_free(sb);
+        instances_free(c);
+        scan_free(sc);
+}
+
+/* A source whose time is spent: the leaders it did not try are asked for at the next load. */
+static int spent_read(void *userdata, pid_t pid, char **ret, size_t *ret_len)
+{
+        SlowPid *sp = userdata;
+
+        sp->calls++;
+        if (pid == sp->slow)
+                return -ECANCELED;
+        return cmdline_source_read(NULL, fx.fd, pid, ret, ret_len);
+}
+
+Test(instances, a_command_line_not_tried)
+{
+        Instances *a = NULL, *b = NULL;
+        Scan *sa = NULL, *sb = NULL;
+        SlowPid sp = { .slow = 200 };
+        CmdlineSource src = { .read = spent_read, .userdata = &sp };
+        const Instance *in;
+
+        set_cmdline(200, "redis-server *:6379");
+        cr_assert_eq(instances_load_src(fx.fd, fx.fd, INSTANCES_LOAD_STAT, NULL, &src, &a, &sa), 0);
+        in = by_leader(a, 200);
+        cr_expect(in->cmdline_untried);
+        cr_expect_not(in->cmdline_blocked);
+        cr_expect_str_eq(in->command, "redis (not read yet)");
+        sp.slow = 0;
+        sp.calls = 0;
+        cr_assert_eq(instances_load_src(fx.fd, fx.fd, INSTANCES_LOAD_STAT, a, &src, &b, &sb), 0);
+        cr_expect_eq(sp.calls, 1, "only the one not tried");
+        in = by_leader(b, 200);
+        cr_expect_not(in->reused);
+        cr_expect_str_eq(in->command, "redis-server *:6379");
         instances_free(a);
         scan_free(sa);
         instances_free(b);
