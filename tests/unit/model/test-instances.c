@@ -130,10 +130,12 @@ Test(instances, reload_without_stat_reads_links_but_keeps_identities)
         scan_free(sb);
 }
 
-/* A CmdlineSource whose read of one pid does not come in time, as a helper
- * whose read is stuck behind a task in D state answers. */
+/* A CmdlineSource whose read of one pid fails with error: -ETIMEDOUT as a
+ * helper whose read is stuck behind a task in D state answers, -ECANCELED
+ * as one whose time was spent on others. */
 typedef struct SlowPid {
         pid_t slow;
+        int error;
         unsigned calls;
 } SlowPid;
 
@@ -143,7 +145,7 @@ static int slow_read(void *userdata, pid_t pid, char **ret, size_t *ret_len)
 
         sp->calls++;
         if (pid == sp->slow)
-                return -ETIMEDOUT;
+                return sp->error;
         return cmdline_source_read(NULL, fx.fd, pid, ret, ret_len);
 }
 
@@ -151,7 +153,7 @@ Test(instances, a_command_line_that_does_not_come_in_time)
 {
         Instances *a = NULL, *b = NULL, *c = NULL;
         Scan *sa = NULL, *sb = NULL, *sc = NULL;
-        SlowPid sp = { .slow = 101 };
+        SlowPid sp = { .slow = 101, .error = -ETIMEDOUT };
         CmdlineSource src = { .read = slow_read, .userdata = &sp };
         const Instance *in;
 
@@ -187,22 +189,12 @@ Test(instances, a_command_line_that_does_not_come_in_time)
 }
 
 /* A source whose time is spent: the leaders it did not try are asked for at the next load. */
-static int spent_read(void *userdata, pid_t pid, char **ret, size_t *ret_len)
-{
-        SlowPid *sp = userdata;
-
-        sp->calls++;
-        if (pid == sp->slow)
-                return -ECANCELED;
-        return cmdline_source_read(NULL, fx.fd, pid, ret, ret_len);
-}
-
 Test(instances, a_command_line_not_tried)
 {
         Instances *a = NULL, *b = NULL;
         Scan *sa = NULL, *sb = NULL;
-        SlowPid sp = { .slow = 200 };
-        CmdlineSource src = { .read = spent_read, .userdata = &sp };
+        SlowPid sp = { .slow = 200, .error = -ECANCELED };
+        CmdlineSource src = { .read = slow_read, .userdata = &sp };
         const Instance *in;
 
         set_cmdline(200, "redis-server *:6379");
