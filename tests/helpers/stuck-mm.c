@@ -6,10 +6,9 @@
  *
  *   stuck-mm READY-FILE SECONDS
  *
- * Run it in a mount namespace of its own (unshare -m --propagation
- * private): it mounts a FUSE file system there whose server (a child
- * process) answers every request but READ, which it answers only after
- * SECONDS. A thread reads the file's mapping through /proc/self/mem:
+ * It makes a mount namespace of its own and mounts there, on /mnt, a FUSE
+ * file system whose server (a child process) answers every request but
+ * READ, which it answers only after SECONDS. A thread reads the file's mapping through /proc/self/mem:
  * that read faults the page in while it holds the mmap_lock for reading
  * (a remote access cannot drop it), and waits in D state for the READ. A
  * second thread asks for the lock for writing (mmap) and waits behind it,
@@ -28,6 +27,7 @@
 #include <linux/fuse.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -272,7 +272,8 @@ static int wait_d(pthread_t thread, const volatile pid_t *tid, bool nudge)
 
 int main(int argc, char **argv)
 {
-        char dir[] = "/tmp/stuck-mm-XXXXXX", path[64], opts[128], line[32];
+        const char *dir = "/mnt";
+        char path[64], opts[128], line[32];
         pthread_t tr, tw;
         double delay;
         pid_t server;
@@ -285,11 +286,14 @@ int main(int argc, char **argv)
         fuse_fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
         if (fuse_fd < 0)
                 die("cannot open /dev/fuse");
-        if (!mkdtemp(dir))
-                die("cannot make a mount point");
+        /* the mount is seen by nothing else, and goes with the namespace */
+        if (unshare(CLONE_NEWNS) < 0)
+                die("cannot make a mount namespace");
+        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+                die("cannot make the mounts private");
         snprintf(opts, sizeof(opts), "fd=%d,rootmode=40000,user_id=0,group_id=0", fuse_fd);
         if (mount("stuck-mm", dir, "fuse", MS_NOSUID | MS_NODEV, opts) < 0)
-                die("cannot mount fuse (is this a mount namespace of its own?)");
+                die("cannot mount fuse on /mnt");
         server = fork();
         if (server < 0)
                 die("cannot fork");
