@@ -91,11 +91,30 @@ static int read_all(int fd, void *p, size_t n)
         return transfer(fd, false, p, n, 0);
 }
 
+/* Close every fd from 3 up but a and b. */
+static void close_all_but(int a, int b)
+{
+        int lo = MIN(a, b), hi = MAX(a, b);
+
+        if (lo > 3)
+                (void)close_range(3, (unsigned)lo - 1, 0);
+        if (hi > lo + 1)
+                (void)close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
+        (void)close_range((unsigned)hi + 1, ~0U, 0);
+}
+
 /* The helper: read what is asked, answer, until the socket closes. */
 _noreturn_ static void helper_main(int proc_fd, int fd, pid_t parent)
 {
         char path[READER_PATH_MAX + 1];
 
+        /*
+         * A process with several readers (ns top has one for its rows and
+         * one for a process view) would otherwise give each new helper the
+         * caller's end of the others' sockets: a helper would never see its
+         * socket close, and reader_free() would wait for it for good.
+         */
+        close_all_but(proc_fd, fd);
         /* It must not outlive ns; nor serve a parent that is already gone. */
         (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (getppid() != parent)
@@ -189,6 +208,12 @@ Reader *reader_free(Reader *r)
         free(r->killed);
         free(r);
         return NULL;
+}
+
+void reader_set_budget(Reader *r, unsigned budget_ms)
+{
+        r->budget_usec = (uint64_t)budget_ms * 1000;
+        reap_killed(r);
 }
 
 size_t reader_timeouts(const Reader *r)

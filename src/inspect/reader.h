@@ -33,6 +33,13 @@ Reader *reader_free(Reader *r);
  */
 int reader_read(Reader *r, const char *path, size_t max, char **ret, size_t *ret_len);
 
+/*
+ * A new budget for the reads to come (a caller that reads now and then,
+ * for as long as it runs, gives each round its own), and the helpers
+ * killed at a deadline that have exited since are reaped.
+ */
+void reader_set_budget(Reader *r, unsigned budget_ms);
+
 /* How many reads timed out. */
 size_t reader_timeouts(const Reader *r);
 

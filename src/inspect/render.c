@@ -132,6 +132,8 @@ static void write_cgroup_text(const InspectReport *r, FILE *f)
                         fputc('\n', f);
                 }
                 fprintf(f, "  pids       %u processes, %u threads", s->n_procs, s->n_threads);
+                if (s->have & STATS_HAVE_PIDS_CURRENT)
+                        fprintf(f, ", pids.current %" PRIu64, s->pids_current);
                 if (s->have & STATS_HAVE_PIDS_LIMIT)
                         fprintf(f, ", pids.max %" PRIu64, s->pids_limit);
                 if (s->have & STATS_HAVE_PIDS_EVENTS)
@@ -400,7 +402,9 @@ static void write_cgroup_json(const InspectReport *r, FILE *f)
         JNUM("oom_kills", own && (s->have & STATS_HAVE_OOM), s->oom_kills);
         JNUM("memory_failcnt", c->have_failcnt, c->failcnt);
         fprintf(f, ",\"under_oom\":%s", c->have_oom_control ? (c->oom_control.under_oom ? "true" : "false") : "null");
-        JNUM("pids_current", own, s->n_procs);
+        /* the pids controller's own count where it is read, else the scan's */
+        JNUM("pids_current", own || (s->have & STATS_HAVE_PIDS_CURRENT),
+             s->have & STATS_HAVE_PIDS_CURRENT ? s->pids_current : s->n_procs);
         JNUM("pids_limit", own && (s->have & STATS_HAVE_PIDS_LIMIT), s->pids_limit);
         JNUM("forks_refused", own && (s->have & STATS_HAVE_PIDS_EVENTS), s->pids_refused);
         JNUM("cpu_limit_millis", own && (s->have & STATS_HAVE_CPU_LIMIT), s->cpu_limit_millis);

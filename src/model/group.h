@@ -40,6 +40,10 @@ typedef struct Instance {
         bool reused;          /* its identity came from a previous load (instances_load_with()) */
         Identity ident;       /* runtime and name, after instances_identify() (instances.h) */
         char *command;        /* leader's command line, after instances_identify() */
+        bool cmdline_blocked; /* its command line did not come in time (CmdlineSource);
+                               * kept by a reload, as any identity is */
+        bool cmdline_untried; /* not read: the source's time was spent on others;
+                               * the next load identifies it again */
         uid_t uid;            /* leader's owner, after instances_identify() */
 } Instance;
 

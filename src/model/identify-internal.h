@@ -36,6 +36,7 @@ typedef struct NetnsEntry {
 struct IdentifyContext {
         int proc_fd;
         int root_fd;
+        const CmdlineSource *cmdline; /* NULL: read directly */
         char *hostname;        /* the host's: ours, or pid 1's when ns has a UTS namespace of its own */
         bool host_name_known;  /* hostname decided (identify.c) */
         bool privileged; /* euid 0: may enter UTS namespaces to read their hostname */

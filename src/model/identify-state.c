@@ -51,6 +51,23 @@ IdentifyContext *identify_context_free(IdentifyContext *ctx)
 
 /* --- reading --- */
 
+void identify_context_set_cmdline_source(IdentifyContext *ctx, const CmdlineSource *src)
+{
+        ctx->cmdline = src;
+}
+
+int cmdline_source_read(const CmdlineSource *src, int proc_fd, pid_t pid, char **ret,
+                        size_t *ret_len)
+{
+        char path[48];
+
+        if (src && src->read)
+                return src->read(src->userdata, pid, ret, ret_len);
+        snprintf(path, sizeof(path), "%d/cmdline", (int)pid);
+        /* A command line longer than 64 KiB is cut: what shows it shows its start. */
+        return read_file_at(proc_fd, path, 65536, ret, ret_len);
+}
+
 int identify_read_proc(IdentifyContext *ctx, pid_t pid, const char *file, size_t max, char **ret)
 {
         char path[64];
@@ -272,11 +289,10 @@ void state_podman_name(IdentifyContext *ctx, const IdentifyInput *in, const char
          */
         if (in->leader_ppid > 0 && in->parent_comm && streq(in->parent_comm, "conmon")) {
                 _cleanup_free_ char *cmdline = NULL, *cid = NULL, *name = NULL;
-                char path[64];
                 size_t len;
 
-                snprintf(path, sizeof(path), "%d/cmdline", (int)in->leader_ppid);
-                if (read_file_at(ctx->proc_fd, path, 65536, &cmdline, &len) >= 0 &&
+                if (cmdline_source_read(ctx->cmdline, ctx->proc_fd, in->leader_ppid, &cmdline,
+                                        &len) >= 0 &&
                     naming_conmon_cmdline(cmdline, len, &cid, &name) > 0 &&
                     (!cid || streq(cid, id))) {
                         *ret_name = TAKE_PTR(name);

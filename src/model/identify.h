@@ -38,6 +38,28 @@ typedef struct IdentifyContext IdentifyContext;
  * context and are read at most once, lazily.
  */
 IdentifyContext *identify_context_new(int proc_fd, int root_fd);
+
+/*
+ * How a process's command line is read. /proc/PID/cmdline takes the
+ * mmap_lock of the process's memory, which a task stuck in D state (a
+ * page fault on a dead network file system, say) can hold for as long as
+ * it is stuck, and a plain read would wait as long. A caller that must not
+ * wait (ns top) gives a function that reads with a deadline; NULL reads
+ * directly. read returns 0 with a malloc'd, NUL-terminated buffer and its
+ * length, or -errno: -ETIMEDOUT when it gave up waiting.
+ */
+typedef struct CmdlineSource {
+        int (*read)(void *userdata, pid_t pid, char **ret, size_t *ret_len);
+        void *userdata;
+} CmdlineSource;
+
+/* Read pid's command line (up to 64 KiB) through src, or directly when src is NULL. */
+int cmdline_source_read(const CmdlineSource *src, int proc_fd, pid_t pid, char **ret,
+                        size_t *ret_len);
+
+/* The command lines identify reads (of a leader's parent) come through src; the
+ * context keeps the pointer, which must outlive it. */
+void identify_context_set_cmdline_source(IdentifyContext *ctx, const CmdlineSource *src);
 IdentifyContext *identify_context_free(IdentifyContext *ctx);
 
 /*

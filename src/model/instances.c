@@ -13,9 +13,15 @@
 
 void instances_identify(Instances *is, int root_fd)
 {
+        instances_identify_with(is, root_fd, NULL);
+}
+
+void instances_identify_with(Instances *is, int root_fd, const CmdlineSource *src)
+{
         IdentifyContext *ctx = identify_context_new(is->scan->proc_fd, root_fd);
         Scan *s = is->scan;
 
+        identify_context_set_cmdline_source(ctx, src);
         for (size_t i = 0; i < is->n; i++) {
                 Instance *in = &is->items[i];
                 Proc *leader = &s->procs[in->leader], *parent = NULL;
@@ -23,6 +29,7 @@ void instances_identify(Instances *is, int root_fd)
                 size_t cmdline_len = 0;
                 char path[48];
                 struct stat st;
+                int r;
 
                 if (in->identified)
                         continue;
@@ -32,10 +39,11 @@ void instances_identify(Instances *is, int root_fd)
                         if (parent)
                                 (void)scan_load_stat(s, parent);
                 }
-                snprintf(path, sizeof(path), "%d/cmdline", (int)leader->pid);
-                /* A command line longer than 64 KiB is cut: the column shows its start. */
-                if (read_file_at(s->proc_fd, path, 65536, &cmdline, &cmdline_len) < 0)
+                r = cmdline_source_read(src, s->proc_fd, leader->pid, &cmdline, &cmdline_len);
+                if (r < 0)
                         cmdline_len = 0;
+                in->cmdline_blocked = r == -ETIMEDOUT;
+                in->cmdline_untried = r == -ECANCELED;
                 snprintf(path, sizeof(path), "%d", (int)leader->pid);
                 in->uid = fstatat(s->proc_fd, path, &st, 0) == 0 ? st.st_uid : (uid_t)-1;
 
@@ -53,6 +61,10 @@ void instances_identify(Instances *is, int root_fd)
                 identify_instance(ctx, &input, &in->ident);
                 if (cmdline_len > 0)
                         in->command = cmdline_to_string(cmdline, cmdline_len);
+                else if (in->cmdline_blocked || in->cmdline_untried)
+                        /* not "[comm]": that is how a kernel thread shows */
+                        in->command = xasprintf("%s (%s)", leader->stat_ok ? leader->comm : "?",
+                                                in->cmdline_blocked ? "blocked" : "not read yet");
                 else
                         /* kernel threads and zombies have no command line */
                         in->command = leader->stat_ok ? xasprintf("[%s]", leader->comm) : xstrdup("");
@@ -109,7 +121,13 @@ static void reuse_identities(Instances *is, const Instances *prev)
                 const Instance *old = find_by_id(prev, order, in->id);
                 const Proc *leader = instance_leader(is, in), *old_leader;
 
-                if (!old || !old->identified)
+                /*
+                 * A command line not tried is asked for again. One that did
+                 * not come in time is not, until the caller reloads without
+                 * prev: a stuck leader would otherwise cost the deadline at
+                 * every load.
+                 */
+                if (!old || !old->identified || old->cmdline_untried)
                         continue;
                 old_leader = instance_leader(prev, old);
                 if (old_leader->pid != leader->pid || !leader->stat_ok || !old_leader->stat_ok ||
@@ -123,6 +141,7 @@ static void reuse_identities(Instances *is, const Instances *prev)
                         old->ident.k8s_namespace ? xstrdup(old->ident.k8s_namespace) : NULL;
                 in->command = old->command ? xstrdup(old->command) : NULL;
                 in->uid = old->uid;
+                in->cmdline_blocked = old->cmdline_blocked;
                 in->identified = true;
                 in->reused = true;
         }
@@ -130,6 +149,12 @@ static void reuse_identities(Instances *is, const Instances *prev)
 
 int instances_load_with(int proc_fd, int root_fd, InstancesLoadFlags flags,
                         const Instances *prev, Instances **ret, Scan **ret_scan)
+{
+        return instances_load_src(proc_fd, root_fd, flags, prev, NULL, ret, ret_scan);
+}
+
+int instances_load_src(int proc_fd, int root_fd, InstancesLoadFlags flags, const Instances *prev,
+                       const CmdlineSource *src, Instances **ret, Scan **ret_scan)
 {
         Scan *scan = NULL;
         Instances *is;
@@ -143,7 +168,7 @@ int instances_load_with(int proc_fd, int root_fd, InstancesLoadFlags flags,
         if (flags & INSTANCES_LOAD_NEST)
                 instances_find_parents(is);
         reuse_identities(is, prev);
-        instances_identify(is, root_fd);
+        instances_identify_with(is, root_fd, src);
         *ret = is;
         *ret_scan = scan;
         return 0;

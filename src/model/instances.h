@@ -8,6 +8,7 @@
  */
 
 #include "group.h"
+#include "identify.h"
 #include "nest.h"
 #include "resolve.h"
 #include "runtime.h"
@@ -15,6 +16,14 @@
 
 /* Name every instance (identify.c); root_fd is "/" or a fixture tree. */
 void instances_identify(Instances *is, int root_fd);
+/*
+ * The same, reading the command lines through src (identify.h; NULL:
+ * directly). A leader whose command line did not come in time is named
+ * from its comm, its command is "comm (blocked)" and cmdline_blocked is
+ * set; one the source did not try (-ECANCELED) is "comm (not read yet)",
+ * with cmdline_untried.
+ */
+void instances_identify_with(Instances *is, int root_fd, const CmdlineSource *src);
 
 typedef enum InstancesLoadFlags {
         INSTANCES_LOAD_NEST = 1 << 0, /* find each instance's parent (nest.h) */
@@ -41,6 +50,12 @@ int instances_load(int proc_fd, int root_fd, InstancesLoadFlags flags, Instances
  */
 int instances_load_with(int proc_fd, int root_fd, InstancesLoadFlags flags,
                         const Instances *prev, Instances **ret, Scan **ret_scan);
+
+/* The same, with the command lines read through src (instances_identify_with()).
+ * An instance whose command line prev did not try is identified again; one
+ * whose command line was blocked keeps that, as any identity kept. */
+int instances_load_src(int proc_fd, int root_fd, InstancesLoadFlags flags, const Instances *prev,
+                       const CmdlineSource *src, Instances **ret, Scan **ret_scan);
 
 /* How many instances of is kept a previous load's identity. */
 size_t instances_n_reused(const Instances *is);

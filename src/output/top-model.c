@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "macro.h"
+#include "reader.h"
 #include "top-model.h"
 #include "util.h"
 
@@ -18,7 +19,7 @@ const TopColumnDesc top_columns[TOP_COL_MAX] = {
         [TOP_COL_NAME] = { "NAME", 12, false, false, "container, machine or sandbox name" },
         [TOP_COL_RUNTIME] = { "RUNTIME", 7, false, false, "what made the instance" },
         [TOP_COL_PID] = { "PID", 7, true, false, "leader's host PID" },
-        [TOP_COL_PIDS] = { "PIDS", 4, true, true, "processes" },
+        [TOP_COL_PIDS] = { "PIDS", 4, true, true, "tasks (processes and threads), as pids.max counts them" },
         [TOP_COL_CPU] = { "CPU%", 5, true, true, "CPU use, 100 = one core" },
         [TOP_COL_CPU_LIM] = { "CPU%LIM", 7, true, true, "CPU use against its own CPU limit" },
         [TOP_COL_MEM] = { "MEM", 5, true, true, "memory in use" },
@@ -100,6 +101,7 @@ TopModel *top_model_free(TopModel *m)
         instances_free(m->instances);
         scan_free(m->scan);
         stats_free(m->stats);
+        reader_free(m->cmdline_reader);
         if (m->proc_fd >= 0)
                 close(m->proc_fd);
         if (m->root_fd >= 0)
@@ -108,11 +110,28 @@ TopModel *top_model_free(TopModel *m)
         return NULL;
 }
 
+unsigned long long top_row_tasks(const TopRow *r)
+{
+        if (r->cur.have & STATS_HAVE_PIDS_CURRENT)
+                return r->cur.pids_current;
+        return r->cur.n_threads;
+}
+
 TopRow *top_model_find(const TopModel *m, const char *id)
 {
         for (size_t i = 0; i < m->n_rows; i++)
                 if (streq(m->rows[i].id, id))
                         return &m->rows[i];
+        return NULL;
+}
+
+const Instance *top_model_instance(const TopModel *m, const char *id)
+{
+        if (!m->instances)
+                return NULL;
+        for (size_t i = 0; i < m->instances->n; i++)
+                if (streq(m->instances->items[i].id, id))
+                        return &m->instances->items[i];
         return NULL;
 }
 
@@ -236,7 +255,7 @@ static void row_deltas(TopRow *r)
 
 /* One live instance's row: made, or brought up to date. */
 static void row_update(TopModel *m, TopRow *r, bool is_new, const Instances *is, const Instance *in,
-                       const InstanceSample *cur, const InstanceSample *prev_sample)
+                       const InstanceSample *cur, const InstanceSample *prev_sample, bool sampled)
 {
         const Proc *leader = instance_leader(is, in);
 
@@ -271,7 +290,9 @@ static void row_update(TopModel *m, TopRow *r, bool is_new, const Instances *is,
         stats_rates(r->have_rates ? prev_sample : NULL, cur, m->interval, &r->rates);
         sample_copy(&r->cur, cur);
         row_deltas(r);
-        history_push(r, r->have_rates ? (float)r->rates.cpu_pct : 0.0f, cur->mem_bytes);
+        /* a row made before the first sample has no point of history yet */
+        if (sampled)
+                history_push(r, r->have_rates ? (float)r->rates.cpu_pct : 0.0f, cur->mem_bytes);
 }
 
 /* Rows of instances not seen this refresh go grey, then away. */
@@ -342,21 +363,39 @@ static void rows_nest(TopModel *m)
 
 static void view_update(TopModel *m);
 
-int top_model_refresh(TopModel *m)
+/* A leader's command line, through the helper of the reader: never waits past its deadline. */
+static int cmdline_read(void *userdata, pid_t pid, char **ret, size_t *ret_len)
+{
+        char path[32];
+
+        snprintf(path, sizeof(path), "%d/cmdline", (int)pid);
+        return reader_read(userdata, path, 65536, ret, ret_len);
+}
+
+/* Scan, group and name (reusing the last load), and resolve -p the first time. */
+static int load_instances(TopModel *m, Instances **ret_is, Scan **ret_scan)
 {
         bool reverify = m->refreshes % TOP_REVERIFY_REFRESHES == 0;
         const Instances *prev = reverify ? NULL : m->instances;
-        _cleanup_free_ bool *want = NULL, *seen = NULL;
-        _cleanup_free_ size_t *order = NULL;
+        CmdlineSource src = { .read = cmdline_read };
         Instances *is = NULL;
         Scan *scan = NULL;
-        StatsSnapshot *snap = NULL;
-        size_t n_old;
         int r;
 
-        r = instances_load_with(m->proc_fd, m->root_fd, INSTANCES_LOAD_STAT, prev, &is, &scan);
+        /* One helper for the model's life, started at the first read: a
+         * refresh that names no new instance reads no command line. */
+        if (!m->cmdline_reader)
+                (void)reader_new(m->proc_fd, TOP_CMDLINE_TIMEOUT_MS, TOP_CMDLINE_BUDGET_MS,
+                                 &m->cmdline_reader);
+        else
+                reader_set_budget(m->cmdline_reader, TOP_CMDLINE_BUDGET_MS);
+        src.userdata = m->cmdline_reader;
+        r = instances_load_src(m->proc_fd, m->root_fd, INSTANCES_LOAD_STAT, prev, &src, &is, &scan);
         if (r < 0)
                 return r;
+        m->n_cmdline_blocked = 0;
+        for (size_t i = 0; i < is->n; i++)
+                m->n_cmdline_blocked += is->items[i].cmdline_blocked;
         if (!m->want_ids && m->opts.ids) {
                 r = resolve_ids(m, is);
                 if (r < 0) {
@@ -365,33 +404,36 @@ int top_model_refresh(TopModel *m)
                         return r;
                 }
         }
+        *ret_is = is;
+        *ret_scan = scan;
+        return 0;
+}
 
-        want = xnew(bool, is->n + 1);
-        for (size_t i = 0; i < is->n; i++)
-                want[i] = wanted(m, &is->items[i]);
-        r = stats_sample_some(m->stats, is, want, &snap);
-        if (r < 0) {
-                instances_free(is);
-                scan_free(scan);
-                return r;
-        }
-
-        m->interval = m->snap ? (double)(snap->taken_usec - m->snap->taken_usec) / 1e6 : 0;
-        m->wall = time(NULL);
+/*
+ * The rows of the instances the options let through (want), brought up to
+ * date with snap; without snap (top_model_load()), made with what the scan
+ * knows (task count, start) and no figures. Rows of instances not in is
+ * age towards gone.
+ */
+static void rows_update(TopModel *m, const Instances *is, const bool *want,
+                        const StatsSnapshot *snap)
+{
+        _cleanup_free_ size_t *order = xnew(size_t, m->n_rows + 1);
+        _cleanup_free_ bool *seen = xnew(bool, m->n_rows + is->n + 1);
+        size_t n_old = m->n_rows;
+        long clk_tck = sysconf(_SC_CLK_TCK);
 
         /* rows by id, to find each instance's */
-        n_old = m->n_rows;
-        order = xnew(size_t, n_old + 1);
         for (size_t i = 0; i < n_old; i++)
                 order[i] = i;
         qsort_r(order, n_old, sizeof(size_t), row_id_cmp, m->rows);
-        seen = xnew(bool, n_old + is->n + 1);
 
         memset(m->n_by_runtime, 0, sizeof(m->n_by_runtime));
         m->n_instances = 0;
         for (size_t i = 0; i < is->n; i++) {
                 const Instance *in = &is->items[i];
                 const InstanceSample *prev_sample = NULL;
+                InstanceSample bare = {};
                 ssize_t k;
                 bool is_new;
 
@@ -410,9 +452,88 @@ int top_model_refresh(TopModel *m)
                 } else if (m->rows[k].state != TOP_ROW_GONE)
                         prev_sample = &m->rows[k].cur;
                 seen[k] = true;
-                row_update(m, &m->rows[k], is_new, is, in, &snap->items[i], prev_sample);
+                if (!snap) {
+                        const Proc *leader = instance_leader(is, in);
+
+                        memcpy(bare.id, in->id, sizeof(bare.id));
+                        bare.n_procs = (unsigned)in->n_members;
+                        for (size_t j = 0; j < in->n_members; j++)
+                                bare.n_threads += instance_member(is, in, j)->num_threads;
+                        if (leader->stat_ok && clk_tck > 0)
+                                bare.start = (double)leader->starttime / (double)clk_tck;
+                }
+                row_update(m, &m->rows[k], is_new, is, in, snap ? &snap->items[i] : &bare,
+                           prev_sample, snap != NULL);
         }
         rows_age_gone(m, seen);
+}
+
+static bool *wanted_all(const TopModel *m, const Instances *is)
+{
+        bool *want = xnew(bool, is->n + 1);
+
+        for (size_t i = 0; i < is->n; i++)
+                want[i] = wanted(m, &is->items[i]);
+        return want;
+}
+
+int top_model_load(TopModel *m)
+{
+        _cleanup_free_ bool *want = NULL;
+        Instances *is = NULL;
+        Scan *scan = NULL;
+        int r;
+
+        if (m->refreshes > 0 || m->loaded)
+                return 0;
+        r = load_instances(m, &is, &scan);
+        if (r < 0)
+                return r;
+        want = wanted_all(m, is);
+        /* the header's figures cost a few small files: the first frame has them */
+        stats_sample_host(m->stats, &m->host);
+        m->wall = time(NULL);
+        rows_update(m, is, want, NULL);
+        m->n_unreadable_procs = m->n_unreadable = scan->n_unreadable;
+        /* the first refresh samples this load instead of scanning again */
+        m->instances = is;
+        m->scan = scan;
+        m->loaded = true;
+        rows_nest(m);
+        view_update(m);
+        return 0;
+}
+
+int top_model_refresh(TopModel *m)
+{
+        _cleanup_free_ bool *want = NULL;
+        Instances *is = NULL;
+        Scan *scan = NULL;
+        StatsSnapshot *snap = NULL;
+        int r;
+
+        if (m->loaded) {
+                is = m->instances;
+                scan = m->scan;
+        } else {
+                r = load_instances(m, &is, &scan);
+                if (r < 0)
+                        return r;
+        }
+        want = wanted_all(m, is);
+        r = stats_sample_some(m->stats, is, want, &snap);
+        if (r < 0) {
+                if (!m->loaded) {
+                        instances_free(is);
+                        scan_free(scan);
+                }
+                return r;
+        }
+        m->loaded = false;
+
+        m->interval = m->snap ? (double)(snap->taken_usec - m->snap->taken_usec) / 1e6 : 0;
+        m->wall = time(NULL);
+        rows_update(m, is, want, snap);
 
         m->host_prev = m->host;
         m->have_host_prev = m->snap != NULL;
@@ -423,8 +544,10 @@ int top_model_refresh(TopModel *m)
 
         /* the previous load served as reuse; this one serves the next */
         stats_snapshot_free(m->snap);
-        instances_free(m->instances);
-        scan_free(m->scan);
+        if (m->instances != is) {
+                instances_free(m->instances);
+                scan_free(m->scan);
+        }
         m->snap = snap;
         m->instances = is;
         m->scan = scan;
@@ -459,7 +582,7 @@ static double sort_number(const TopRow *r, TopColumn c)
         case TOP_COL_PID:
                 return r->leader;
         case TOP_COL_PIDS:
-                return r->cur.n_procs;
+                return (double)top_row_tasks(r);
         case TOP_COL_CPU:
                 return r->have_rates && (r->rates.have & STATS_HAVE_CPU) ? r->rates.cpu_pct : -1;
         case TOP_COL_CPU_LIM:

@@ -72,6 +72,12 @@ typedef struct TopOptions {
 #define TOP_REVERIFY_REFRESHES 30
 #define TOP_NEW_REFRESHES 2     /* a new row is marked for so many refreshes */
 #define TOP_GONE_REFRESHES 3    /* an exited row stays greyed for so many */
+/* A leader's command line is read by a helper that may take this long for
+ * one (a task in D state can hold the lock the read needs), and this long
+ * for all of one refresh. One that did not come is asked for again every
+ * TOP_REVERIFY_REFRESHES. */
+#define TOP_CMDLINE_TIMEOUT_MS 100
+#define TOP_CMDLINE_BUDGET_MS 300
 
 typedef enum TopRowState {
         TOP_ROW_LIVE,
@@ -143,11 +149,23 @@ typedef struct TopModel {
         Instances *instances;
         Stats *stats;
         StatsSnapshot *snap;
+        bool loaded;             /* top_model_load() made the rows; no sample yet */
+        struct Reader *cmdline_reader; /* command lines, with a deadline (reader.h) */
+        size_t n_cmdline_blocked; /* leaders whose command line did not come in time */
 } TopModel;
 
 /* proc_fd and root_fd are duplicated. Does not refresh. */
 int top_model_new(int proc_fd, int root_fd, const TopOptions *o, TopModel **ret);
 TopModel *top_model_free(TopModel *m);
+
+/*
+ * The rows before the first sample: scan, group and name, and resolve -p
+ * (-ENOENT or -ENOTUNIQ and bad_id as below), with the host's header
+ * figures but no figures of the instances (shown as unknown), so that a
+ * screen can be drawn at once. The next top_model_refresh() samples this
+ * same load instead of scanning again. Does nothing after a refresh.
+ */
+int top_model_load(TopModel *m);
 
 /*
  * Scan, group, name and sample again; update rows, rates, history and the
@@ -164,6 +182,15 @@ void top_model_set_tree(TopModel *m, bool tree);
 
 /* The row of that id, or NULL. */
 TopRow *top_model_find(const TopModel *m, const char *id);
+/* The instance of that id in the last load (m->instances), or NULL. */
+const Instance *top_model_instance(const TopModel *m, const char *id);
+
+/*
+ * The PIDS column: its tasks (processes and threads, as the pids
+ * controller counts them), the cgroup's pids.current where it has a pids
+ * cgroup of its own, else the threads of its processes.
+ */
+unsigned long long top_row_tasks(const TopRow *r);
 
 /* The text of a cell, as the screen and the batch table show it. */
 void top_cell(const TopModel *m, const TopRow *r, TopColumn col, char *buf, size_t size);

@@ -122,7 +122,7 @@ void top_cell(const TopModel *m, const TopRow *r, TopColumn col, char *buf, size
                 snprintf(buf, size, "%d", (int)r->leader);
                 break;
         case TOP_COL_PIDS:
-                snprintf(buf, size, "%u", r->cur.n_procs);
+                snprintf(buf, size, "%llu", top_row_tasks(r));
                 break;
         case TOP_COL_CPU:
                 if (rates && (rt->have & STATS_HAVE_CPU))
@@ -323,6 +323,8 @@ static void json_row(const TopModel *m, const TopRow *r, FILE *f)
         json_str(f, &first, "state", row_states[r->state]);
         json_u64(f, &first, "pids", true, s->n_procs);
         json_u64(f, &first, "threads", true, s->n_threads);
+        json_u64(f, &first, "tasks", true, top_row_tasks(r));
+        json_u64(f, &first, "pids_current", s->have & STATS_HAVE_PIDS_CURRENT, s->pids_current);
         json_num(f, &first, "cpu_pct", rates && (rt->have & STATS_HAVE_CPU), rt->cpu_pct);
         json_num(f, &first, "cpu_limit_pct", rates && rt->cpu_pct_of_limit >= 0, rt->cpu_pct_of_limit);
         json_num(f, &first, "cpu_limit", s->have & STATS_HAVE_CPU_LIMIT,

@@ -41,6 +41,12 @@ enum {
 
 int procinfo_load(const pid_t *pids, size_t n, ProcInfo **ret)
 {
+        return procinfo_load_flags(pids, n, 0, ret);
+}
+
+int procinfo_load_flags(const pid_t *pids, size_t n, ProcInfoFlags flags, ProcInfo **ret)
+{
+        bool command = !(flags & PROCINFO_NO_COMMAND);
         enum pids_item items[I_MAX] = {
                 [I_PID] = PIDS_ID_PID,     [I_PPID] = PIDS_ID_PPID,
                 [I_EUID] = PIDS_ID_EUID,   [I_EUSER] = PIDS_ID_EUSER,
@@ -59,7 +65,8 @@ int procinfo_load(const pid_t *pids, size_t n, ProcInfo **ret)
         r = proc2_open(&p2);
         if (r < 0)
                 return r;
-        if (p2.pids_new(&info, items, I_MAX) < 0)
+        /* the command line is the last item: without it, one fewer */
+        if (p2.pids_new(&info, items, command ? I_MAX : I_CMDLINE) < 0)
                 return -ELIBACC;
 
         out = xnew(ProcInfo, n);
@@ -97,6 +104,8 @@ int procinfo_load(const pid_t *pids, size_t n, ProcInfo **ret)
                         pi->rss = (unsigned long long)PIDS_VAL(I_RSS, ul_int, st, info) * 1024;
                         pi->threads = PIDS_VAL(I_NLWP, s_int, st, info);
                         pi->comm = xstrdup(PIDS_VAL(I_CMD, str, st, info) ?: "");
+                        if (!command)
+                                continue;
                         cmdline = PIDS_VAL(I_CMDLINE, str, st, info);
                         /* libproc2 gives "-" for an empty command line */
                         if (cmdline && *cmdline && !streq(cmdline, "-"))

@@ -31,4 +31,13 @@ typedef struct ProcInfo {
  * loaded.
  */
 int procinfo_load(const pid_t *pids, size_t n, ProcInfo **ret);
+
+typedef enum ProcInfoFlags {
+        /* Leave command NULL: reading a command line takes the process's
+         * mmap_lock, which a task in D state can hold; a caller that must
+         * not wait reads it itself, with a deadline. */
+        PROCINFO_NO_COMMAND = 1 << 0,
+} ProcInfoFlags;
+
+int procinfo_load_flags(const pid_t *pids, size_t n, ProcInfoFlags flags, ProcInfo **ret);
 ProcInfo *procinfo_free(ProcInfo *infos, size_t n);

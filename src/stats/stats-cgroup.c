@@ -31,6 +31,7 @@ static const FigureSource figure_sources[FIG_MAX] = {
         [FIG_OOM] = { "memory.events", "memory", "memory.oom_control", NULL },
         [FIG_PIDS_LIMIT] = { "pids.max", "pids", "pids.max", NULL },
         [FIG_PIDS_EVENTS] = { "pids.events", "pids", "pids.events", NULL },
+        [FIG_PIDS_CURRENT] = { "pids.current", "pids", "pids.current", NULL },
         [FIG_IO] = { "io.stat", "blkio", "blkio.throttle.io_service_bytes_recursive",
                      "blkio.throttle.io_service_bytes" },
 };
@@ -279,7 +280,7 @@ typedef struct FileCache {
                 const char *name;
                 char *text;
                 int r;
-        } items[16];
+        } items[32];
         size_t n;
 } FileCache;
 
@@ -301,7 +302,8 @@ static int read_cgfile(int root_fd, const Cgroups *cg, unsigned k, const char *n
                         *ret = fc->items[i].text;
                         return fc->items[i].r;
                 }
-        /* The figures read at most a dozen files: the cache never fills. */
+        /* The figures try at most ten v2 files and a dozen v1 ones, the
+         * missing included: the cache never fills. */
         if (fc->n == ELEMENTSOF(fc->items))
                 return -E2BIG;
         fd = cgroup_open_file(root_fd, &cg->items[k], name, O_RDONLY | O_CLOEXEC);
@@ -375,6 +377,8 @@ static int parse_figure(StatsFigure f, bool v2, const char *text, const char *pe
                 return stats_parse_keyed(text, "oom_kill", &r->oom_kills);
         case FIG_PIDS_EVENTS:
                 return stats_parse_keyed(text, "max", &r->pids_refused);
+        case FIG_PIDS_CURRENT:
+                return stats_parse_u64(text, &r->pids_current);
         case FIG_IO:
                 return v2 ? stats_parse_io_stat(text, &r->io_read, &r->io_write)
                           : stats_parse_blkio(text, &r->io_read, &r->io_write);

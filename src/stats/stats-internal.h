@@ -24,6 +24,7 @@ typedef enum StatsFigure {
         FIG_OOM,         /* memory.events / memory.oom_control oom_kill */
         FIG_PIDS_LIMIT,  /* pids.max */
         FIG_PIDS_EVENTS, /* pids.events max */
+        FIG_PIDS_CURRENT, /* pids.current */
         FIG_IO,          /* io.stat / blkio.throttle.io_service_bytes(_recursive) */
         FIG_MAX,
 } StatsFigure;
@@ -49,6 +50,7 @@ typedef struct CgReading {
         uint64_t oom_kills;
         uint64_t pids_limit;
         uint64_t pids_refused;
+        uint64_t pids_current;
         uint64_t io_read, io_write;
         const CgroupPath *shown; /* the own cgroup to show: v2, else v1 memory or cpu */
 } CgReading;

@@ -362,6 +362,13 @@ static int prev_proc_cmp(const void *a, const void *b)
         return (x > y) - (x < y);
 }
 
+void stats_sample_host(Stats *s, HostSample *ret)
+{
+        size_t n_unreadable = 0;
+
+        sample_host(s, ret, &n_unreadable);
+}
+
 int stats_sample_some(Stats *s, const Instances *is, const bool *want, StatsSnapshot **ret)
 {
         _cleanup_free_ CgEntry **entries = xnew(CgEntry *, is->n + 1);
@@ -443,6 +450,11 @@ int stats_sample_some(Stats *s, const Instances *is, const bool *want, StatsSnap
                 if (cr.have & (1U << FIG_PIDS_LIMIT)) {
                         out->pids_limit = cr.pids_limit;
                         out->have |= STATS_HAVE_PIDS_LIMIT;
+                }
+                /* the kernel's count of its tasks: one file, not a thread count per member */
+                if (cr.have & (1U << FIG_PIDS_CURRENT)) {
+                        out->pids_current = cr.pids_current;
+                        out->have |= STATS_HAVE_PIDS_CURRENT;
                 }
 
                 if (cr.have & (1U << FIG_OOM)) {

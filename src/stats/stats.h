@@ -36,6 +36,7 @@ typedef enum StatsHave {
         STATS_HAVE_PIDS_EVENTS = 1 << 8,  /* pids.events */
         STATS_HAVE_THROTTLE = 1 << 9,     /* cpu.stat nr_periods, nr_throttled */
         STATS_HAVE_CGROUP = 1 << 10,      /* a cgroup of its own: cgroup figures */
+        STATS_HAVE_PIDS_CURRENT = 1 << 11, /* pids.current */
 } StatsHave;
 
 /* The host, for ns top's header. */
@@ -76,6 +77,8 @@ typedef struct InstanceSample {
         uint64_t mem_limit;         /* bytes; with STATS_HAVE_MEM_LIMIT */
         uint64_t cpu_limit_millis;  /* thousandths of a CPU; with STATS_HAVE_CPU_LIMIT */
         uint64_t pids_limit;        /* with STATS_HAVE_PIDS_LIMIT */
+        uint64_t pids_current;      /* tasks (threads) in its own pids cgroup, with
+                                     * STATS_HAVE_PIDS_CURRENT */
         unsigned n_procs, n_threads;
         unsigned n_running, n_dstate, n_zombie, n_stopped;
         bool frozen;                /* its cgroup is frozen (or freezing) */
@@ -131,6 +134,10 @@ int stats_sample(Stats *s, const Instances *is, StatsSnapshot **ret);
  * want NULL: all of them.
  */
 int stats_sample_some(Stats *s, const Instances *is, const bool *want, StatsSnapshot **ret);
+
+/* The host's figures alone (the header of ns top), without a snapshot:
+ * what the first frame shows before the first sample of the instances. */
+void stats_sample_host(Stats *s, HostSample *ret);
 
 /*
  * Whether to read the members' /proc/PID/io for the IO of an instance

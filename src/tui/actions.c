@@ -19,10 +19,10 @@
 
 const int tui_signals[8] = { SIGTERM, SIGINT, SIGHUP, SIGKILL, SIGSTOP, SIGCONT, SIGUSR1, SIGUSR2 };
 
-/* The instance an action is for: the one whose processes are shown, else the selected one. */
+/* The instance an action is for: the one whose processes or report are shown, else the selected one. */
 static TopRow *action_row(Tui *t, const char *what)
 {
-        TopRow *r = t->view == TUI_VIEW_PROCS ? top_model_find(t->m, t->procs_id) : tui_selected(t);
+        TopRow *r = tui_view_row(t);
 
         if (!r) {
                 tui_status(t, true, "no instance to %s", what);
@@ -33,16 +33,6 @@ static TopRow *action_row(Tui *t, const char *what)
                 return NULL;
         }
         return r;
-}
-
-static const Instance *model_instance(const TopModel *m, const char *id)
-{
-        if (!m->instances)
-                return NULL;
-        for (size_t i = 0; i < m->instances->n; i++)
-                if (streq(m->instances->items[i].id, id))
-                        return &m->instances->items[i];
-        return NULL;
 }
 
 /* ---------------------------------------------------------------- e, E */
@@ -216,7 +206,7 @@ void tui_action_signal(Tui *t, int sig, bool all)
                 tui_status(t, true, "ns top does not signal the host (use ns kill --force)");
                 return;
         }
-        in = model_instance(t->m, row->id);
+        in = top_model_instance(t->m, row->id);
         if (!in) {
                 tui_status(t, true, "cannot signal '%s': it has exited", tui_row_label(row));
                 return;
@@ -247,7 +237,7 @@ void tui_action_signal(Tui *t, int sig, bool all)
 /* The signal menu (k) and the "no shell" box (e), over the table. */
 void tui_action_menu_draw(Tui *t)
 {
-        const TopRow *row = t->view == TUI_VIEW_PROCS ? top_model_find(t->m, t->procs_id) : tui_selected(t);
+        const TopRow *row = tui_view_row(t);
         int w = MIN(t->cols - 4, 76), h, y0 = t->table_y + 1, x0 = 2, y;
         char buf[256], sn[16];
 
@@ -346,7 +336,7 @@ void tui_action_freeze(Tui *t)
                 tui_status(t, true, "still waiting for '%s'", t->freeze_id);
                 return;
         }
-        in = model_instance(t->m, row->id);
+        in = top_model_instance(t->m, row->id);
         if (!in) {
                 tui_status(t, true, "cannot freeze '%s': it has exited", tui_row_label(row));
                 return;

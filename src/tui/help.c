@@ -19,7 +19,7 @@ static const char *const help_keys[][2] = {
         { "E", "a shell with host tools in the instance (as ns enter --tools)" },
         { "k", "send a signal to the leader or every member (as ns kill)" },
         { "p", "freeze or thaw the instance's cgroup" },
-        { "i", "inspect the instance (not available yet)" },
+        { "i", "ns inspect of the instance, refreshed (Esc, q: back; i: again now)" },
         { "Ctrl-L", "redraw the screen" },
         { "?, h, F1", "this help" },
         { "q, F10", "quit" },

@@ -13,6 +13,57 @@
 #define CTRL(c) ((c) & 0x1f)
 #define KEY_ESC 27
 
+bool tui_move_key(int ch, const MEVENT *ev, long cur, long n, long page, long *ret)
+{
+        long target;
+
+        switch (ch) {
+        case KEY_UP:
+        case CTRL('p'):
+                target = cur - 1;
+                break;
+        case KEY_DOWN:
+        case CTRL('n'):
+        case 'j':
+                target = cur + 1;
+                break;
+        case KEY_PPAGE:
+        case CTRL('b'):
+                target = cur - page;
+                break;
+        case KEY_NPAGE:
+        case CTRL('f'):
+        case ' ':
+                target = cur + page;
+                break;
+        case KEY_HOME:
+        case 'g':
+                target = 0;
+                break;
+        case KEY_END:
+        case 'G':
+                target = n - 1;
+                break;
+        case KEY_MOUSE:
+                if (ev && (ev->bstate & BUTTON4_PRESSED))
+                        target = cur - 3;
+                else if (ev && (ev->bstate & BUTTON5_PRESSED))
+                        target = cur + 3;
+                else
+                        return false;
+                break;
+        default:
+                return false;
+        }
+        *ret = MAX(MIN(target, n - 1), 0L);
+        return true;
+}
+
+bool tui_back_key(int ch)
+{
+        return ch == KEY_ESC || ch == KEY_LEFT || ch == KEY_BACKSPACE || ch == 127;
+}
+
 /* A key that moves through the rows: the order holds still for a while. */
 static void navigate(Tui *t, long delta)
 {
@@ -119,23 +170,26 @@ static void filter_key(Tui *t, int ch)
         t->dirty = true;
 }
 
+/* A key that moves through a menu of n entries; false when ch is not one. */
+static bool menu_move(Tui *t, int ch, int n)
+{
+        long target;
+
+        if (!tui_move_key(ch, NULL, t->menu_sel, n, n, &target))
+                return false;
+        t->menu_sel = (int)target;
+        t->dirty = true;
+        return true;
+}
+
 static void sort_menu_key(Tui *t, int ch)
 {
         TopColumn cols[TOP_COL_MAX + 1];
         int n = (int)sortable_columns(t, cols);
 
+        if (menu_move(t, ch, n))
+                return;
         switch (ch) {
-        case KEY_UP:
-        case CTRL('p'):
-                if (t->menu_sel > 0)
-                        t->menu_sel--;
-                break;
-        case KEY_DOWN:
-        case CTRL('n'):
-        case 'j':
-                if (t->menu_sel + 1 < n)
-                        t->menu_sel++;
-                break;
         case '\n':
         case '\r':
         case KEY_ENTER:
@@ -158,18 +212,9 @@ static void signal_menu_key(Tui *t, int ch)
 {
         int n = (int)ELEMENTSOF(tui_signals);
 
+        if (menu_move(t, ch, n))
+                return;
         switch (ch) {
-        case KEY_UP:
-        case CTRL('p'):
-                if (t->menu_sel > 0)
-                        t->menu_sel--;
-                break;
-        case KEY_DOWN:
-        case CTRL('n'):
-        case 'j':
-                if (t->menu_sel + 1 < n)
-                        t->menu_sel++;
-                break;
         case '\t':
         case 'a':
         case KEY_LEFT:
@@ -198,14 +243,12 @@ static void mouse_event(Tui *t)
 {
         MEVENT ev;
 
+        long target;
+
         if (getmouse(&ev) != OK)
                 return;
-        if (ev.bstate & BUTTON4_PRESSED) {
-                navigate(t, -3);
-                return;
-        }
-        if (ev.bstate & BUTTON5_PRESSED) {
-                navigate(t, 3);
+        if (tui_move_key(KEY_MOUSE, &ev, (long)t->sel, (long)t->n_order, 3, &target)) {
+                navigate(t, target - (long)t->sel);
                 return;
         }
         if (!(ev.bstate & BUTTON1_PRESSED))
@@ -233,35 +276,14 @@ static void mouse_event(Tui *t)
 
 static void table_key(Tui *t, int ch)
 {
-        long page = MAX(t->table_rows - 1, 1);
+        long page = MAX(t->table_rows - 1, 1), target;
 
+        if (tui_move_key(ch, NULL, (long)t->sel, (long)t->n_order, page, &target)) {
+                navigate(t, target - (long)t->sel);
+                t->dirty = true;
+                return;
+        }
         switch (ch) {
-        case KEY_UP:
-        case CTRL('p'):
-                navigate(t, -1);
-                break;
-        case KEY_DOWN:
-        case CTRL('n'):
-        case 'j':
-                navigate(t, 1);
-                break;
-        case KEY_PPAGE:
-        case CTRL('b'):
-                navigate(t, -page);
-                break;
-        case KEY_NPAGE:
-        case CTRL('f'):
-        case ' ':
-                navigate(t, page);
-                break;
-        case KEY_HOME:
-        case 'g':
-                navigate(t, -(long)t->n_order);
-                break;
-        case KEY_END:
-        case 'G':
-                navigate(t, (long)t->n_order);
-                break;
         case '\n':
         case '\r':
         case KEY_ENTER:
@@ -351,6 +373,11 @@ void tui_key(Tui *t, int ch)
                 break;
         }
 
+        /* the report is a pager: q leaves it, as in less */
+        if (t->view == TUI_VIEW_INSPECT && (ch == 'q' || ch == 'i' || ch == KEY_MOUSE)) {
+                tui_inspect_key(t, ch);
+                return;
+        }
         switch (ch) {
         case 'q':
         case 'Q':
@@ -384,9 +411,18 @@ void tui_key(Tui *t, int ch)
         case 'p':
                 tui_action_freeze(t);
                 return;
-        case 'i':
-                tui_status(t, false, "ns inspect is not available yet");
+        case 'i': {
+                TopRow *r = tui_view_row(t);
+
+                if (!r) {
+                        tui_status(t, true, "no instance to inspect");
+                        return;
+                }
+                if (t->view == TUI_VIEW_PROCS)
+                        tui_procs_clear(t);
+                tui_inspect_open(t, r);
                 return;
+        }
         case KEY_MOUSE:
                 if (t->view == TUI_VIEW_TABLE)
                         mouse_event(t);
@@ -399,6 +435,8 @@ void tui_key(Tui *t, int ch)
         }
         if (t->view == TUI_VIEW_PROCS)
                 tui_procs_key(t, ch);
+        else if (t->view == TUI_VIEW_INSPECT)
+                tui_inspect_key(t, ch);
         else
                 table_key(t, ch);
 }

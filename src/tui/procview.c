@@ -4,6 +4,7 @@
 #include "hostroot.h"
 #include "macro.h"
 #include "procinfo.h"
+#include "reader.h"
 #include "scan.h"
 #include "tui-internal.h"
 #include "usercache.h"
@@ -13,30 +14,48 @@
  * The process view (Enter): the processes of one instance with the
  * columns of ns ps (host PID, PID inside, user, state, CPU, RSS, command),
  * as a tree by parent. Reloaded at each refresh from the model's scan; the
- * selection follows its pid.
+ * selection follows its pid. Command lines are read only for the rows on
+ * screen, through a reader with a deadline (reader.h): a process whose
+ * mmap_lock a task in D state holds shows as "comm (blocked)" instead of
+ * stopping the screen.
  */
 
-#define KEY_ESC 27
+
+/* The command line of a row about to be shown, read once per load. */
+static void procs_command(Tui *t, TuiProc *p)
+{
+        _cleanup_free_ char *buf = NULL;
+        char path[32];
+        size_t len = 0;
+        int r;
+
+        if (p->command)
+                return;
+        if (!t->cmd_reader)
+                (void)reader_new(t->proc_fd, TOP_CMDLINE_TIMEOUT_MS, TOP_CMDLINE_BUDGET_MS,
+                                 &t->cmd_reader);
+        snprintf(path, sizeof(path), "%d/cmdline", (int)p->pid);
+        r = reader_read(t->cmd_reader, path, 65536, &buf, &len);
+        if (r == -ETIMEDOUT || r == -ECANCELED)
+                p->command = xasprintf("%s (blocked)", p->comm);
+        else if (r < 0 || len == 0)
+                /* gone, a zombie or a kernel thread */
+                p->command = xasprintf("[%s]", p->comm);
+        else
+                /* the instance chose its command line: no escape sequences */
+                p->command = str_sanitize(cmdline_to_string(buf, len));
+}
 
 void tui_procs_clear(Tui *t)
 {
         for (size_t i = 0; i < t->n_procs; i++) {
                 free(t->procs[i].user);
+                free(t->procs[i].comm);
                 free(t->procs[i].command);
         }
         free(t->procs);
         t->procs = NULL;
         t->n_procs = 0;
-}
-
-static const Instance *find_instance(const TopModel *m, const char *id)
-{
-        if (!m->instances)
-                return NULL;
-        for (size_t i = 0; i < m->instances->n; i++)
-                if (streq(m->instances->items[i].id, id))
-                        return &m->instances->items[i];
-        return NULL;
 }
 
 /* Children after their parent, siblings by pid: a depth-first walk. */
@@ -62,7 +81,7 @@ static int by_pid(const void *a, const void *b)
 
 int tui_procs_load(Tui *t)
 {
-        const Instance *in = find_instance(t->m, t->procs_id);
+        const Instance *in = top_model_instance(t->m, t->procs_id);
         _cleanup_free_ pid_t *pids = NULL;
         _cleanup_free_ TuiProc *flat = NULL;
         _cleanup_free_ bool *done = NULL;
@@ -73,6 +92,9 @@ int tui_procs_load(Tui *t)
 
         tui_procs_clear(t);
         t->procs_error = 0;
+        /* each load its own time for command lines that do not come */
+        if (t->cmd_reader)
+                reader_set_budget(t->cmd_reader, TOP_CMDLINE_BUDGET_MS);
         if (!in) {
                 t->procs_error = -ESRCH;
                 return -ESRCH;
@@ -80,7 +102,7 @@ int tui_procs_load(Tui *t)
         pids = xnew(pid_t, in->n_members + 1);
         for (size_t k = 0; k < in->n_members; k++)
                 pids[k] = instance_member(t->m->instances, in, k)->pid;
-        r = procinfo_load(pids, in->n_members, &infos);
+        r = procinfo_load_flags(pids, in->n_members, PROCINFO_NO_COMMAND, &infos);
         if (r < 0) {
                 t->procs_error = r;
                 return r;
@@ -104,8 +126,7 @@ int tui_procs_load(Tui *t)
                 p->state = pi->state;
                 p->cpu = pi->cpu;
                 p->rss = pi->rss;
-                /* the instance chose its command line: no escape sequences */
-                p->command = str_sanitize(xstrdup(pi->command ? pi->command : ""));
+                p->comm = str_sanitize(xstrdup(pi->comm ? pi->comm : "?"));
         }
         procinfo_free(infos, in->n_members);
         user_cache_done(&users);
@@ -220,6 +241,7 @@ void tui_procs_draw(Tui *t)
                 if (k >= t->n_procs)
                         break;
                 p = &t->procs[k];
+                procs_command(t, &t->procs[k]);
                 snprintf(cells[0], sizeof(cells[0]), "%d", (int)p->pid);
                 if (p->nspid > 0)
                         snprintf(cells[1], sizeof(cells[1]), "%d", (int)p->nspid);
@@ -253,55 +275,19 @@ void tui_procs_draw(Tui *t)
 
 void tui_procs_key(Tui *t, int ch)
 {
-        long page = MAX(procs_rows(t) - 1, 1);
+        long page = MAX(procs_rows(t) - 1, 1), target;
         MEVENT ev;
+        bool have_ev = ch == KEY_MOUSE && getmouse(&ev) == OK;
 
-        switch (ch) {
-        case KEY_ESC:
-        case KEY_LEFT:
-        case KEY_BACKSPACE:
-        case 127:
-                t->view = TUI_VIEW_TABLE;
-                tui_procs_clear(t);
-                /* back on the instance that was opened */
-                tui_order(t, true);
-                break;
-        case KEY_UP:
-        case 'P' & 0x1f:
-                procs_select(t, (long)t->psel - 1);
-                break;
-        case KEY_DOWN:
-        case 'N' & 0x1f:
-        case 'j':
-                procs_select(t, (long)t->psel + 1);
-                break;
-        case KEY_PPAGE:
-                procs_select(t, (long)t->psel - page);
-                break;
-        case KEY_NPAGE:
-        case ' ':
-                procs_select(t, (long)t->psel + page);
-                break;
-        case KEY_HOME:
-        case 'g':
-                procs_select(t, 0);
-                break;
-        case KEY_END:
-        case 'G':
-                procs_select(t, (long)t->n_procs);
-                break;
-        case KEY_MOUSE:
-                if (getmouse(&ev) != OK)
-                        break;
-                if (ev.bstate & BUTTON4_PRESSED)
-                        procs_select(t, (long)t->psel - 3);
-                else if (ev.bstate & BUTTON5_PRESSED)
-                        procs_select(t, (long)t->psel + 3);
-                else if ((ev.bstate & BUTTON1_PRESSED) && ev.y > t->table_y + 1)
-                        procs_select(t, (long)t->ptop + (ev.y - t->table_y - 2));
-                break;
-        default:
-                break;
+        if (tui_move_key(ch, have_ev ? &ev : NULL, (long)t->psel, (long)t->n_procs, page, &target)) {
+                procs_select(t, target);
+                t->dirty = true;
+                return;
         }
+        if (tui_back_key(ch))
+                tui_view_back(t);
+        else if (have_ev && (ev.bstate & BUTTON1_PRESSED) && ev.y > t->table_y + 1)
+                /* a click on a process line selects it */
+                procs_select(t, (long)t->ptop + (ev.y - t->table_y - 2));
         t->dirty = true;
 }

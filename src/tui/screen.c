@@ -520,9 +520,11 @@ static void draw_status(Tui *t)
         }
         tui_put(y, 0,
                 t->view == TUI_VIEW_PROCS
-                        ? "Esc back  e shell  k signal  p freeze/thaw  ? help  q quit"
-                        : "? help  / filter  < > sort  t tree  Enter processes  e shell  k signal  "
-                          "p freeze  q quit",
+                        ? "Esc back  i inspect  e shell  k signal  p freeze/thaw  ? help  q quit"
+                : t->view == TUI_VIEW_INSPECT
+                        ? "Esc, q back  Up Down PgUp PgDn scroll  i again  e shell  k signal  p freeze/thaw  ? help"
+                        : "? help  / filter  < > sort  t tree  Enter processes  i inspect  e shell  "
+                          "k signal  p freeze  q quit",
                 t->cols, false);
 }
 
@@ -573,11 +575,13 @@ void tui_draw(Tui *t)
         }
         if (t->view == TUI_VIEW_PROCS)
                 tui_procs_draw(t);
+        else if (t->view == TUI_VIEW_INSPECT)
+                tui_inspect_draw(t);
         else
                 draw_table(t);
-        if (t->graph_y >= 0)
-                tui_draw_graphs(t, t->view == TUI_VIEW_PROCS ? top_model_find(t->m, t->procs_id)
-                                                             : tui_selected(t));
+        /* the report has every line down to the status line */
+        if (t->graph_y >= 0 && t->view != TUI_VIEW_INSPECT)
+                tui_draw_graphs(t, tui_view_row(t));
         if (t->mode == TUI_MODE_SORT)
                 draw_sort_menu(t);
         else if (t->mode == TUI_MODE_SIGNAL || t->mode == TUI_MODE_NO_SHELL)

@@ -6,13 +6,16 @@
  * files of src/tui/: tui.c (the loop, the order of rows and the
  * selection), screen.c (layout and drawing), graph.c (sparklines and the
  * history panel), keys.c (keys, mouse, the filter prompt, menus),
- * procview.c (one instance's processes), help.c and actions.c (shell,
+ * procview.c (one instance's processes), inspectview.c (its ns inspect
+ * report), help.c and actions.c (shell,
  * signals, freeze).
  */
 
+#include <curses.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "control.h"
 #include "top-model.h"
@@ -27,6 +30,7 @@
 typedef enum TuiView {
         TUI_VIEW_TABLE, /* one row per instance */
         TUI_VIEW_PROCS, /* the processes of one instance */
+        TUI_VIEW_INSPECT, /* the ns inspect report of one instance */
 } TuiView;
 
 typedef enum TuiMode {
@@ -62,7 +66,8 @@ typedef struct TuiProc {
         char state;
         double cpu;
         unsigned long long rss;
-        char *command;
+        char *comm;
+        char *command; /* read when the row is first shown (procview.c); NULL before */
         int depth; /* in the tree by parent */
 } TuiProc;
 
@@ -131,6 +136,15 @@ typedef struct Tui {
         size_t psel, ptop;
         pid_t psel_pid;
         int procs_error; /* -errno of the last load, 0 */
+        struct Reader *cmd_reader; /* their command lines, with a deadline (reader.h) */
+
+        /* The inspect view: the report's lines, the first one shown. */
+        char insp_id[INSTANCE_ID_LEN + 1];
+        char **insp;
+        size_t n_insp;
+        size_t insp_top;
+        int insp_error; /* -errno of the last report, 0 */
+        time_t insp_taken;
 
         /* A pending freeze or thaw (p). */
         bool freeze_pending;
@@ -152,6 +166,11 @@ typedef struct Tui {
 /* tui.c */
 uint64_t tui_now(void);
 TopRow *tui_selected(Tui *t);
+/* The instance the view is about: the one whose processes or report are
+ * shown, else the selected row; NULL when none. */
+TopRow *tui_view_row(Tui *t);
+/* From the process view or the report back to the table, on the same selection. */
+void tui_view_back(Tui *t);
 void tui_order(Tui *t, bool keep);
 void tui_select(Tui *t, size_t i);
 _printf_(3, 4) void tui_status(Tui *t, bool warn, const char *fmt, ...);
@@ -173,12 +192,28 @@ void tui_draw_graphs(Tui *t, const TopRow *r);
 
 /* keys.c */
 void tui_key(Tui *t, int ch);
+/*
+ * Where a key that moves through a list takes position cur, in a list of
+ * n with pages of page rows: arrows, Ctrl-P Ctrl-N j, PgUp PgDn Ctrl-B
+ * Ctrl-F Space, Home End g G, and with KEY_MOUSE the wheel in ev (3 rows).
+ * *ret is clamped to the list. False when ch is none of them.
+ */
+bool tui_move_key(int ch, const MEVENT *ev, long cur, long n, long page, long *ret);
+/* Esc, Left, Backspace: from the process view or the report back to the table. */
+bool tui_back_key(int ch);
 
 /* procview.c */
 int tui_procs_load(Tui *t);
 void tui_procs_clear(Tui *t);
 void tui_procs_draw(Tui *t);
 void tui_procs_key(Tui *t, int ch);
+
+/* inspectview.c */
+void tui_inspect_open(Tui *t, const TopRow *r);
+int tui_inspect_load(Tui *t);
+void tui_inspect_clear(Tui *t);
+void tui_inspect_draw(Tui *t);
+void tui_inspect_key(Tui *t, int ch);
 
 /* help.c */
 void tui_help_draw(Tui *t);

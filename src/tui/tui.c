@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "macro.h"
+#include "reader.h"
 #include "tui-internal.h"
 #include "tui.h"
 
@@ -128,6 +129,28 @@ TopRow *tui_selected(Tui *t)
         return &t->m->rows[t->order[t->sel]];
 }
 
+TopRow *tui_view_row(Tui *t)
+{
+        switch (t->view) {
+        case TUI_VIEW_PROCS:
+                return top_model_find(t->m, t->procs_id);
+        case TUI_VIEW_INSPECT:
+                return top_model_find(t->m, t->insp_id);
+        default:
+                return tui_selected(t);
+        }
+}
+
+void tui_view_back(Tui *t)
+{
+        t->view = TUI_VIEW_TABLE;
+        tui_procs_clear(t);
+        tui_inspect_clear(t);
+        /* back on the instance whose processes or report were shown */
+        tui_order(t, true);
+        t->dirty = true;
+}
+
 void tui_select(Tui *t, size_t i)
 {
         if (t->n_order == 0) {
@@ -219,6 +242,8 @@ int tui_refresh_model(Tui *t)
         tui_layout(t);
         if (t->view == TUI_VIEW_PROCS)
                 (void)tui_procs_load(t);
+        else if (t->view == TUI_VIEW_INSPECT)
+                (void)tui_inspect_load(t);
         t->dirty = true;
         return 0;
 }
@@ -348,12 +373,12 @@ int tui_run(const TopOptions *o, int proc_fd, int root_fd)
                 delay_usec = 100000;
 
         /*
-         * The first sample before the screen: an id of -p that names no
-         * instance is said on a terminal that is still as it was, and the
-         * first frame follows the sample at once (the rates come with the
-         * second).
+         * The instances before the screen: an id of -p that names no
+         * instance is said on a terminal that is still as it was. The
+         * first frame shows them at once, before their first sample; the
+         * figures follow with it, and the rates with the second.
          */
-        r = top_model_refresh(t.m);
+        r = top_model_load(t.m);
         if (r < 0) {
                 if (r == -ENOENT && t.m->bad_id)
                         fprintf(stderr, "ns: no instance '%s' (see ns ls)\n", t.m->bad_id);
@@ -374,13 +399,17 @@ int tui_run(const TopOptions *o, int proc_fd, int root_fd)
         screen_start(&t);
         tui_order(&t, false);
         tui_layout(&t);
-        t.next_refresh = tui_now() + delay_usec;
+        tui_draw(&t);
+        /* the loop's first turn takes the first sample, and draws again */
+        t.next_refresh = 0;
         r = loop(&t, delay_usec, err, sizeof(err));
 
         /* Every way out goes through here: the terminal as it was. */
         endwin();
         signals_restore();
         tui_procs_clear(&t);
+        reader_free(t.cmd_reader);
+        tui_inspect_clear(&t);
         tui_actions_done(&t);
         free(t.filter_before);
         free(t.order);

@@ -3,7 +3,8 @@
 #
 # ns top -b with known load: instances made here that spin a core, hold
 # 200 MB, receive traffic on a veth, hold zombies, are frozen, hit their
-# pids limit and their memory limit, each watched with
+# pids limit and their memory limit, whose leader's memory lock a task in
+# D state holds, each watched with
 # `ns top -b -J -p ID` polled until it shows what it must (with a
 # deadline, never a fixed sleep). Then the batch mode itself: an unknown
 # -p, exactly N JSON lines, a closed pipe, an unprivileged user, and
@@ -180,6 +181,16 @@ until_shows 30 "an instance at its pids limit shows refused forks as a delta" "$
 run text "$NS" top -b -d 1 -n 1 -p "$STARTED"
 grep -Eq " \+[0-9]+ forks " "$OUT" && ok "  ... as '+N forks' in HEALTH" ||
         { not_ok "  ... as '+N forks' in HEALTH"; diag_file "$OUT"; }
+# PIDS is the pids controller's count of the cgroup (v1 here), full at the limit
+pcg=$(awk -F: '$2 == "pids" { print $3 }' "/proc/$STARTED/cgroup")
+pcur=$(cat "/sys/fs/cgroup/pids$pcg/pids.current" 2>/dev/null)
+[[ $pcur == 5 ]] || diag "pids.current of $pcg: '$pcur'"
+until_shows 10 "  ... and PIDS is its cgroup's pids.current ($pcg: $pcur)" "$STARTED" \
+        ".pids_current == ${pcur:-5} and .tasks == ${pcur:-5}"
+run text "$NS" top -b -d 0.2 -n 1 -p "$STARTED"
+pids_col=$(awk 'f { print $4; exit } /^ID +NAME +RUNTIME +PIDS/ { f = 1 }' "$OUT")
+[[ $pids_col == "$pcur" ]] && ok "  ... and in the PIDS column of the text frame ($pids_col)" ||
+        { not_ok "  ... and in the PIDS column of the text frame"; diag_file "$OUT"; }
 
 # 7. OOM kills while ns top watches: a delta too
 spawn "$NS" run --memory 64M sh -c 'while :; do perl -e "\$x = \"a\" x (256 << 20)"; sleep 0.1; done'
@@ -187,6 +198,39 @@ started "$SPAWNED_PID" sh
 until_shows 30 "an instance whose payload is OOM-killed shows the kills as a delta" "$STARTED" \
         '.health.oom_kills > 0'
 kill -KILL "$STARTED"
+
+# 7b. a leader whose mmap_lock a task in D state holds (tests/helpers/stuck-mm:
+# a read of a FUSE page that the server answers only after 20 s, and an
+# mmap() queued behind it): reading its command line blocks, and ns top
+# must not wait for it.
+[[ -x ${STUCK_MM:-} ]] || fatal "STUCK_MM is not set (the stuck-mm helper)"
+spawn unshare -m --propagation private --uts --ipc "$STUCK_MM" "$T_TMP/stuck.ready" 20
+stuck_ready() { [[ -s $T_TMP/stuck.ready ]]; }
+wait_for 10 "the stuck-mm helper" stuck_ready || { diag_file "$SPAWNED_LOG"; fatal "stuck-mm did not get stuck"; }
+read -r sp <"$T_TMP/stuck.ready"
+dtasks=0
+for t in /proc/"$sp"/task/*; do
+        read -r st <"$t/stat" && st=${st##*) } && [[ ${st%% *} == D ]] && dtasks=$((dtasks + 1))
+done
+t0=$(now_us)
+timeout 1 cat "/proc/$sp/cmdline" >/dev/null 2>&1
+rc=$?
+((rc == 124 && dtasks == 2)) && ok "a plain read of the command line of pid $sp blocks behind its 2 tasks in D state" ||
+        not_ok "a plain read of the command line of pid $sp blocks behind its 2 tasks in D state (status $rc, $dtasks in D)"
+t0=$(now_us)
+run stuck "$NS" top -b -J -d 0.2 -n 1 -p "$sp"
+ms=$((($(now_us) - t0) / 1000))
+tail -n 1 "$OUT" >"$T_TMP/stuck.last"
+((RC == 0 && ms < 3000)) && jq -e '.instances[0] | .command == "stuck-mm (blocked)"' \
+        "$T_TMP/stuck.last" >/dev/null &&
+        ok "ns top does not wait for it: a frame in $ms ms, COMMAND 'stuck-mm (blocked)'" ||
+        { not_ok "ns top does not wait for it (a frame in $ms ms, status $RC)"; diag_file "$T_TMP/stuck.last"; diag_file "$ERR"; }
+# the server's end of /dev/fuse closes with it: the kernel aborts the
+# connection and the stuck tasks go on, and die
+read -r kids <"/proc/$sp/task/$sp/children"
+kill -KILL $kids "$sp" 2>/dev/null
+gone() { [[ ! -e /proc/$1 ]] || [[ $(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) == Z ]]; }
+wait_for 10 "stuck-mm to end" gone "$sp" || not_ok "the stuck-mm helper ends when killed"
 
 # 8. the batch mode itself
 run unknown "$NS" top -b -J -n 1 -d 0.2 -p nosuchinstance$$

@@ -8,8 +8,11 @@
 # on its instance; Enter shows the instance's processes (their pids, from
 # /proc); "e" gives a shell whose namespaces are the instance's, and the
 # screen comes back after exit; "p" freezes the instance's own cgroup and
-# thaws it; a resize re-lays the screen; "k" KILL ends an instance and its
-# row greys; "q" leaves the terminal as it was (stty -a).
+# thaws it; a click selects a row, a click on a heading sorts by it (again:
+# inverts), the wheel scrolls (X10 and SGR mouse reports); "i" shows ns inspect's report of an instance, scrolled and
+# refreshed in place, and q goes back; a resize re-lays the screen; "k" KILL ends an instance and its
+# row greys; "q" leaves the terminal as it was (stty -a); a leader whose
+# memory lock a task in D state holds does not stop the screen.
 #
 # Only the instances this test makes are acted on (e, k, p).
 
@@ -177,6 +180,62 @@ wait_gone 'sort NAME ' 5 && ok "< moves the sort to another column" ||
 selected_is "$B" && ok "and the selection is still $B" || not_ok "and the selection is still $B"
 : "$b_before"
 
+# ----------------------------------------------------------- mouse
+# ncurses turned mouse reports on; tmux hands what send-keys gives it to
+# the program as a terminal would. tmux-256color's kmous is \E[M: the X10
+# encoding, button, column and line each as a byte + 32, 1-based.
+# mouse_x10 BUTTON X Y (0-based cell): 0 press, 3 release, 64/65 wheel.
+mouse_x10() {
+        keys -H 1b 5b 4d "$(printf %x $((32 + $1)))" "$(printf %x $((33 + $2)))" \
+                "$(printf %x $((33 + $3)))"
+}
+click() { mouse_x10 0 "$1" "$2" && mouse_x10 3 "$1" "$2"; }
+# The screen column of heading NAME on the headings line (line 4).
+heading_x() {
+        local h pre
+        h=$(screen | sed -n 4p)
+        [[ $h == *" $1 "* || $h == *" $1" ]] || return 1
+        pre=${h%%" $1"*}
+        echo $((${#pre} + 1))
+}
+k_line=$(row_of "$K")
+[[ -n $k_line ]] && click 3 $((k_line - 1))
+wait_for 5 "a click to select $K" selected_is "$K" && ok "a click on $K's row selects it" ||
+        { not_ok "a click on $K's row selects it"; show_screen; }
+for col in PIDS UPTIME NAME; do
+        x=$(heading_x "$col") || { not_ok "the heading $col is on screen"; continue; }
+        click $((x + 1)) 3
+        wait_for 5 "sort $col" on_screen "sort $col " && ok "a click on the heading $col sorts by it" ||
+                { not_ok "a click on the heading $col sorts by it"; show_screen; }
+done
+# NAME's natural order is A to Z; a second click inverts it, and the rows follow.
+wait_for 5 "rows in name order" ascending && ok "by NAME the rows are $A $B $K" ||
+        { not_ok "by NAME the rows are $A $B $K"; show_screen; }
+click $(($(heading_x NAME) + 1)) 3
+wait_for 5 "rows in the other order" descending && ok "a second click on NAME inverts the order" ||
+        { not_ok "a second click on NAME inverts the order"; show_screen; }
+selected_is "$K" && ok "the selection stayed on $K through both" || not_ok "the selection stayed on $K through both"
+# The wheel, on a screen with room for two rows: K B A, Home shows K and B.
+"${TM[@]}" resize-window -t t -x 160 -y 7
+keys Home
+wait_for 10 "two rows: $K and $B" eval 'on_screen " $K " && on_screen " $B " && off_screen " $A "' ||
+        show_screen
+mouse_x10 65 3 4
+wait_for 5 "the wheel to scroll down to $A" eval 'on_screen " $A " && off_screen " $K "' &&
+        ok "the wheel scrolls down: $A comes in, $K goes out" ||
+        { not_ok "the wheel scrolls down: $A comes in, $K goes out"; show_screen; }
+mouse_x10 64 3 4
+wait_for 5 "the wheel to scroll up to $K" eval 'on_screen " $K " && off_screen " $A "' &&
+        ok "the wheel scrolls up again" || { not_ok "the wheel scrolls up again"; show_screen; }
+"${TM[@]}" resize-window -t t -x 160 -y 40
+wait_screen "CPU of $K:" 10 || not_ok "the screen is back at 160x40"
+# F6: the menu of sort columns, in screen order (ID, NAME, ...), on NAME now.
+keys F6
+wait_screen 'Sort by (Enter, Esc)' 5 && ok "F6 opens the sort menu" || not_ok "F6 opens the sort menu"
+keys Up Enter
+wait_gone 'Sort by (Enter, Esc)' 5 && wait_screen 'sort ID ' 5 && ok "Up, Enter in it sorts by ID, the column before NAME" ||
+        { not_ok "Up, Enter in it sorts by ID, the column before NAME"; show_screen; }
+
 # ----------------------------------------------------- processes
 members "$A_SPAWN" 2 || not_ok "the processes of $A are known"
 select_row "$A" || not_ok "the selection moves to $A"
@@ -254,6 +313,41 @@ wide_again() { [[ $(heading) == "$wide_heading" ]]; }
 wait_for 10 "the screen re-laid at 160x40" wide_again && ok "and back to 160x40" ||
         { not_ok "and back to 160x40"; show_screen; }
 
+# --------------------------------------------------------- inspect
+A_ID=$("$NS" ls -J 2>/dev/null | jq -r --arg n "$A" \
+        '.instances[] | recurse(.children[]?) | select(.name == $n) | .id')
+select_row "$A" || not_ok "the selection moves to $A"
+keys i
+wait_screen "^inspect $A ($A_ID) at " && ok "i opens the report of ns inspect for $A" ||
+        not_ok "i opens the report of ns inspect for $A"
+# The lines ns inspect writes for this instance: its leader, pid 1, a sleep.
+wait_screen "^instance $A_ID  $A (ns)  leader pid $A_LEADER\$" 5 &&
+        on_screen "^  pid $A_LEADER (ns-init) is pid 1 of its own pid namespace" &&
+        on_screen '^hints$' &&
+        ok "the report is $A's: its id, leader pid $A_LEADER, pid 1, hints" ||
+        { not_ok "the report is $A's: its id, leader pid $A_LEADER, pid 1, hints"; show_screen; }
+"$NS" inspect "$A" >"$T_TMP/inspect.txt" 2>&1 || not_ok "ns inspect $A runs"
+report_end=$(grep -c '' "$T_TMP/inspect.txt")
+report_shown() { screen | head -n 4 | tail -n 1 | grep -o 'lines [0-9]*-[0-9]* of [0-9]*'; }
+keys End
+# the report is taken again at each refresh: its length may move a little
+at_end() { [[ $(report_shown) =~ ^lines\ [0-9]+-([0-9]+)\ of\ ([0-9]+)$ ]] && ((BASH_REMATCH[1] == BASH_REMATCH[2] && BASH_REMATCH[2] > 30)); }
+wait_for 5 "the end of the report" at_end && on_screen 'sleep 2402' &&
+        ok "End scrolls to the end of the report (its tasks: sleep 2402; $(report_shown), ns inspect: $report_end lines)" ||
+        { not_ok "End scrolls to the end of the report"; show_screen; }
+keys Home
+wait_for 5 "the top of the report" eval '[[ $(report_shown) == "lines 1-"* ]]' && on_screen '^hints$' &&
+        ok "Home goes back to its first lines" || not_ok "Home goes back to its first lines"
+stamp() { screen | head -n 4 | tail -n 1 | grep -o ' at [0-9:]*'; }
+stamp0=$(stamp)
+wait_for 10 "the report to be taken again" eval '[[ -n $(stamp) && $(stamp) != "$stamp0" ]]' &&
+        on_screen "^instance $A_ID " && ok "the report refreshes in place ($stamp0 ->$(stamp))" ||
+        not_ok "the report refreshes in place"
+keys q
+wait_gone "^inspect $A " 5 && wait_screen " $B " && selected_is "$A" &&
+        ok "q leaves the report, back on the table with $A selected" ||
+        { not_ok "q leaves the report, back on the table with $A selected"; show_screen; }
+
 # ------------------------------------------------------------ kill
 select_row "$K" || not_ok "the selection moves to $K"
 keys k
@@ -274,9 +368,6 @@ keys '?'
 wait_screen 'ns top keys' && ok "? shows the keys" || not_ok "? shows the keys"
 keys x
 wait_gone 'ns top keys' 5 && ok "any key closes help" || not_ok "any key closes help"
-keys i
-wait_screen 'not available yet' 5 && ok "i says ns inspect is not available yet" ||
-        not_ok "i says ns inspect is not available yet"
 keys q
 wait_screen 'HOST\$' && ok "q quits to the shell" || not_ok "q quits to the shell"
 if [[ -s $T_TMP/top.err ]]; then
@@ -295,8 +386,35 @@ else
 fi
 
 # ------------------------------------------------ a fatal signal
-type_line "clear; $NS top -d 1"
+# xterm's kmous is \E[<: ncurses asks for SGR reports (1006) there.
+type_line "clear; TERM=xterm-256color $NS top -d 1"
 wait_screen 'ns top - ' || not_ok "ns top starts again"
+x=$(heading_x PIDS) && keys -l $'\e'"[<0;$((x + 2));4M" $'\e'"[<0;$((x + 2));4m"
+wait_screen 'sort PIDS ' 5 && ok "with TERM=xterm-256color, an SGR click on the heading PIDS sorts by it" ||
+        { not_ok "with TERM=xterm-256color, an SGR click on the heading PIDS sorts by it"; show_screen; }
+# A leader whose mmap_lock a task in D state holds (tests/helpers/stuck-mm):
+# its row and its process view come without waiting for its command line.
+spawn unshare -m --propagation private --uts --ipc "$STUCK_MM" "$T_TMP/stuck.ready" 20
+stuck_ready() { [[ -s $T_TMP/stuck.ready ]]; }
+if wait_for 10 "the stuck-mm helper" stuck_ready; then
+        read -r sp <"$T_TMP/stuck.ready"
+        keys /
+        keys -l "stuck-mm"
+        keys Enter
+        wait_screen ' stuck-mm (blocked)' 10 && ok "the row of a leader stuck behind a D-state task says its command line is blocked" ||
+                not_ok "the row of a leader stuck behind a D-state task says its command line is blocked"
+        keys Home Enter
+        wait_screen "processes of stuck-mm " 10 && wait_screen "^ *$sp .* stuck-mm (blocked)" 5 &&
+                ok "its process view shows pid $sp as blocked, and the screen answers" ||
+                not_ok "its process view shows pid $sp as blocked, and the screen answers"
+        keys Escape
+        wait_gone "processes of stuck-mm " 5 || not_ok "Esc leaves the process view"
+        read -r kids <"/proc/$sp/task/$sp/children"
+        kill -KILL $kids "$sp" 2>/dev/null
+else
+        not_ok "the stuck-mm helper gets stuck"
+        diag_file "$SPAWNED_LOG"
+fi
 # the pane's shell's child: ns top, which became ns-top
 top_pid=$(pgrep -P "$("${TM[@]}" display -p -t t '#{pane_pid}')")
 [[ -n $top_pid ]] && kill -TERM "$top_pid"

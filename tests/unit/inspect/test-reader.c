@@ -94,3 +94,39 @@ Test(reader, budget_is_spent_once)
         cr_expect_lt(now_usec() - t0, 700000, "three stuck reads cost the budget, not three deadlines");
         reader_free(r);
 }
+
+/* Two readers at once, the second's helper started after the first's: each
+ * helper holds only its own socket, so freeing either does not wait for
+ * good (criterion's timeout ends a hang). */
+Test(reader, two_readers_free_in_any_order, .timeout = 10)
+{
+        Reader *a, *b;
+        char *s = NULL;
+
+        cr_assert_eq(reader_new(root_fd, 500, 2000, &a), 0);
+        cr_assert_eq(reader_new(root_fd, 500, 2000, &b), 0);
+        cr_assert_eq(reader_read(a, "plain", 0, &s, NULL), 0);
+        free(s);
+        cr_assert_eq(reader_read(b, "plain", 0, &s, NULL), 0);
+        free(s);
+        reader_free(a);
+        cr_assert_eq(reader_read(b, "plain", 0, &s, NULL), 0, "b still answers");
+        free(s);
+        reader_free(b);
+}
+
+/* A new budget after the old one was spent: reads are tried again. */
+Test(reader, set_budget_gives_a_new_one)
+{
+        Reader *r;
+        char *s = NULL;
+
+        cr_assert_eq(reader_new(root_fd, 100, 100, &r), 0);
+        cr_expect_eq(reader_read(r, "stuck", 0, &s, NULL), -ETIMEDOUT);
+        cr_expect_eq(reader_read(r, "plain", 0, &s, NULL), -ECANCELED, "the budget is spent");
+        reader_set_budget(r, 500);
+        cr_assert_eq(reader_read(r, "plain", 0, &s, NULL), 0);
+        cr_expect_str_eq(s, "hello\n");
+        free(s);
+        reader_free(r);
+}

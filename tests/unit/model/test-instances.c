@@ -129,3 +129,89 @@ Test(instances, reload_without_stat_reads_links_but_keeps_identities)
         instances_free(b);
         scan_free(sb);
 }
+
+/* A CmdlineSource whose read of one pid fails with error: -ETIMEDOUT as a
+ * helper whose read is stuck behind a task in D state answers, -ECANCELED
+ * as one whose time was spent on others. */
+typedef struct SlowPid {
+        pid_t slow;
+        int error;
+        unsigned calls;
+} SlowPid;
+
+static int slow_read(void *userdata, pid_t pid, char **ret, size_t *ret_len)
+{
+        SlowPid *sp = userdata;
+
+        sp->calls++;
+        if (pid == sp->slow)
+                return sp->error;
+        return cmdline_source_read(NULL, fx.fd, pid, ret, ret_len);
+}
+
+Test(instances, a_command_line_that_does_not_come_in_time)
+{
+        Instances *a = NULL, *b = NULL, *c = NULL;
+        Scan *sa = NULL, *sb = NULL, *sc = NULL;
+        SlowPid sp = { .slow = 101, .error = -ETIMEDOUT };
+        CmdlineSource src = { .read = slow_read, .userdata = &sp };
+        const Instance *in;
+
+        set_cmdline(101, "nginx -g daemon off;");
+        cr_assert_eq(instances_load_src(fx.fd, fx.fd, INSTANCES_LOAD_STAT, NULL, &src, &a, &sa), 0);
+        cr_expect_eq(sp.calls, 3, "every leader's command line comes through the source");
+        in = by_leader(a, 101);
+        cr_assert_not_null(in);
+        cr_expect(in->cmdline_blocked);
+        cr_expect_str_eq(in->command, "nginx (blocked)", "its comm, not taken for a kernel thread");
+        cr_expect_not(by_leader(a, 200)->cmdline_blocked);
+
+        /* a reload keeps it as it keeps any identity: the deadline is not paid again */
+        sp.slow = 0;
+        sp.calls = 0;
+        cr_assert_eq(instances_load_src(fx.fd, fx.fd, INSTANCES_LOAD_STAT, a, &src, &b, &sb), 0);
+        cr_expect_eq(sp.calls, 0);
+        in = by_leader(b, 101);
+        cr_expect(in->reused && in->cmdline_blocked);
+        cr_expect_str_eq(in->command, "nginx (blocked)");
+
+        /* a load without prev (ns top's every 30th) asks again, and gets it */
+        cr_assert_eq(instances_load_src(fx.fd, fx.fd, INSTANCES_LOAD_STAT, NULL, &src, &c, &sc), 0);
+        in = by_leader(c, 101);
+        cr_expect_not(in->cmdline_blocked);
+        cr_expect_str_eq(in->command, "nginx -g daemon off;");
+        instances_free(a);
+        scan_free(sa);
+        instances_free(b);
+        scan_free(sb);
+        instances_free(c);
+        scan_free(sc);
+}
+
+/* A source whose time is spent: the leaders it did not try are asked for at the next load. */
+Test(instances, a_command_line_not_tried)
+{
+        Instances *a = NULL, *b = NULL;
+        Scan *sa = NULL, *sb = NULL;
+        SlowPid sp = { .slow = 200, .error = -ECANCELED };
+        CmdlineSource src = { .read = slow_read, .userdata = &sp };
+        const Instance *in;
+
+        set_cmdline(200, "redis-server *:6379");
+        cr_assert_eq(instances_load_src(fx.fd, fx.fd, INSTANCES_LOAD_STAT, NULL, &src, &a, &sa), 0);
+        in = by_leader(a, 200);
+        cr_expect(in->cmdline_untried);
+        cr_expect_not(in->cmdline_blocked);
+        cr_expect_str_eq(in->command, "redis (not read yet)");
+        sp.slow = 0;
+        sp.calls = 0;
+        cr_assert_eq(instances_load_src(fx.fd, fx.fd, INSTANCES_LOAD_STAT, a, &src, &b, &sb), 0);
+        cr_expect_eq(sp.calls, 1, "only the one not tried");
+        in = by_leader(b, 200);
+        cr_expect_not(in->reused);
+        cr_expect_str_eq(in->command, "redis-server *:6379");
+        instances_free(a);
+        scan_free(sa);
+        instances_free(b);
+        scan_free(sb);
+}

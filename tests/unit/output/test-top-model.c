@@ -11,6 +11,7 @@
 
 #include "json.h"
 #include "macro.h"
+#include "reader.h"
 #include "top-model.h"
 #include "util.h"
 
@@ -201,8 +202,13 @@ Test(top_pure, cells)
         cr_expect_str_eq(b, "2.0K/s");
         top_cell(&m, &r, TOP_COL_IO_R, b, sizeof(b));
         cr_expect_str_eq(b, "-", "IO not known");
+        r.cur.n_threads = 5;
         top_cell(&m, &r, TOP_COL_PIDS, b, sizeof(b));
-        cr_expect_str_eq(b, "3");
+        cr_expect_str_eq(b, "5", "tasks: the threads of its processes");
+        r.cur.have |= STATS_HAVE_PIDS_CURRENT;
+        r.cur.pids_current = 9;
+        top_cell(&m, &r, TOP_COL_PIDS, b, sizeof(b));
+        cr_expect_str_eq(b, "9", "tasks: its own cgroup's pids.current");
         top_cell(&m, &r, TOP_COL_PID, b, sizeof(b));
         cr_expect_str_eq(b, "42");
         top_cell(&m, &r, TOP_COL_UPTIME, b, sizeof(b));
@@ -261,6 +267,97 @@ Test(top, rows_by_options)
         m = model(&o);
         cr_expect_eq(top_model_refresh(m), -ENOENT);
         cr_expect_eq(m->bad_id, bad[0]);
+        top_model_free(m);
+}
+
+/* The first frame: rows before any sample, figures from the first, rates from the second. */
+Test(top, rows_before_the_first_sample)
+{
+        TopOptions o = defaults();
+        TopModel *m = model(&o);
+        char *bad[] = { (char *)"nosuchthing", NULL };
+        const TopRow *r;
+        char b[64];
+
+        cr_assert_eq(top_model_load(m), 0);
+        cr_expect_eq(m->n_rows, 5);
+        cr_expect_eq(m->n_view, 5, "the view is sorted and ready to draw");
+        cr_expect_eq(m->n_instances, 5);
+        cr_expect_gt(m->host.n_cpus, 0, "the header's figures are there");
+        r = led_by(m, 101);
+        cr_assert_not_null(r);
+        cr_expect_str_eq(r->name, "nginx");
+        cr_expect_not(r->have_rates);
+        cr_expect_eq(r->cur.have, 0, "no figure before the sample");
+        cr_expect_gt(r->cur.n_procs, 0, "the task count comes from the scan");
+        cr_expect_eq(r->n_hist, 0);
+        top_cell(m, r, TOP_COL_MEM, b, sizeof(b));
+        cr_expect_str_eq(b, "-");
+        top_cell(m, r, TOP_COL_CPU, b, sizeof(b));
+        cr_expect_str_eq(b, "-");
+        cr_expect_eq(top_model_load(m), 0, "a second load is nothing");
+
+        /* the first refresh samples that load: figures, not rates */
+        cr_assert_eq(top_model_refresh(m), 0);
+        cr_expect_eq(m->refreshes, 1);
+        r = led_by(m, 101);
+        cr_expect(r->cur.have & STATS_HAVE_MEM);
+        cr_expect_not(r->have_rates);
+        cr_expect_eq(r->state, TOP_ROW_LIVE, "what is there at start is not new");
+        cr_expect_eq(r->n_hist, 1);
+        cr_assert_eq(top_model_refresh(m), 0);
+        r = led_by(m, 101);
+        cr_expect(r->have_rates);
+        cr_expect_eq(r->n_hist, 2);
+        cr_expect_eq(m->n_rows, 5);
+        top_model_free(m);
+
+        o.ids = bad;
+        m = model(&o);
+        cr_expect_eq(top_model_load(m), -ENOENT, "-p is resolved by the load");
+        cr_expect_eq(m->bad_id, bad[0]);
+        top_model_free(m);
+}
+
+/* A leader whose command line cannot be read in time (a FIFO stands for a
+ * read stuck behind a task in D state): the refresh does not wait for it. */
+Test(top, command_line_with_a_deadline)
+{
+        TopOptions o = defaults();
+        TopModel *m = model(&o);
+        char path[256];
+        uint64_t t0;
+        const TopRow *r;
+        FILE *f;
+
+        snprintf(path, sizeof(path), "%s/proc/101/cmdline", dir);
+        cr_assert_eq(unlink(path), 0);
+        cr_assert_eq(mkfifo(path, 0600), 0);
+        t0 = now_usec();
+        cr_assert_eq(top_model_refresh(m), 0);
+        cr_expect_lt(now_usec() - t0, (uint64_t)TOP_CMDLINE_BUDGET_MS * 1000 + 500000,
+                     "the refresh waited %llu ms", (unsigned long long)(now_usec() - t0) / 1000);
+        cr_expect_eq(m->n_cmdline_blocked, 1);
+        r = led_by(m, 101);
+        cr_assert_not_null(r);
+        cr_expect(strstr(r->command, "(blocked)") != NULL, "%s", r->command);
+        cr_expect_str_eq(led_by(m, 150)->command, "unshare-child", "the others are read");
+
+        /* readable again */
+        cr_assert_eq(unlink(path), 0);
+        cr_assert_not_null(f = fopen(path, "we"));
+        fputs("nginx: master process", f);
+        fputc('\0', f);
+        fclose(f);
+        /* not asked for at every refresh, where it would cost the deadline
+         * each time: again when every process is checked again */
+        cr_assert_eq(top_model_refresh(m), 0);
+        cr_expect(strstr(led_by(m, 101)->command, "(blocked)") != NULL, "%s", led_by(m, 101)->command);
+        while (m->refreshes % TOP_REVERIFY_REFRESHES != 0)
+                cr_assert_eq(top_model_refresh(m), 0);
+        cr_assert_eq(top_model_refresh(m), 0);
+        cr_expect_eq(m->n_cmdline_blocked, 0);
+        cr_expect_str_eq(led_by(m, 101)->command, "nginx: master process");
         top_model_free(m);
 }
 
