@@ -79,6 +79,9 @@ static void row_done(TopRow *r)
         free(r->name);
         free(r->runtime);
         free(r->command);
+        free(r->runtime_id);
+        free(r->pod);
+        free(r->pod_namespace);
         free(r->cur.cgroup);
         free(r->first.cgroup);
 }
@@ -240,6 +243,15 @@ static void row_update(TopModel *m, TopRow *r, bool is_new, const Instances *is,
         set_str(&r->name, in->ident.name);
         set_str(&r->runtime, runtime_to_string(in->ident.runtime));
         set_str(&r->command, in->command);
+        set_str(&r->runtime_id, in->ident.runtime_id);
+        /*
+         * KUBERNETES NAMES: the pod and its namespace go here, from the
+         * instance's identity, once the model reads them (the CRI
+         * annotations of containerd and CRI-O). Until then they stay NULL,
+         * which the Prometheus labels show as "".
+         */
+        set_str(&r->pod, NULL);
+        set_str(&r->pod_namespace, NULL);
         r->leader = leader->pid;
         r->leader_start = leader->starttime;
         r->uid = in->uid;
