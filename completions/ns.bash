@@ -9,7 +9,7 @@
 # Self-contained: it needs bash 4.2 or later, not the bash-completion
 # package's helpers.
 
-_ns_commands='ls ps enter run top kill freeze thaw inspect help'
+_ns_commands='ls ps enter run top kill freeze thaw inspect images help'
 
 # The runtimes --runtime takes, one a line, from the ns binary $1: `ns ls
 # --list-runtimes` prints each name (right-aligned) and what it is, from
@@ -25,8 +25,8 @@ _ns_columns()
         case $1 in
         ls)
                 printf '%s\n' ID NAME RUNTIME PID NPROCS USER NS COMMAND \
-                        RUNTIME_ID PPID UID PARENT PRIVATE SHARED \
-                        USERNS MNTNS PIDNS NETNS UTSNS IPCNS CGROUPNS TIMENS HEALTH
+                        RUNTIME_ID IMAGE PPID UID PARENT PRIVATE SHARED \
+                        USERNS MNTNS PIDNS NETNS UTSNS IPCNS CGROUPNS TIMENS HEALTH K8SNS
                 ;;
         ps)
                 printf '%s\n' PID NSPID USER STATE CPU RSS COMMAND \
@@ -49,11 +49,11 @@ _ns_options()
         ls)
                 printf '%s\n' -a --all -J --json -r --raw -n --noheadings \
                         -o --output --output-all -H --list-columns -T --tree \
-                        --runtime --list-runtimes -h --help
+                        --runtime -N --namespace --list-runtimes -h --help
                 ;;
         ps)
                 printf '%s\n' -J --json -r --raw -n --noheadings -o --output \
-                        --output-all -H --list-columns -h --help
+                        --output-all -H --list-columns -N --namespace -h --help
                 ;;
         esac
 }
@@ -117,6 +117,72 @@ _ns_complete_instances()
         done < <(command "$ns" ls -n -o ID,NAME 2>/dev/null)
 }
 
+# ns images [ls|import|pull|rm|prune] [options] [args]: rm takes the images
+# ns images ls lists, import and pull a path (or a reference).
+_ns_complete_images()
+{
+        local ns=$1 cur=${COMP_WORDS[COMP_CWORD]} word sub= line
+        local -i i
+
+        for ((i = 2; i < COMP_CWORD; i++)); do
+                word=${COMP_WORDS[i]}
+                case $word in
+                --image-cache) i+=1 ;;
+                -*) ;;
+                *) [[ -z $sub ]] && sub=$word ;;
+                esac
+        done
+        if [[ ${COMP_WORDS[COMP_CWORD - 1]} == --image-cache ]]; then
+                mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+                return 0
+        fi
+        if [[ $cur == -* && $sub != pull ]]; then
+                mapfile -t COMPREPLY < <(compgen -W '--image-cache -J --json -r --raw -n --noheadings -b --bytes -h --help -V --version' -- "$cur")
+                return 0
+        fi
+        case $sub in
+        '')
+                mapfile -t COMPREPLY < <(compgen -W 'ls import pull rm prune' -- "$cur")
+                ;;
+        pull)
+                # the registry client's options, else a path (a reference is the user's to type)
+                _ns_complete_images_pull
+                if [[ ${#COMPREPLY[@]} -eq 0 && $cur != -* && ${COMP_WORDS[COMP_CWORD - 1]} != --platform ]]; then
+                        compopt -o filenames 2>/dev/null
+                        mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+                fi
+                ;;
+        import)
+                compopt -o filenames 2>/dev/null
+                mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+                ;;
+        rm | remove)
+                # the first field of the raw listing, which escapes blanks as \x20
+                while read -r line _; do
+                        line=${line//\\x20/ }
+                        [[ $line == "$cur"* ]] && COMPREPLY+=("$(printf '%q' "$line")")
+                done < <(command "$ns" images ls -r -n 2>/dev/null)
+                ;;
+        esac
+        return 0
+}
+
+# ns images pull [--insecure-registry] [--platform os/arch[/variant]] <ref>:
+# the options; a reference is the user's to type.
+_ns_complete_images_pull()
+{
+        local cur=${COMP_WORDS[COMP_CWORD]}
+
+        case ${COMP_WORDS[COMP_CWORD - 1]} in
+        --platform)
+                mapfile -t COMPREPLY < <(compgen -W 'linux/amd64 linux/arm64 linux/arm/v7 linux/386 linux/ppc64le linux/s390x linux/riscv64' -- "$cur")
+                return 0
+                ;;
+        esac
+        [[ $cur == -* ]] && mapfile -t COMPREPLY < <(compgen -W '--insecure-registry --platform --help' -- "$cur")
+        return 0
+}
+
 # ns inspect [options] <id>: -w and -n take a number, then one <id>.
 _ns_complete_inspect()
 {
@@ -143,7 +209,7 @@ _ns_complete_inspect()
 
 # ns run [options] [--] command [argument...]: the options and their values,
 # then a command and its arguments, as for sudo.
-_ns_run_opts='--rootfs --map --vol --tmpfs --build -r --root -n --name --hostname -w --workdir --net --share --cap-add --memory --pids --cpus -h --help'
+_ns_run_opts='--image --read-only --image-cache --entrypoint -e --env --rootfs --map --vol --tmpfs --build -r --root -n --name --hostname -w --workdir --userns --time --net -p --publish --share --cap-add --memory --pids --cpus -h --help'
 _ns_run_caps='all chown dac_override dac_read_search fowner fsetid kill setgid setuid setpcap linux_immutable net_bind_service net_broadcast net_admin net_raw ipc_lock ipc_owner sys_module sys_rawio sys_chroot sys_ptrace sys_pacct sys_admin sys_boot sys_nice sys_resource sys_time sys_tty_config mknod lease audit_write audit_control setfcap mac_override mac_admin syslog wake_alarm block_suspend audit_read perfmon bpf checkpoint_restore'
 
 _ns_complete_run()
@@ -171,8 +237,8 @@ _ns_complete_run()
                 --map | --vol)
                         opt=$word left=2
                         ;;
-                --rootfs | --tmpfs | -n | --name | --hostname | -w | --workdir | --net | --share | \
-                        --cap-add | --memory | --pids | --cpus)
+                --rootfs | --tmpfs | -n | --name | --hostname | -w | --workdir | --userns | --net | \
+                        -p | --publish | --share | --cap-add | --memory | --pids | --cpus | --image | --image-cache | --entrypoint | -e | --env)
                         opt=$word left=1
                         ;;
                 -*) ;;
@@ -197,11 +263,18 @@ _ns_complete_run()
                 --map | --vol)
                         mapfile -t COMPREPLY < <(compgen -f -- "$cur")
                         ;;
-                --rootfs | --tmpfs | -w | --workdir)
+                --rootfs | --tmpfs | -w | --workdir | --image-cache)
                         mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+                        ;;
+                --image)
+                        # an archive or an OCI layout; a registry reference is typed
+                        mapfile -t COMPREPLY < <(compgen -f -- "$cur")
                         ;;
                 --net)
                         mapfile -t COMPREPLY < <(compgen -W 'none host pasta slirp4netns' -- "$cur")
+                        ;;
+                --userns)
+                        mapfile -t COMPREPLY < <(compgen -W 'single auto range' -- "$cur")
                         ;;
                 --share | --cap-add)
                         # a comma list: complete its last item
@@ -282,7 +355,7 @@ _ns_complete_enter()
 }
 
 # ns top [options]: options, instances for -p, runtimes, sort columns.
-_ns_top_opts='-d --delay -b --batch -n --iterations -J --json --format --output --listen -p --instance --runtime -a --all -s --sort -I --invert -h --help -V --version'
+_ns_top_opts='-d --delay -b --batch -n --iterations -J --json --format --output --listen -p --instance --runtime -N --namespace -a --all -s --sort -I --invert -h --help -V --version'
 _ns_top_columns='ID NAME RUNTIME PID PIDS CPU% CPU%LIM MEM MEM% NETRX NETTX IORD IOWR HEALTH UPTIME COMMAND'
 
 _ns_complete_top()
@@ -397,7 +470,12 @@ _ns()
         for ((i = 1; i < COMP_CWORD; i++)); do
                 word=${COMP_WORDS[i]}
                 if [[ -z $cmd ]]; then
-                        [[ $word == -* ]] || cmd=$word
+                        # the global --host-root takes a directory
+                        if [[ $word == --host-root ]]; then
+                                i+=1
+                        elif [[ $word != -* ]]; then
+                                cmd=$word
+                        fi
                         continue
                 fi
                 if ((optsdone)); then
@@ -408,7 +486,7 @@ _ns()
                 --)
                         optsdone=1
                         ;;
-                --output | --runtime)
+                --output | --runtime | --namespace)
                         # "--output=LIST" is three words when "=" breaks words
                         if [[ ${COMP_WORDS[i + 1]:-} == = ]]; then
                                 i+=2
@@ -417,7 +495,7 @@ _ns()
                         fi
                         ;;
                 -*)
-                        [[ $word =~ ^-${flags}o$ ]] && i+=1
+                        [[ $word =~ ^-${flags}[oN]$ ]] && i+=1
                         ;;
                 *)
                         npos+=1
@@ -426,8 +504,10 @@ _ns()
         done
 
         if [[ -z $cmd ]]; then
-                if [[ $cur == -* ]]; then
-                        mapfile -t COMPREPLY < <(compgen -W '-h --help -V --version' -- "$cur")
+                if [[ ${COMP_WORDS[COMP_CWORD - 1]} == --host-root ]]; then
+                        mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+                elif [[ $cur == -* ]]; then
+                        mapfile -t COMPREPLY < <(compgen -W '--host-root -h --help -V --version' -- "$cur")
                 else
                         mapfile -t COMPREPLY < <(compgen -W "$_ns_commands" -- "$cur")
                 fi
@@ -436,7 +516,7 @@ _ns()
 
         case $cmd in
         help)
-                ((npos == 0)) && mapfile -t COMPREPLY < <(compgen -W 'ls ps enter run top kill freeze thaw inspect' -- "$cur")
+                ((npos == 0)) && mapfile -t COMPREPLY < <(compgen -W 'ls ps enter run top kill freeze thaw inspect images' -- "$cur")
                 return 0
                 ;;
         ls | ps) ;;
@@ -458,6 +538,10 @@ _ns()
                 ;;
         inspect)
                 _ns_complete_inspect "$ns"
+                return 0
+                ;;
+        images)
+                _ns_complete_images "$ns"
                 return 0
                 ;;
         *)

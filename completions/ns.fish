@@ -16,7 +16,7 @@ function __ns_command
             continue
         end
         switch $t
-            case -o --output --runtime -s --signal -t --timeout
+            case -o --output --runtime -s --signal -t --timeout --host-root
                 set skip 1
             case '-*'
             case '*'
@@ -42,12 +42,16 @@ function __ns_nargs
         else if test $optsdone -eq 1
             set n (math $n + 1)
         else if test "$seen" = 0
-            string match -q -- '-*' $t; or set seen $t
+            if test "$t" = --host-root
+                set skip 1
+            else
+                string match -q -- '-*' $t; or set seen $t
+            end
         else
             switch $t
                 case --
                     set optsdone 1
-                case -o --output --runtime -s --signal -t --timeout -w --watch --iterations
+                case -o --output --runtime -s --signal -t --timeout -w --watch --iterations -N --namespace
                     set skip 1
                 case -n
                     # inspect's -n takes a count; ls's and ps's is a flag
@@ -108,6 +112,7 @@ function __ns_columns
                 NS\t'which namespaces are private or shared' \
                 COMMAND\t"leader's command line" \
                 RUNTIME_ID\t"the runtime's container ID" \
+                IMAGE\t'the image it runs (ns run --image)' \
                 PPID\t"leader's parent PID" \
                 UID\t"leader's owner UID" \
                 PARENT\t'ID of the parent instance' \
@@ -121,7 +126,8 @@ function __ns_columns
                 IPCNS\t'IPC namespace inode' \
                 CGROUPNS\t'cgroup namespace inode' \
                 TIMENS\t'time namespace inode' \
-                HEALTH\t'frozen, D-state and zombie tasks, OOM kills, refused forks'
+                HEALTH\t'frozen, D-state and zombie tasks, OOM kills, refused forks' \
+                K8SNS\t"Kubernetes namespace of a pod's instance"
         case ps
             set cols \
                 PID\t'host PID' \
@@ -168,6 +174,7 @@ complete -c ns -f
 # before the command
 complete -c ns -n 'not __ns_command' -s h -l help -d 'Display help'
 complete -c ns -n 'not __ns_command' -s V -l version -d 'Display version'
+complete -c ns -n 'not __ns_command' -l host-root -x -a '(__fish_complete_directories)' -d "Read the host's files below this directory"
 complete -c ns -n 'not __ns_command' -a ls -d 'List every instance on the host'
 complete -c ns -n 'not __ns_command' -a ps -d 'List the processes of one instance'
 complete -c ns -n 'not __ns_command' -a enter -d 'Run a shell or command inside an instance'
@@ -177,10 +184,25 @@ complete -c ns -n 'not __ns_command' -a kill -d 'Send a signal to the processes 
 complete -c ns -n 'not __ns_command' -a freeze -d 'Freeze every process of an instance'
 complete -c ns -n 'not __ns_command' -a thaw -d 'Thaw a frozen instance'
 complete -c ns -n 'not __ns_command' -a inspect -d 'Explain why an instance is stuck'
+complete -c ns -n 'not __ns_command' -a images -d 'List, add and remove the images of ns run --image'
 complete -c ns -n 'not __ns_command' -a help -d 'Show the help of a command'
 
 # ns help <command>
-complete -c ns -n '__ns_is help; and test (__ns_nargs) -eq 0' -a 'ls ps enter run top kill freeze thaw inspect'
+complete -c ns -n '__ns_is help; and test (__ns_nargs) -eq 0' -a 'ls ps enter run top kill freeze thaw inspect images'
+
+# ns images [ls|import|pull|rm|prune]
+complete -c ns -n '__ns_is images; and test (__ns_nargs) -eq 0' -x -a 'ls import pull rm prune'
+complete -c ns -n '__ns_is images; and contains -- rm (commandline -opc)' -x -a '(ns images ls -r -n 2>/dev/null | string split -f1 " " | string replace -a "\\x20" " ")'
+complete -c ns -n '__ns_is images; and contains -- import (commandline -opc)' -F
+complete -c ns -n '__ns_is images; and contains -- pull (commandline -opc)' -F
+complete -c ns -n '__ns_is images; and contains -- pull (commandline -opc)' -l insecure-registry -d 'Plain HTTP to a registry off loopback'
+complete -c ns -n '__ns_is images; and contains -- pull (commandline -opc)' -l platform -x -a 'linux/amd64 linux/arm64 linux/arm/v7 linux/386 linux/ppc64le linux/s390x linux/riscv64' -d 'The platform to take from an index'
+complete -c ns -n '__ns_is images' -l image-cache -x -a '(__fish_complete_directories)' -d 'The image store'
+complete -c ns -n '__ns_is images' -s J -l json -d 'Use JSON output'
+complete -c ns -n '__ns_is images' -s r -l raw -d 'Use raw output'
+complete -c ns -n '__ns_is images' -s n -l noheadings -d "Don't print headings"
+complete -c ns -n '__ns_is images' -s b -l bytes -d 'Print sizes in bytes'
+complete -c ns -n '__ns_is images' -s h -l help -d 'Display help'
 
 # the table options of ls and ps
 for cmd in ls ps
@@ -199,10 +221,12 @@ complete -c ns -n '__ns_is ls' -s a -l all -d 'Include the host instance'
 complete -c ns -n '__ns_is ls' -s T -l tree -d 'Show nested instances as a tree'
 complete -c ns -n '__ns_is ls' -l runtime -x -d 'Only instances made by this runtime' \
     -a '(__ns_runtimes)'
+complete -c ns -n '__ns_is ls' -s N -l namespace -x -d 'Only the pods of this Kubernetes namespace'
 complete -c ns -n '__ns_is ls' -l list-runtimes -d 'List the runtimes --runtime takes and exit'
 
 # ns ps <id>
 complete -c ns -n '__ns_is ps; and test (__ns_nargs) -eq 0' -a '(__ns_instances)'
+complete -c ns -n '__ns_is ps' -s N -l namespace -x -d 'The id among the pods of this Kubernetes namespace'
 
 # ns top
 function __ns_top_columns
@@ -217,6 +241,7 @@ complete -c ns -n '__ns_is top' -l output -r -F -d 'With -b: write each frame to
 complete -c ns -n '__ns_is top' -l listen -x -d 'Serve the prometheus format on /metrics at [address:]port'
 complete -c ns -n '__ns_is top' -s p -l instance -x -a '(__ns_instances)' -d 'Show only this instance'
 complete -c ns -n '__ns_is top' -l runtime -x -a '(__ns_runtimes)' -d 'Only instances made by this runtime'
+complete -c ns -n '__ns_is top' -s N -l namespace -x -d 'Only the pods of this Kubernetes namespace'
 complete -c ns -n '__ns_is top' -s a -l all -d 'Include the host instance'
 complete -c ns -n '__ns_is top' -s s -l sort -x -a '(__ns_top_columns)' -d 'Sort by this column'
 complete -c ns -n '__ns_is top' -s I -l invert -d 'Invert the sort order'
@@ -253,7 +278,7 @@ function __ns_run_state
                 return 0
             case --map --vol
                 set left 2
-            case --rootfs --tmpfs -n --name --hostname -w --workdir --net --share --cap-add --memory --pids --cpus
+            case --rootfs --tmpfs -n --name --hostname -w --workdir --userns --net -p --publish --share --cap-add --memory --pids --cpus --image --image-cache --entrypoint -e --env
                 set left 1
             case '-*'
             case '*'
@@ -276,6 +301,11 @@ end
 # option's own entry: so these hold until the command starts)
 set -l run_opts '__ns_is run; and not __ns_run_is args; and not __ns_run_is cmd-next'
 complete -c ns -n $run_opts -l rootfs -x -a '(__fish_complete_directories)' -d 'Use a directory as the root'
+complete -c ns -n $run_opts -l image -r -F -d 'Run a container image (archive, OCI layout, reference)'
+complete -c ns -n $run_opts -l read-only -d 'With --image: refuse writes to the root'
+complete -c ns -n $run_opts -l image-cache -x -a '(__fish_complete_directories)' -d 'The image store'
+complete -c ns -n $run_opts -l entrypoint -x -d 'Run this instead of the image\'s entrypoint'
+complete -c ns -n $run_opts -s e -l env -x -d 'Set a variable: VAR[=VALUE]'
 complete -c ns -n $run_opts -l map -r -F -d 'Bind a host path read-only: SRC DST'
 complete -c ns -n $run_opts -l vol -r -F -d 'Bind a host path writable: SRC DST'
 complete -c ns -n $run_opts -l tmpfs -x -a '(__fish_complete_directories)' -d 'Mount an empty tmpfs'
@@ -284,7 +314,10 @@ complete -c ns -n $run_opts -s r -l root -d 'Be uid 0 inside'
 complete -c ns -n $run_opts -s n -l name -x -d 'Name the instance'
 complete -c ns -n $run_opts -l hostname -x -d 'Set the hostname'
 complete -c ns -n $run_opts -s w -l workdir -x -a '(__fish_complete_directories)' -d 'Working directory inside'
+complete -c ns -n $run_opts -l userns -x -a 'single auto range' -d 'How user ids are mapped'
+complete -c ns -n $run_opts -l time -d 'Own clocks, from zero'
 complete -c ns -n $run_opts -l net -x -a 'none host pasta slirp4netns' -d 'The network'
+complete -c ns -n $run_opts -s p -l publish -x -d 'Publish a port: [IP:]HOSTPORT:PORT[/tcp|/udp]'
 complete -c ns -n $run_opts -l share -x -a 'user mnt pid net uts ipc cgroup' -d 'Keep these namespaces of the caller'
 complete -c ns -n $run_opts -l cap-add -x -a 'all chown dac_override fowner kill setgid setuid net_bind_service net_admin net_raw sys_chroot sys_ptrace sys_admin sys_nice sys_resource mknod setfcap' -d 'Keep these capabilities'
 complete -c ns -n $run_opts -l memory -x -d 'Limit memory (e.g. 512M)'

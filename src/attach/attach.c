@@ -19,6 +19,7 @@
 #include "attach-seccomp.h"
 #include "fdpass.h"
 #include "cgroup.h"
+#include "hostroot.h"
 #include "macro.h"
 #include "pty.h"
 #include "scan.h"
@@ -139,7 +140,7 @@ static int open_cgroups(Attach *a, AttachError *err)
         Cgroups self = {};
         int r;
 
-        r = read_file_at(a->proc_fd, "self/mountinfo", 0, &mountinfo, NULL);
+        r = host_root_read_mountinfo(a->proc_fd, a->host_root_fd, &mountinfo);
         if (r < 0)
                 return step_error(err, ATTACH_STEP_READ, r, "/proc/self/mountinfo");
         r = cgroup_load(a->pid_dir_fd, "cgroup", mountinfo, &a->cgroups);
@@ -377,7 +378,8 @@ int attach_open(int proc_fd, pid_t pid, unsigned long long starttime, const Atta
                         a->lsm_label = attach_lsm_exec_label(label);
         }
 
-        a->host_root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        a->host_root_fd = o->host_root_fd > 0 ? fcntl(o->host_root_fd, F_DUPFD_CLOEXEC, 3)
+                                              : open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (a->host_root_fd < 0) {
                 r = step_error(err, ATTACH_STEP_READ, errno, "/");
                 goto fail;

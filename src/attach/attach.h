@@ -77,6 +77,11 @@ typedef struct AttachOptions {
         char *const *argv;    /* the command, or NULL for the user's shell */
         bool tools;           /* every namespace but mnt, container root at tools_at */
         const char *tools_at; /* NULL: /run/ns/root */
+        /*
+         * A directory fd of the host's root (hostroot.h), where the
+         * cgroup file systems are found; borrowed. 0 (not set): ns' own "/".
+         */
+        int host_root_fd;
 } AttachOptions;
 
 #define ATTACH_TOOLS_AT_DEFAULT "/run/ns/root"

@@ -192,6 +192,40 @@ const char *format_size(unsigned long long bytes, char *buf, size_t n)
         return buf;
 }
 
+int opendir_at(int dirfd, const char *path, DIR **ret)
+{
+        int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR *d;
+
+        if (fd < 0)
+                return -errno;
+        d = fdopendir(fd);
+        if (!d) {
+                int r = -errno;
+                close(fd);
+                return r;
+        }
+        *ret = d;
+        return 0;
+}
+
+char *option_error_message(int c, int opt, const char *arg)
+{
+        char short_opt[3] = { '-', (char)opt, '\0' };
+        bool is_long = startswith(arg, "--");
+        /* a short option may stand in a cluster ("-xq"): name it alone */
+        const char *name = is_long ? arg : short_opt;
+        /* "--delay=3" is the option "--delay"; "-=" is the option '=' */
+        int len = is_long ? (int)strcspn(name, "=") : 2;
+
+        if (c == ':')
+                return xasprintf("option '%.*s' requires an argument", len, name);
+        /* getopt_long sets optopt for a known long option given a value it does not take */
+        if (is_long && opt && name[len] == '=')
+                return xasprintf("option '%.*s' takes no argument", len, name);
+        return xasprintf("unknown option '%.*s'", len, name);
+}
+
 int dlopen_symbols(const char *soname, const DlSymbol *syms, size_t n, void *ret, char **ret_error)
 {
         _cleanup_free_ void **fns = xnew(void *, n);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -47,6 +48,9 @@ bool path_has_dotdot(const char *path);
  */
 int openat_long(int dirfd, const char *path, int flags);
 
+/* Open the directory path below dirfd for readdir(). Returns 0, or -errno. */
+int opendir_at(int dirfd, const char *path, DIR **ret);
+
 /* Replace control characters (escape sequences, newlines) with '?', in
  * place: s goes to a terminal. Returns s. */
 char *str_sanitize(char *s);
@@ -56,6 +60,14 @@ char *cmdline_to_string(const char *buf, size_t len);
 
 /* Format a size in bytes as "12.3M" into buf. */
 const char *format_size(unsigned long long bytes, char *buf, size_t n);
+
+/*
+ * What a bad option was, said once for getopt_long() run with opterr = 0:
+ * c is what it returned ('?' or ':'), opt its optopt, arg argv[optind - 1].
+ * Returns a malloc'd "unknown option '--foo'", "option '-d' requires an
+ * argument" or "option '--all' takes no argument".
+ */
+char *option_error_message(int c, int opt, const char *arg);
 
 /* A function of a library loaded with dlopen(): its name, and where its
  * pointer goes in the caller's struct of function pointers. */

@@ -422,7 +422,7 @@ int cmd_enter(int argc, char **argv)
                                                  { "help", no_argument, NULL, 'h' },
                                                  {} };
         EnterOptions o = {};
-        _cleanup_close_ int proc_fd = -EBADF;
+        _cleanup_close_ int proc_fd = -EBADF, root_fd = -EBADF;
         AttachError e = {};
         Attach *a = NULL;
         unsigned long long starttime = 0;
@@ -526,6 +526,11 @@ int cmd_enter(int argc, char **argv)
         /* Step 1. */
         if (resolve_leader(proc_fd, o.id, &leader, &starttime) < 0)
                 goto finish;
+        /* Where the leader's cgroups are found (a pod's own root has none of the host's). */
+        root_fd = open_host_root(proc_fd);
+        if (root_fd < 0)
+                goto finish;
+        o.attach.host_root_fd = root_fd;
         /* Steps 1 to 3. */
         r = attach_open(proc_fd, leader, starttime, &o.attach, &a, &e);
         if (r < 0) {

@@ -131,14 +131,12 @@ static int run(bool freeze, int argc, char **argv)
         }
         id = argv[optind];
 
-        root_fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (root_fd < 0) {
-                log_error("cannot open '/': %s", ERRSTR(errno));
-                return 1;
-        }
         is = load_instances(&scan);
         if (!is)
                 return 1;
+        root_fd = open_host_root(scan->proc_fd);
+        if (root_fd < 0)
+                goto finish;
         idx = resolve_or_report(is, id);
         if (idx < 0) {
                 report_unreadable(scan);

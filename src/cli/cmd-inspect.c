@@ -212,11 +212,9 @@ int cmd_inspect(int argc, char **argv)
                 log_error("cannot open '/proc': %s (is procfs mounted?)", ERRSTR(errno));
                 return 1;
         }
-        root_fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (root_fd < 0) {
-                log_error("cannot open '/': %s", ERRSTR(errno));
+        root_fd = open_host_root(proc_fd);
+        if (root_fd < 0)
                 return 1;
-        }
 
         if (take_report(proc_fd, root_fd, o.id, true, &stats, &cur) < 0) {
                 stats_free(stats);

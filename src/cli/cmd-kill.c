@@ -237,14 +237,14 @@ int cmd_kill(int argc, char **argv)
                 return 0;
         }
 
-        root_fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (root_fd < 0) {
-                log_error("cannot open '/': %s", ERRSTR(errno));
-                return 1;
-        }
         is = load_instances(&scan);
         if (!is)
                 return 1;
+        root_fd = open_host_root(scan->proc_fd);
+        if (root_fd < 0) {
+                ret = 1;
+                goto finish;
+        }
         idx = resolve_or_report(is, o.id);
         if (idx < 0) {
                 report_unreadable(scan);

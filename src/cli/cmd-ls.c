@@ -3,6 +3,7 @@
 #include <getopt.h>
 
 #include "commands.h"
+#include "hostroot.h"
 #include "inspect.h"
 #include "output.h"
 #include "usercache.h"
@@ -18,6 +19,7 @@ enum {
         COL_NS,
         COL_COMMAND,
         COL_RUNTIME_ID,
+        COL_IMAGE,
         COL_PPID,
         COL_UID,
         COL_PARENT,
@@ -32,6 +34,7 @@ enum {
         COL_CGROUPNS,
         COL_TIMENS,
         COL_HEALTH,
+        COL_K8SNS,
         COL_MAX,
 };
 
@@ -46,6 +49,7 @@ static const ColumnDesc ls_columns[COL_MAX] = {
                      "namespaces: letter private, * shared, - host's" },
         [COL_COMMAND] = { "COMMAND", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, "leader's command line" },
         [COL_RUNTIME_ID] = { "RUNTIME_ID", 0.1, 0, SCOLS_JSON_STRING, "the runtime's container ID" },
+        [COL_IMAGE] = { "IMAGE", 0.15, 0, SCOLS_JSON_STRING, "the image it runs (ns run --image)" },
         [COL_PPID] = { "PPID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "leader's parent PID" },
         [COL_UID] = { "UID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "leader's owner UID" },
         [COL_PARENT] = { "PARENT", INSTANCE_ID_LEN, 0, SCOLS_JSON_STRING, "ID of the parent instance" },
@@ -61,6 +65,7 @@ static const ColumnDesc ls_columns[COL_MAX] = {
         [COL_TIMENS] = { "TIMENS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "time namespace inode" },
         [COL_HEALTH] = { "HEALTH", 0.1, 0, SCOLS_JSON_STRING,
                          "frozen, D-state and zombie tasks, OOM kills, refused forks" },
+        [COL_K8SNS] = { "K8SNS", 0.1, 0, SCOLS_JSON_STRING, "Kubernetes namespace of a pod's instance" },
 };
 
 static const int ls_default_columns[] = {
@@ -76,6 +81,7 @@ typedef struct LsOptions {
         bool all;
         bool runtime_set;
         Runtime runtime;
+        const char *k8s_ns; /* -N: only the pods of this Kubernetes namespace */
         int *cols;
         size_t n_cols;
         const StatsSnapshot *health; /* with the HEALTH column */
@@ -98,6 +104,7 @@ static void ls_help(void)
               "     --output-all       output all columns\n"
               " -T, --tree             show nested instances as a tree\n"
               "     --runtime <name>   only instances made by this runtime\n"
+              " -N, --namespace <ns>   only the pods of this Kubernetes namespace\n"
               " -H, --list-columns     list the available columns\n"
               "     --list-runtimes    list the runtimes --runtime takes\n"
               " -h, --help             display this help\n"
@@ -121,7 +128,7 @@ static char *ls_cell(const LsOptions *o, const Instances *is, const Instance *in
         case COL_PID:
                 return xasprintf("%d", (int)leader->pid);
         case COL_NPROCS:
-                return xasprintf("%zu", in->n_members);
+                return xasprintf("%zu", in->n_members - in->n_zombies);
         case COL_USER:
                 return xstrdup(user_cache_name(users, in->uid));
         case COL_NS: {
@@ -133,6 +140,10 @@ static char *ls_cell(const LsOptions *o, const Instances *is, const Instance *in
                 return xstrdup(in->command ?: "");
         case COL_RUNTIME_ID:
                 return in->ident.runtime_id ? xstrdup(in->ident.runtime_id) : NULL;
+        case COL_IMAGE:
+                return in->ident.image ? xstrdup(in->ident.image) : NULL;
+        case COL_K8SNS:
+                return in->ident.k8s_namespace ? xstrdup(in->ident.k8s_namespace) : NULL;
         case COL_PPID:
                 return leader->stat_ok ? xasprintf("%d", (int)leader->ppid) : NULL;
         case COL_UID:
@@ -174,6 +185,8 @@ static bool ls_shown(const LsOptions *o, const Instance *in)
         if (in->host && !o->all)
                 return false;
         if (o->runtime_set && in->ident.runtime != o->runtime)
+                return false;
+        if (o->k8s_ns && !(in->ident.k8s_namespace && streq(in->ident.k8s_namespace, o->k8s_ns)))
                 return false;
         return true;
 }
@@ -233,12 +246,14 @@ int cmd_ls(int argc, char **argv)
                 { "all", no_argument, NULL, 'a' },
                 { "tree", no_argument, NULL, 'T' },
                 { "runtime", required_argument, NULL, OPT_RUNTIME },
+                { "namespace", required_argument, NULL, 'N' },
                 { "list-runtimes", no_argument, NULL, OPT_LIST_RUNTIMES },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
         LsOptions o = {};
         UserCache users = {};
+        _cleanup_close_ int root_fd = -EBADF;
         _cleanup_free_ int *cols = NULL;
         bool list_runtimes = false;
         Scan *scan = NULL;
@@ -248,13 +263,12 @@ int cmd_ls(int argc, char **argv)
         _cleanup_free_ struct libscols_line **lines = NULL;
         Stats *stats = NULL;
         StatsSnapshot *health = NULL;
-        Instances *health_is = NULL;
-        Scan *health_scan = NULL;
+        InstancesLoadFlags flags = 0;
         int c;
 
         optind = 0;
         opterr = 0;
-        while ((c = getopt_long(argc, argv, ":" TABLE_OPTSTRING "aTh", options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, ":" TABLE_OPTSTRING "aTN:h", options, NULL)) >= 0) {
                 if (table_opts_parse(&o.table, c, optarg))
                         continue;
                 switch (c) {
@@ -271,6 +285,9 @@ int cmd_ls(int argc, char **argv)
                                 return usage_error("ls");
                         }
                         o.runtime_set = true;
+                        break;
+                case 'N':
+                        o.k8s_ns = optarg;
                         break;
                 case OPT_LIST_RUNTIMES:
                         list_runtimes = true;
@@ -296,21 +313,29 @@ int cmd_ls(int argc, char **argv)
 
         if (load_smartcols(&sc) < 0)
                 return 1;
-        /* Nesting costs a few syscalls per instance: only when it is shown. */
-        is = load_instances_with(
-                o.table.out.tree || ls_shows(&o, COL_PARENT) ? INSTANCES_LOAD_NEST : 0, &scan);
+        /* Nesting costs a few syscalls per instance: only when it is shown.
+         * HEALTH needs every process's stat, read by the scan itself: it
+         * counts zombies with their parents (stats.h), and marks them so
+         * that NPROCS stays what lsns counts. */
+        if (o.table.out.tree || ls_shows(&o, COL_PARENT))
+                flags |= INSTANCES_LOAD_NEST;
+        if (ls_shows(&o, COL_HEALTH))
+                flags |= INSTANCES_LOAD_STAT;
+        is = load_instances_with(flags, &scan);
         if (!is)
                 return 1;
-        /* HEALTH samples a scan of its own: one with every stat read, which
-         * counts zombies with their parents (stats.h), while NPROCS stays
-         * what lsns counts. Matched by instance ID. */
-        if (ls_shows(&o, COL_HEALTH)) {
-                _cleanup_close_ int root_fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                if (root_fd >= 0 &&
-                    instances_load(scan->proc_fd, root_fd, INSTANCES_LOAD_STAT, &health_is,
-                                   &health_scan) >= 0 &&
-                    stats_new(scan->proc_fd, root_fd, &stats) >= 0 &&
-                    stats_sample(stats, health_is, &health) >= 0)
+        root_fd = open_host_root(scan->proc_fd);
+        if (root_fd < 0) {
+                instances_free(is);
+                scan_free(scan);
+                return 1;
+        }
+        /* Owners by the host's names: read below its root from a container. */
+        if (host_root_differs(scan->proc_fd, root_fd, 0))
+                user_cache_set_root(&users, root_fd);
+        if (flags & INSTANCES_LOAD_STAT) {
+                if (stats_new(scan->proc_fd, root_fd, &stats) >= 0 &&
+                    stats_sample(stats, is, &health) >= 0)
                         o.health = health;
         }
         tb = output_table_new(&sc, ls_columns, o.cols, o.n_cols, &o.table.out, "instances");
@@ -323,8 +348,6 @@ int cmd_ls(int argc, char **argv)
         sc.unref_table(tb);
         stats_snapshot_free(health);
         stats_free(stats);
-        instances_free(health_is);
-        scan_free(health_scan);
         report_unreadable(scan);
         instances_free(is);
         scan_free(scan);

@@ -2,8 +2,10 @@
 #include <getopt.h>
 
 #include "commands.h"
+#include "hostroot.h"
 #include "output.h"
 #include "procinfo.h"
+#include "usercache.h"
 #include "util.h"
 
 enum {
@@ -62,13 +64,14 @@ static void ps_help(void)
               " -o, --output <list>    output columns (a list starting with '+' extends the default)\n"
               "     --output-all       output all columns\n"
               " -H, --list-columns     list the available columns\n"
+              " -N, --namespace <ns>   <id> among the pods of this Kubernetes namespace\n"
               " -h, --help             display this help\n"
               "\n"
               "See ns-ps(1).\n",
               stdout);
 }
 
-static char *ps_cell(const ProcInfo *pi, pid_t nspid, int col, bool exact)
+static char *ps_cell(const ProcInfo *pi, pid_t nspid, int col, bool exact, UserCache *users)
 {
         char buf[32];
 
@@ -78,7 +81,7 @@ static char *ps_cell(const ProcInfo *pi, pid_t nspid, int col, bool exact)
         case COL_NSPID:
                 return nspid > 0 ? xasprintf("%d", (int)nspid) : NULL;
         case COL_USER:
-                return xstrdup(pi->user);
+                return xstrdup(user_cache_name(users, pi->uid));
         case COL_STATE:
                 return xasprintf("%c", pi->state);
         case COL_CPU:
@@ -102,14 +105,58 @@ static char *ps_cell(const ProcInfo *pi, pid_t nspid, int col, bool exact)
         }
 }
 
+/* True when instance i is a container of a pod in Kubernetes namespace ns. */
+static bool in_k8s_ns(const Instances *is, size_t i, const char *ns)
+{
+        const char *have = is->items[i].ident.k8s_namespace;
+        return have && streq(have, ns);
+}
+
+/*
+ * The <id>, among the pods of Kubernetes namespace k8s_ns only (-N): a pod
+ * name may well be the same in two namespaces. Reports as
+ * resolve_or_report() does; returns the index or -1.
+ */
+static ssize_t resolve_in(const Instances *is, const char *id, const char *k8s_ns)
+{
+        _cleanup_free_ size_t *cand = NULL;
+        size_t n_cand = 0, n_hit = 0;
+        ssize_t r, hit = -1;
+
+        if (!k8s_ns)
+                return resolve_or_report(is, id);
+        r = instances_resolve(is, id, &cand, &n_cand);
+        if (r >= 0 && in_k8s_ns(is, (size_t)r, k8s_ns))
+                return r;
+        for (size_t k = 0; r < 0 && k < n_cand; k++)
+                if (in_k8s_ns(is, cand[k], k8s_ns)) {
+                        hit = (ssize_t)cand[k];
+                        n_hit++;
+                }
+        if (n_hit == 1)
+                return hit;
+        if (n_hit == 0) {
+                log_error("no instance '%s' in Kubernetes namespace '%s'", id, k8s_ns);
+                return -1;
+        }
+        log_error("'%s' is ambiguous: it matches %zu instances in '%s':", id, n_hit, k8s_ns);
+        for (size_t k = 0; k < n_cand; k++)
+                if (in_k8s_ns(is, cand[k], k8s_ns))
+                        print_candidate(is, cand[k]);
+        fputs("Give more of the ID, or the full name.\n", stderr);
+        return -1;
+}
+
 int cmd_ps(int argc, char **argv)
 {
         static const struct option options[] = {
                 TABLE_OPTIONS,
+                { "namespace", required_argument, NULL, 'N' },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
         TableOpts t = {};
+        const char *k8s_ns = NULL;
         _cleanup_free_ int *cols = NULL;
         _cleanup_free_ pid_t *pids = NULL;
         size_t n_cols = 0;
@@ -117,6 +164,8 @@ int cmd_ps(int argc, char **argv)
         Instances *is;
         const Instance *in = NULL;
         ProcInfo *infos = NULL;
+        UserCache users = {};
+        _cleanup_close_ int root_fd = -EBADF;
         Scols sc;
         struct libscols_table *tb;
         ssize_t idx;
@@ -124,9 +173,13 @@ int cmd_ps(int argc, char **argv)
 
         optind = 0;
         opterr = 0;
-        while ((c = getopt_long(argc, argv, ":" TABLE_OPTSTRING "h", options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, ":" TABLE_OPTSTRING "N:h", options, NULL)) >= 0) {
                 if (table_opts_parse(&t, c, optarg))
                         continue;
+                if (c == 'N') {
+                        k8s_ns = optarg;
+                        continue;
+                }
                 if (c == 'h') {
                         ps_help();
                         return 0;
@@ -151,12 +204,20 @@ int cmd_ps(int argc, char **argv)
         is = load_instances(&scan);
         if (!is)
                 return 1;
-        idx = resolve_or_report(is, argv[optind]);
+        idx = resolve_in(is, argv[optind], k8s_ns);
         if (idx < 0) {
                 ret = 1;
                 goto finish;
         }
         in = &is->items[idx];
+        /* libproc2 names users through NSS, ns' own: the host's are below its root */
+        root_fd = open_host_root(scan->proc_fd);
+        if (root_fd < 0) {
+                ret = 1;
+                goto finish;
+        }
+        if (host_root_differs(scan->proc_fd, root_fd, 0))
+                user_cache_set_root(&users, root_fd);
 
         pids = xnew(pid_t, in->n_members);
         for (size_t k = 0; k < in->n_members; k++)
@@ -181,12 +242,14 @@ int cmd_ps(int argc, char **argv)
                 ln = output_line_new(&sc, tb, NULL);
                 for (size_t ci = 0; ci < n_cols; ci++)
                         output_cell_set(&sc, ln, ci,
-                                        ps_cell(pi, nspid, cols[ci], t.out.json || t.out.raw));
+                                        ps_cell(pi, nspid, cols[ci], t.out.json || t.out.raw,
+                                                &users));
         }
         sc.print_table(tb);
         sc.unref_table(tb);
 
 finish:
+        user_cache_done(&users);
         procinfo_free(infos, in ? in->n_members : 0);
         instances_free(is);
         scan_free(scan);

@@ -11,35 +11,70 @@
 
 #include "caps.h"
 #include "cglimits.h"
-#include "commands.h"
-#include "launch.h"
+#include "cmd-run.h"
+#include "idmap.h"
+#include "passwd.h"
 #include "util.h"
 
 /* The smallest --memory an instance starts with (ns' pid 1 and a shell). */
 #define RUN_MIN_MEMORY (1024 * 1024)
 
+/* --userns: how the ids of the instance are mapped. */
+typedef enum RunUserns {
+        RUN_USERNS_DEFAULT, /* auto with --image, else single */
+        RUN_USERNS_SINGLE,  /* only the caller's own id */
+        RUN_USERNS_RANGE,   /* the subordinate range, or an error */
+        RUN_USERNS_AUTO,    /* the subordinate range when there is one */
+        RUN_USERNS_MAX,
+        RUN_USERNS_INVALID = -1,
+} RunUserns;
+
 typedef struct RunOptions {
         LaunchConfig launch;
         LaunchMount *mounts;
         LimitsConfig limits;
+        RunUserns userns;
+        IdMap idmap;
+        bool net_given;
+        LaunchPort *ports;
+        RunImageOptions image;
+        char **env; /* -e, in order */
+        RunImage run_image;
+        char **envp; /* -e without --image: the caller's environment and them */
 } RunOptions;
 
 static void run_options_done(RunOptions *o)
 {
         free(o->mounts);
+        free(o->env);
+        run_image_done(&o->run_image);
+        for (size_t i = 0; o->envp && o->envp[i]; i++)
+                free(o->envp[i]);
+        free(o->envp);
+        free(o->ports);
 }
 
 static void run_help(void)
 {
         fputs("Usage:\n"
               " ns run [options] [--] [<command> [<argument>...]]\n"
+              " ns run [options] --image <image> [--] [<command> [<argument>...]]\n"
               "\n"
               "Start a fresh, stateless sandbox: new namespaces, the host's root (or a\n"
               "directory) read-only, your own uid, no capabilities. Nothing is written\n"
               "to disk and nothing is left behind. With no command, your shell.\n"
+              "With --image, the root is a container image's, writable, its writes\n"
+              "gone with the sandbox; a command replaces the image's own.\n"
               "\n"
               "Options:\n"
               "     --rootfs <dir>         use <dir> as the root instead of the host's /\n"
+              "     --image <image>        run a container image: a docker-save archive, an\n"
+              "                              OCI layout or a registry reference\n"
+              "     --read-only            with --image: refuse writes to the root\n"
+              "     --image-cache <dir>    the image store (default: ~/.cache/ns)\n"
+              "     --entrypoint <cmd>     with --image: run <cmd> instead of the image's\n"
+              "                              entrypoint and command (\"\" for none)\n"
+              " -e, --env <var>[=<value>]  set a variable (without a value: yours)\n"
               "     --map <src> <dst>      bind <src> read-only at <dst>\n"
               "     --vol <src> <dst>      bind <src> writable at <dst>\n"
               "     --tmpfs <dst>          mount an empty tmpfs at <dst>\n"
@@ -48,8 +83,14 @@ static void run_help(void)
               " -n, --name <name>          name the instance (ns ls, ns enter)\n"
               "     --hostname <name>      set the hostname (default: the name)\n"
               " -w, --workdir <dir>        working directory inside\n"
+              "     --userns <mode>        single (your id only, the default), auto\n"
+              "                              or range (be root inside, with your\n"
+              "                              subordinate ids of /etc/subuid as 1..N)\n"
+              "     --time                 own clocks: uptime and CLOCK_MONOTONIC from 0\n"
               "     --net <mode>           none (loopback only, the default), host,\n"
               "                              pasta or slirp4netns\n"
+              " -p, --publish <spec>       publish [IP:]HOSTPORT:PORT[/tcp|/udp] on the\n"
+              "                              host (127.0.0.1 unless IP; implies pasta)\n"
               "     --share <list>         keep these namespaces of the caller's:\n"
               "                              user, mnt, pid, net, uts, ipc, cgroup\n"
               "     --cap-add <list>       keep these capabilities (inside the sandbox's\n"
@@ -154,6 +195,162 @@ static int add_mount(RunOptions *o, LaunchMountType type, const char *src, const
         return 0;
 }
 
+static RunUserns userns_from_string(const char *s)
+{
+        static const char *const names[RUN_USERNS_MAX] = {
+                [RUN_USERNS_SINGLE] = "single",
+                [RUN_USERNS_RANGE] = "range",
+                [RUN_USERNS_AUTO] = "auto",
+        };
+
+        for (int i = 0; i < RUN_USERNS_MAX; i++)
+                if (names[i] && streq(names[i], s))
+                        return (RunUserns)i;
+        return RUN_USERNS_INVALID;
+}
+
+/* The caller's user name from the host's passwd, or the uid. */
+static char *self_name(void)
+{
+        _cleanup_free_ char *content = NULL;
+        PasswdEntry pw = {};
+        char *name;
+
+        _cleanup_close_ int root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+        /* relative to "/": openat2's RESOLVE_IN_ROOT takes the fd as the
+         * root, and AT_FDCWD would make that the working directory */
+        if (root_fd >= 0 && passwd_read_file(root_fd, "etc/passwd", &content) >= 0 &&
+            passwd_find(content, NULL, geteuid(), &pw) >= 0) {
+                name = TAKE_PTR(pw.name);
+                passwd_entry_done(&pw);
+                return name;
+        }
+        return xasprintf("%u", (unsigned)geteuid());
+}
+
+/*
+ * --userns: with a subordinate range (and newuidmap/newgidmap), the
+ * caller is root inside and the range's ids are 1..N, so that an image's
+ * users exist and chown works; else the single map, with a word on what it
+ * cannot do when a range was asked for.
+ */
+static int plan_userns(RunOptions *o)
+{
+        RunUserns mode = o->userns;
+        _cleanup_free_ char *name = NULL;
+        int r;
+
+        if (mode == RUN_USERNS_DEFAULT)
+                mode = o->image.ref ? RUN_USERNS_AUTO : RUN_USERNS_SINGLE;
+        if (mode == RUN_USERNS_SINGLE)
+                return 0;
+        if (o->image.ref && geteuid() == 0 && !(o->launch.share & (1u << NS_USER))) {
+                /* The host's root: ns-image unpacked the layers with their
+                 * own owners, so every id is mapped onto itself, as a
+                 * container engine run by root has them. */
+                o->idmap = (IdMap){
+                        .uid = { { 0, 0, UINT32_MAX } },
+                        .gid = { { 0, 0, UINT32_MAX } },
+                        .n_uid = 1,
+                        .n_gid = 1,
+                };
+                o->launch.idmap = &o->idmap;
+                return 0;
+        }
+        if (o->launch.share & (1u << NS_USER)) {
+                log_error("cannot run with --userns=%s and --share=user: the ids would be the "
+                          "host's (drop one of them)",
+                          mode == RUN_USERNS_RANGE ? "range" : "auto");
+                return -EINVAL;
+        }
+        {
+                /* The files below "/", wherever ns run is started: the same
+                 * map as ns-image unpacked the layers with. */
+                _cleanup_close_ int root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+                if (root_fd < 0)
+                        return -errno;
+                r = idmap_plan(root_fd, geteuid(), getegid(), &o->idmap);
+        }
+        if (r < 0)
+                return r;
+        if (o->idmap.ranged) {
+                o->launch.idmap = &o->idmap;
+                o->launch.root = true;
+                return 0;
+        }
+        name = self_name();
+        if (!idmap_helpers_present())
+                (mode == RUN_USERNS_RANGE ? log_error : log_warning)(
+                        "%s no subordinate id range: newuidmap/newgidmap are not installed "
+                        "(the uidmap package)",
+                        mode == RUN_USERNS_RANGE ? "cannot map" : "mapping only your own id,");
+        else
+                (mode == RUN_USERNS_RANGE ? log_error : log_warning)(
+                        "%s '%s' has no range in /etc/subuid and /etc/subgid",
+                        mode == RUN_USERNS_RANGE ? "cannot map a subordinate id range:"
+                                                 : "mapping only your own id:",
+                        name);
+        fprintf(stderr,
+                "With one id, the instance has one user and one group: files of other owners "
+                "show as\nnobody, and chown or setuid to any other id fails. Add a range as root "
+                "(usermod\n--add-subuids 100000-165535 --add-subgids 100000-165535 %s). See "
+                "ns-run(1).\n",
+                name);
+        return mode == RUN_USERNS_RANGE ? -EINVAL : 0;
+}
+
+static int add_port(RunOptions *o, const char *spec)
+{
+        LaunchPort p;
+
+        if (launch_port_parse(spec, &p) < 0) {
+                log_error("invalid port '%s' (give [IP:]HOSTPORT:PORT[/tcp|/udp])", spec);
+                return -EINVAL;
+        }
+        o->ports = xreallocarray(o->ports, o->launch.n_ports + 1, sizeof(LaunchPort));
+        o->ports[o->launch.n_ports++] = p;
+        o->launch.ports = o->ports;
+        return 0;
+}
+
+/* -p needs a network of pasta or slirp4netns: pasta unless --net says. */
+static int check_ports(RunOptions *o)
+{
+        if (o->launch.n_ports == 0)
+                return 0;
+        if (!o->net_given)
+                o->launch.net = LAUNCH_NET_PASTA;
+        if (!launch_net_helper(o->launch.net)) {
+                log_error("cannot publish ports with --net=%s: -p needs --net=pasta (the "
+                          "default with -p) or --net=slirp4netns",
+                          launch_net_to_string(o->launch.net));
+                return -EINVAL;
+        }
+        for (size_t i = 0; i < o->launch.n_ports; i++)
+                if (o->launch.net == LAUNCH_NET_SLIRP4NETNS && strchr(o->ports[i].host_addr, ':')) {
+                        log_error("cannot publish on '%s' with --net=slirp4netns: it publishes "
+                                  "on IPv4 addresses only (use --net=pasta)",
+                                  o->ports[i].host_addr);
+                        return -EINVAL;
+                }
+        return 0;
+}
+
+static void report_port_error(const LaunchError *e)
+{
+        const char *hint = "";
+
+        if (e->error == EADDRINUSE)
+                hint = " (another program has it: pick another host port)";
+        else if (e->error == EACCES)
+                hint = " (host ports below 1024 need root: pick 1024 or above)";
+        else if (e->error == EADDRNOTAVAIL)
+                hint = " (not an address of this host)";
+        log_error("cannot publish port '%s': %s%s", e->detail, ERRSTR(e->error), hint);
+}
+
 static void report_clone_error(const RunOptions *o, int err)
 {
         _cleanup_close_ int fd = open("/proc/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -238,15 +435,49 @@ static int check_tun(const RunOptions *o)
         return 0;
 }
 
+/* The root of --image: overlayfs in a user namespace. */
+static void report_overlay_error(const LaunchError *e)
+{
+        if (e->error == ENODEV) {
+                log_error("cannot mount the image's root: this kernel has no overlay file system "
+                          "(as root: modprobe overlay)");
+                return;
+        }
+        if (e->error == E2BIG) {
+                log_error("cannot mount the image's root: too many layers for one mount on this "
+                          "kernel (Linux 6.8 or later takes any number)");
+                return;
+        }
+        log_error("cannot mount the image's root (overlayfs): %s%s%s", ERRSTR(e->error),
+                  e->detail[0] ? ": " : "", e->detail);
+        if (e->error == EPERM || e->error == EINVAL)
+                fputs("ns run --image mounts overlayfs inside a user namespace, which needs "
+                      "Linux 5.11 or later\n(the 'userxattr' option); the store must be on a "
+                      "file system overlayfs can use\n(not another overlayfs, nor NFS).\n",
+                      stderr);
+}
+
 static void report_error(const RunOptions *o, const LaunchError *e)
 {
         const char *msg = ERRSTR(e->error);
 
         switch (e->step) {
         case LAUNCH_STAGE_CLONE:
-                report_clone_error(o, e->error);
+                if (streq(e->detail, "time"))
+                        log_error("cannot create a time namespace: %s (--time needs Linux 5.8 "
+                                  "or later, built with CONFIG_TIME_NS)",
+                                  msg);
+                else
+                        report_clone_error(o, e->error);
                 break;
         case LAUNCH_STAGE_USERNS_MAP:
+                if (streq(e->detail, "newuidmap")) {
+                        log_error("cannot map the subordinate ids through "
+                                  "newuidmap/newgidmap: %s (check your entries in /etc/subuid "
+                                  "and /etc/subgid, or use --userns=single)",
+                                  msg);
+                        break;
+                }
                 log_error("cannot write '%s': %s", e->detail, msg);
                 if (e->error == EPERM && geteuid() == 0 && !o->launch.root)
                         fputs("Root without CAP_SETFCAP may not map uid 0: inside an instance of "
@@ -256,6 +487,9 @@ static void report_error(const RunOptions *o, const LaunchError *e)
                 break;
         case LAUNCH_STAGE_ROOT:
                 log_error("cannot set up the root '%s': %s", e->detail, msg);
+                break;
+        case LAUNCH_STAGE_OVERLAY:
+                report_overlay_error(e);
                 break;
         case LAUNCH_STAGE_MOUNT:
                 log_error("cannot mount '%s': %s", e->detail, msg);
@@ -281,6 +515,9 @@ static void report_error(const RunOptions *o, const LaunchError *e)
                         log_error("cannot set up the network: '%s' is not installed", e->detail);
                 else
                         log_error("cannot set up the network ('%s'): %s", e->detail, msg);
+                break;
+        case LAUNCH_STAGE_PORT:
+                report_port_error(e);
                 break;
         case LAUNCH_STAGE_HOSTNAME:
                 log_error("cannot set the hostname '%s': %s", e->detail, msg);
@@ -342,6 +579,12 @@ int cmd_run(int argc, char **argv)
                 OPT_MEMORY,
                 OPT_PIDS,
                 OPT_CPUS,
+                OPT_IMAGE,
+                OPT_READ_ONLY,
+                OPT_IMAGE_CACHE,
+                OPT_ENTRYPOINT,
+                OPT_USERNS,
+                OPT_TIME,
         };
         static const struct option options[] = {
                 { "rootfs", required_argument, NULL, OPT_ROOTFS },
@@ -359,6 +602,14 @@ int cmd_run(int argc, char **argv)
                 { "memory", required_argument, NULL, OPT_MEMORY },
                 { "pids", required_argument, NULL, OPT_PIDS },
                 { "cpus", required_argument, NULL, OPT_CPUS },
+                { "image", required_argument, NULL, OPT_IMAGE },
+                { "read-only", no_argument, NULL, OPT_READ_ONLY },
+                { "image-cache", required_argument, NULL, OPT_IMAGE_CACHE },
+                { "entrypoint", required_argument, NULL, OPT_ENTRYPOINT },
+                { "env", required_argument, NULL, 'e' },
+                { "userns", required_argument, NULL, OPT_USERNS },
+                { "time", no_argument, NULL, OPT_TIME },
+                { "publish", required_argument, NULL, 'p' },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
@@ -372,7 +623,7 @@ int cmd_run(int argc, char **argv)
 
         optind = 0;
         opterr = 0;
-        while ((c = getopt_long(argc, argv, "+:rn:w:h", options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, "+:rn:w:e:p:h", options, NULL)) >= 0) {
                 switch (c) {
                 case OPT_ROOTFS:
                         o.launch.rootfs = optarg;
@@ -413,6 +664,7 @@ int cmd_run(int argc, char **argv)
                         o.launch.workdir = optarg;
                         break;
                 case OPT_NET:
+                        o.net_given = true;
                         o.launch.net = launch_net_from_string(optarg);
                         if (o.launch.net == LAUNCH_NET_INVALID) {
                                 log_error("unknown network mode '%s'", optarg);
@@ -454,12 +706,55 @@ int cmd_run(int argc, char **argv)
                                 goto usage;
                         }
                         break;
+                case OPT_IMAGE:
+                        o.image.ref = optarg;
+                        break;
+                case OPT_READ_ONLY:
+                        o.image.read_only = true;
+                        break;
+                case OPT_IMAGE_CACHE:
+                        o.image.cache = optarg;
+                        break;
+                case OPT_ENTRYPOINT:
+                        o.image.entrypoint = optarg;
+                        break;
+                case 'e':
+                        if (!*optarg || optarg[0] == '=') {
+                                log_error("invalid variable '%s' (give <name>=<value> or <name>)",
+                                          optarg);
+                                goto usage;
+                        }
+                        o.env = xreallocarray(o.env, o.image.n_env + 1, sizeof(char *));
+                        o.env[o.image.n_env++] = optarg;
+                        o.image.env = o.env;
+                        break;
+                case OPT_USERNS:
+                        o.userns = userns_from_string(optarg);
+                        if (o.userns == RUN_USERNS_INVALID) {
+                                log_error("unknown --userns mode '%s' (single, auto or range)",
+                                          optarg);
+                                goto usage;
+                        }
+                        break;
+                case OPT_TIME:
+                        o.launch.time_ns = true;
+                        break;
+                case 'p':
+                        if (add_port(&o, optarg) < 0)
+                                goto usage;
+                        break;
                 case 'h':
                         run_help();
                         return 0;
                 default:
                         return option_error("run", c, argv);
                 }
+        }
+        if (check_ports(&o) < 0)
+                goto usage;
+        if (o.launch.time_ns && (o.launch.share & (1u << NS_TIME))) {
+                log_error("cannot run with --time and --share=time (drop one of them)");
+                goto usage;
         }
         if (o.launch.net == LAUNCH_NET_HOST)
                 o.launch.share |= 1u << NS_NET;
@@ -471,6 +766,18 @@ int cmd_run(int argc, char **argv)
         if ((o.launch.share & (1u << NS_USER)) && o.launch.cap_keep) {
                 log_error("cannot run with --cap-add and --share=user: the capabilities would "
                           "be the host's (drop one of them)");
+                goto usage;
+        }
+        if (o.image.ref && (o.launch.rootfs || o.launch.build)) {
+                log_error("cannot run with --image and --%s: the image is the root (its writes "
+                          "are kept until the sandbox ends; --read-only refuses them)",
+                          o.launch.rootfs ? "rootfs" : "build");
+                goto usage;
+        }
+        if (!o.image.ref && (o.image.read_only || o.image.cache || o.image.entrypoint)) {
+                log_error("--%s needs --image", o.image.read_only ? "read-only"
+                                                : o.image.cache   ? "image-cache"
+                                                                  : "entrypoint");
                 goto usage;
         }
         if (o.launch.rootfs) {
@@ -497,14 +804,29 @@ int cmd_run(int argc, char **argv)
         }
         if (check_tun(&o) < 0)
                 return 1;
+        /* --root as given, before a subordinate range makes the caller 0
+         * inside: with --image, it runs the command as 0 whatever the
+         * image's User. */
+        o.image.root = o.launch.root;
+        if (plan_userns(&o) < 0)
+                return 1;
 
-        if (optind < argc)
+        if (o.image.ref) {
+                if (run_image_prepare(&o.image, optind < argc ? argv + optind : NULL, &o.launch,
+                                      &o.run_image) < 0)
+                        return 1;
+        } else if (optind < argc)
                 o.launch.argv = argv + optind;
         else {
                 /* The caller's shell; in a --rootfs of its own, its sh. */
                 const char *sh = getenv("SHELL");
                 shell_argv[0] = (char *)(!o.launch.rootfs && sh && *sh ? sh : "/bin/sh");
                 o.launch.argv = shell_argv;
+        }
+
+        if (!o.image.ref && o.image.n_env > 0) {
+                o.envp = run_env_build(environ, false, o.env, o.image.n_env);
+                o.launch.envp = o.envp;
         }
 
         if (!cglimits_empty(&o.limits)) {
@@ -516,6 +838,12 @@ int cmd_run(int argc, char **argv)
 
         fflush(NULL);
         r = launch_start(&o.launch, &l, &err);
+        if (o.run_image.image)
+                /* The instance holds the store's shared lock now (its
+                 * copy of the fd) until its layers are mounted and it
+                 * execs: a removal cannot take them away midway, and a
+                 * pull need not wait for the instance to end. */
+                image_unlock(o.run_image.image);
         if (r < 0) {
                 report_error(&o, &err);
                 goto out;

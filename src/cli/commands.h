@@ -13,6 +13,7 @@
 
 int cmd_enter(int argc, char **argv);
 int cmd_freeze(int argc, char **argv);
+int cmd_images(int argc, char **argv);
 int cmd_kill(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
@@ -20,6 +21,10 @@ int cmd_ps(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_thaw(int argc, char **argv);
 int cmd_top(int argc, char **argv);
+
+/* The path of a helper program of ns (ns-image, ns-top) into buf: next to
+ * the ns binary, else in NS_LIBEXECDIR. -errno when neither runs. */
+int libexec_find(const char *prog, char *buf, size_t size);
 
 /* Diagnostics: "ns: <message>" on stderr. */
 _printf_(1, 2) void log_error(const char *fmt, ...);
@@ -46,6 +51,14 @@ int option_error(const char *cmd, int c, char *const *argv);
  * with. On failure, reports and returns NULL.
  */
 Instances *load_instances(Scan **ret_scan);
+
+/*
+ * The host's root as a directory fd, the caller's (hostroot.h): the
+ * NS_HOST_ROOT directory (--host-root sets it), else found; joins pid 1's
+ * cgroup namespace when that root is another than ns' own. On failure,
+ * reports and returns -1.
+ */
+int open_host_root(int proc_fd);
 Instances *load_instances_with(InstancesLoadFlags flags, Scan **ret_scan);
 
 /*

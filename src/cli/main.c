@@ -8,6 +8,7 @@
 #include <stdarg.h>
 
 #include "commands.h"
+#include "hostroot.h"
 #include "output.h"
 #include "util.h"
 
@@ -31,6 +32,7 @@ static const Command commands[] = {
         { "freeze", cmd_freeze, "freeze every process of an instance" },
         { "thaw", cmd_thaw, "thaw a frozen instance" },
         { "inspect", cmd_inspect, "explain why an instance is stuck" },
+        { "images", cmd_images, "list, add and remove the images of ns run --image" },
 };
 
 void log_error(const char *fmt, ...)
@@ -96,18 +98,9 @@ int exit_like(int wstatus)
 
 int option_error(const char *cmd, int c, char *const *argv)
 {
-        const char *arg = optind > 0 ? argv[optind - 1] : "";
-        char short_opt[3] = { '-', (char)optopt, '\0' };
-        bool is_long = startswith(arg, "--");
-        const char *name = is_long ? arg : short_opt;
-        int len = (int)strcspn(name, "=");
+        _cleanup_free_ char *msg = option_error_message(c, optopt, optind > 0 ? argv[optind - 1] : "");
 
-        if (c == ':')
-                log_error("option '%.*s' requires an argument", len, name);
-        else if (is_long && optopt && name[len] == '=')
-                log_error("option '%.*s' takes no argument", len, name);
-        else
-                log_error("unknown option '%.*s'", len, name);
+        log_error("%s", msg);
         return usage_error(cmd);
 }
 
@@ -118,6 +111,28 @@ void report_unreadable(const Scan *s)
         fprintf(stderr, "ns: %zu process%s not shown: may not read %s namespaces%s\n",
                 s->n_unreadable, s->n_unreadable == 1 ? "" : "es",
                 s->n_unreadable == 1 ? "its" : "their", geteuid() != 0 ? " (try as root)" : "");
+}
+
+int open_host_root(int proc_fd)
+{
+        const char *dir = getenv(HOST_ROOT_ENV);
+        int fd, r;
+
+        fd = host_root_open(proc_fd, AT_FDCWD, dir, NULL);
+        if (fd < 0) {
+                if (dir && dir[0])
+                        log_error("cannot open host root '%s': %s", dir, ERRSTR(-fd));
+                else
+                        log_error("cannot open '/': %s", ERRSTR(-fd));
+                return -1;
+        }
+        /* A pod's own cgroup namespace would hide every cgroup outside the pod. */
+        r = host_root_join_cgroupns(proc_fd, fd);
+        if (r < 0)
+                log_warning("cannot join the host's cgroup namespace: %s (cgroups outside "
+                            "this container are not shown)",
+                            ERRSTR(-r));
+        return fd;
 }
 
 Instances *load_instances_with(InstancesLoadFlags flags, Scan **ret_scan)
@@ -132,11 +147,9 @@ Instances *load_instances_with(InstancesLoadFlags flags, Scan **ret_scan)
                 log_error("cannot open '/proc': %s (is procfs mounted?)", ERRSTR(errno));
                 return NULL;
         }
-        root_fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (root_fd < 0) {
-                log_error("cannot open '/': %s", ERRSTR(errno));
+        root_fd = open_host_root(proc_fd);
+        if (root_fd < 0)
                 return NULL;
-        }
         r = instances_load(proc_fd, root_fd, flags, &is, &scan);
         if (r < 0) {
                 log_error("cannot read '/proc': %s", ERRSTR(-r));
@@ -206,7 +219,8 @@ void print_known_instances(const Instances *is)
 static void main_usage(FILE *f)
 {
         fputs("Usage:\n"
-              " ns [--help | --version] <command> [<args>]\n"
+              " ns [--host-root <dir>] <command> [<args>]\n"
+              " ns --help | --version\n"
               "\n"
               "See and use every container or sandbox on the host, whatever made it.\n"
               "\n"
@@ -217,8 +231,9 @@ static void main_usage(FILE *f)
         fputs(" help     show the help of a command\n"
               "\n"
               "Options:\n"
-              " -h, --help     display this help\n"
-              " -V, --version  display version\n"
+              "     --host-root <dir>  read the host's files below <dir> (from a container)\n"
+              " -h, --help             display this help\n"
+              " -V, --version          display version\n"
               "\n"
               "Run 'ns <command> --help' for the options of a command. See ns(1).\n",
               f);
@@ -237,6 +252,40 @@ int main(int argc, char **argv)
         const Command *c;
         char name[32];
 
+        if (argc < 2) {
+                main_usage(stderr);
+                return 1;
+        }
+        /*
+         * --host-root goes to every command, ns top's separate program and
+         * the commands they run alike: through the environment.
+         */
+        while (argc >= 2 && startswith(argv[1], "--host-root")) {
+                const char *v = argv[1] + strlen("--host-root");
+                char *prog = argv[0];
+                int shift = 1;
+
+                if (*v == '=')
+                        v++;
+                else if (*v == '\0' && argc >= 3)
+                        v = argv[2], shift = 2;
+                else if (*v == '\0') {
+                        log_error("option '--host-root' requires an argument");
+                        return usage_error(NULL);
+                } else
+                        break;
+                if (!*v) {
+                        log_error("option '--host-root' requires a directory");
+                        return usage_error(NULL);
+                }
+                if (setenv(HOST_ROOT_ENV, v, 1) < 0) {
+                        log_error("cannot set %s: %s", HOST_ROOT_ENV, ERRSTR(errno));
+                        return 1;
+                }
+                argv += shift;
+                argc -= shift;
+                argv[0] = prog;
+        }
         if (argc < 2) {
                 main_usage(stderr);
                 return 1;

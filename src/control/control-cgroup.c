@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "control.h"
+#include "hostroot.h"
 #include "macro.h"
 #include "util.h"
 
@@ -64,7 +65,6 @@ static int pid_cmp(const void *a, const void *b)
 static int subtree_procs(int dir_fd, unsigned depth, pid_t **pids, size_t *n)
 {
         _cleanup_free_ char *buf = NULL;
-        _cleanup_close_ int fd = -EBADF;
         DIR *d;
         struct dirent *de;
         int r;
@@ -88,14 +88,9 @@ static int subtree_procs(int dir_fd, unsigned depth, pid_t **pids, size_t *n)
                 (*n)++;
         }
 
-        fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        d = fdopendir(fd);
-        if (!d)
-                return -errno;
-        TAKE_FD(fd);
-        r = 0;
+        r = opendir_at(dir_fd, ".", &d);
+        if (r < 0)
+                return r;
         while (r >= 0 && (de = readdir(d))) {
                 _cleanup_close_ int sub = -EBADF;
 
@@ -209,7 +204,7 @@ int control_cgroups_load(int proc_fd, int root_fd, const Instances *is, const In
         char path[32];
         int r;
 
-        r = read_file_at(proc_fd, "self/mountinfo", 0, &mountinfo, NULL);
+        r = host_root_read_mountinfo(proc_fd, root_fd, &mountinfo);
         if (r < 0)
                 return r;
         snprintf(path, sizeof(path), "%d/cgroup", (int)instance_leader(is, in)->pid);

@@ -27,48 +27,37 @@ const char *control_freeze_state_to_string(ControlFreezeState s)
 
 int control_parse_v2_freeze(const char *freeze, const char *events, ControlFreezeState *ret)
 {
-        bool want, frozen;
-        const char *f;
+        bool want;
+        int frozen;
 
         if ((freeze[0] != '0' && freeze[0] != '1') || (freeze[1] != '\0' && freeze[1] != '\n'))
                 return -EINVAL;
         want = freeze[0] == '1';
-        /* "populated 1\nfrozen 0\n": the "frozen" key at a line start */
-        for (f = events; f; f = strchr(f, '\n'), f = f ? f + 1 : NULL)
-                if (startswith(f, "frozen "))
-                        break;
-        if (!f || (f[7] != '0' && f[7] != '1'))
-                return -EINVAL;
+        frozen = cgroup_parse_freeze(true, events);
+        if (frozen < 0)
+                return frozen;
         /* "frozen" counts a frozen ancestor too: asked to thaw and still
          * frozen is thawing, or held by a parent. */
-        frozen = f[7] == '1';
         if (want)
-                *ret = frozen ? CONTROL_FROZEN : CONTROL_FREEZING;
+                *ret = frozen == CGROUP_FROZEN ? CONTROL_FROZEN : CONTROL_FREEZING;
         else
-                *ret = frozen ? CONTROL_THAWING : CONTROL_THAWED;
+                *ret = frozen == CGROUP_FROZEN ? CONTROL_THAWING : CONTROL_THAWED;
         return 0;
 }
 
 int control_parse_v1_freeze(const char *state, ControlFreezeState *ret)
 {
-        static const struct {
-                const char *word;
-                ControlFreezeState state;
-        } words[] = {
-                { "THAWED", CONTROL_THAWED },
-                { "FREEZING", CONTROL_FREEZING },
-                { "FROZEN", CONTROL_FROZEN },
+        static const ControlFreezeState states[CGROUP_FREEZE_MAX] = {
+                [CGROUP_THAWED] = CONTROL_THAWED,
+                [CGROUP_FREEZING] = CONTROL_FREEZING,
+                [CGROUP_FROZEN] = CONTROL_FROZEN,
         };
+        int s = cgroup_parse_freeze(false, state);
 
-        for (size_t i = 0; i < ELEMENTSOF(words); i++) {
-                size_t n = strlen(words[i].word);
-                if (strncmp(state, words[i].word, n) == 0 &&
-                    (state[n] == '\0' || state[n] == '\n')) {
-                        *ret = words[i].state;
-                        return 0;
-                }
-        }
-        return -EINVAL;
+        if (s < 0)
+                return s;
+        *ret = states[s];
+        return 0;
 }
 
 static ssize_t pread_all(int fd, char *buf, size_t n)

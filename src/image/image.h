@@ -22,18 +22,28 @@
  *                             directories carry user.overlay.opaque="y": the
  *                             directories are overlayfs lower layers as they
  *                             are (mounted with userxattr).
- *   layers/sha256/<hex>/size  bytes unpacked (decimal), written last
- *   refs/<escaped name>       one line: the manifest digest an image name or
- *                             a local archive resolves to (see image_ref_key)
+ *   layers/sha256/<hex>/size  bytes unpacked (decimal); the directory is
+ *                             renamed in whole from tmp/, so its size file
+ *                             is there exactly when the layer is
+ *   refs/<escaped name>       the manifest digest an image name or a local
+ *                             archive resolves to (see image_ref_key), a
+ *                             line, then the whole key, a line (the name is
+ *                             image_ref_escape(key): shortened with a hash
+ *                             when long, so the key tells collisions apart)
  *   tmp/                      work in progress, renamed into place when whole:
  *                             nothing half-written is ever under blobs/,
  *                             layers/ or refs/
  *   lock                      flock(2)ed exclusively by a writer, shared by
  *                             a reader that must not see a removal midway
+ *   import.lock               shared by an import or pull throughout,
+ *                             exclusive for rm and prune: an import's blobs
+ *                             are in place before the ref that uses them
  *
  * Ownership: layers are unpacked inside a user namespace with the caller's
  * mapping (src/proc/idmap.h), so an image's uid N is the host id the
  * mapping gives N; with a single-id map every file belongs to the caller.
+ * Root unpacks with no user namespace: the image's ids are the host's (an
+ * instance of root's sees them right with an identity map).
  * A file whose owner would be the host's real root loses setuid/setgid.
  */
 
@@ -41,6 +51,16 @@
 #include <stddef.h>
 
 #include "steperror.h"
+
+/* "sha256:" + 64 hex + NUL */
+#define IMAGE_DIGEST_SIZE 72
+/* More layers than overlayfs stacks in one mount are refused. */
+#define IMAGE_LAYERS_MAX 256
+/* The longest refs/ file name image_ref_escape() makes. */
+#define IMAGE_REF_NAME_MAX 200
+
+/* "sha256:" and 64 lower-case hex digits: the only digests the store keeps. */
+bool image_digest_valid(const char *digest);
 
 /* A registry reference, normalised as docker does:
  * "alpine" -> registry "docker.io", repository "library/alpine", tag "latest". */
@@ -77,6 +97,11 @@ ImageSource image_source_of(const char *ref);
  */
 int image_ref_key(const char *ref, char **ret);
 
+/* A key as one file name of refs/ (malloc'd): bytes other than
+ * [A-Za-z0-9._:@+-] as %XX, a leading '.' escaped, and one longer than
+ * IMAGE_REF_NAME_MAX cut and ended with '%' and a 64-bit hash of the key. */
+char *image_ref_escape(const char *key);
+
 /* $XDG_CACHE_HOME/ns, ~/.cache/ns, or /var/cache/ns for root (malloc'd). */
 int image_store_default_path(char **ret);
 
@@ -98,6 +123,7 @@ typedef struct Image {
         char **layers;         /* absolute paths of the unpacked roots, lowest first */
         size_t n_layers;
         ImageConfig config;
+        int lock_fd;           /* the store's lock, held shared until image_unlock() */
 } Image;
 
 /* Image errors: which step, for the command layer's message. */
@@ -106,7 +132,9 @@ typedef enum ImageStep {
         IMAGE_STEP_NOT_FOUND, /* REF is not in the store (yet) */
         IMAGE_STEP_MANIFEST, /* a manifest in the store is unreadable or malformed */
         IMAGE_STEP_CONFIG,   /* the config blob */
-        IMAGE_STEP_LAYER,    /* a layer directory is missing (detail: digest) */
+        IMAGE_STEP_LAYER,    /* a layer directory is unreadable (detail: digest); a
+                              * missing one is IMAGE_STEP_NOT_FOUND */
+        IMAGE_STEP_REF,      /* REF is no reference, or its path cannot be read */
         IMAGE_STEP_MAX,
         IMAGE_STEP_INVALID = -1,
 } ImageStep;
@@ -118,9 +146,32 @@ typedef enum ImageStep {
  * another -errno with the step.
  */
 int image_open(const char *store, const char *ref, Image **ret, StepError *ret_err);
+/* Let go of the store's shared lock once the layers are mounted: until
+ * then no removal can take them away. image_free() does it too. */
+void image_unlock(Image *i);
 Image *image_free(Image *i);
 void image_config_done(ImageConfig *c);
+void image_strv_free(char **v);
 
 /* Parse an image config document (the JSON blob). Exposed for the unit
  * tests and ns-image. */
 int image_config_parse(const char *json, size_t len, ImageConfig *ret);
+
+/* What a manifest (OCI image manifest, Docker v2 schema 2) says. */
+typedef struct ImageManifest {
+        char *config_digest;
+        char **layers; /* digests, lowest first, NULL-terminated */
+        size_t n_layers;
+} ImageManifest;
+
+/* Parse a manifest. -EMEDIUMTYPE for an index (a manifest list), which
+ * names manifests rather than layers; -EINVAL when malformed (a digest
+ * other than sha256, no layers, more than IMAGE_LAYERS_MAX). */
+int image_manifest_parse(const char *json, size_t len, ImageManifest *ret);
+void image_manifest_done(ImageManifest *m);
+
+/* The store, read (store_fd: its root directory): the manifest digest of
+ * refs/ for key (-ENOENT when absent), and a manifest or config blob whole
+ * (up to 4 MiB). */
+int image_store_read_ref(int store_fd, const char *key, char ret_digest[IMAGE_DIGEST_SIZE]);
+int image_store_read_doc(int store_fd, const char *digest, char **ret, size_t *ret_len);

@@ -27,8 +27,16 @@ typedef struct Store {
 int store_open(const char *path, Store *ret);
 void store_close(Store *s);
 
+/* The store's lock, exclusively (a rename into place, a removal). */
+int store_lock(Store *s);
+void store_unlock(Store *s);
+
 /* Is blob "sha256:<hex>" present (verified when it was written)? */
 bool store_has_blob(Store *s, const char *digest);
+/* Is the layer of blob digest unpacked, whole? */
+bool store_has_layer(Store *s, const char *digest);
+/* "blobs/sha256/<hex>" (malloc'd), relative to the store. */
+char *store_blob_path(const char *digest);
 
 /* Read a (small: manifest, config, index) blob whole. */
 int store_read_blob(Store *s, const char *digest, size_t max, char **ret, size_t *ret_len);
@@ -42,8 +50,14 @@ int store_blob_write(BlobWriter *w, const void *buf, size_t n);
 /* Bytes written so far. */
 uint64_t store_blob_written(const BlobWriter *w);
 /* Check the digest (and size), then rename into place: -EBADMSG on a
- * digest mismatch (the data is thrown away), -EMSGSIZE on a size mismatch. */
+ * digest mismatch (the data is thrown away), -EMSGSIZE on a size mismatch.
+ * Frees w whatever it returns: never abort a writer after committing it. */
 int store_blob_commit(BlobWriter *w);
+/* The checks of store_blob_commit() without the rename: the blob stays
+ * aside (and the writer open) until committed or aborted, so that a
+ * caller can verify every blob of an image before it puts any in place.
+ * -EBADMSG, -EMSGSIZE; the writer is still to be aborted then. */
+int store_blob_verify(BlobWriter *w);
 /* Throw away what was written. Also frees. NULL is fine. */
 void store_blob_abort(BlobWriter *w);
 

@@ -10,10 +10,10 @@
 #include <fcntl.h>
 
 #include "inspect-internal.h"
+#include "hostroot.h"
 #include "macro.h"
 #include "util.h"
 
-#define MOUNTINFO_MAX (64 * 1024 * 1024)
 #define CGFILE_MAX (64 * 1024)
 
 static const char *const pressure_files[PRESSURE_MAX] = {
@@ -110,7 +110,7 @@ void inspect_read_cgroup(int proc_fd, int root_fd, InspectReport *r)
         char path[64];
         int k;
 
-        k = read_file_at(proc_fd, "self/mountinfo", MOUNTINFO_MAX, &mountinfo, NULL);
+        k = host_root_read_mountinfo(proc_fd, root_fd, &mountinfo);
         snprintf(path, sizeof(path), "%d/cgroup", (int)r->leader);
         if (k >= 0)
                 k = cgroup_load(proc_fd, path, mountinfo, &ic->cg);

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "cgroup.h"
+
 /* What ns inspect takes from /proc/PID/task/TID/status. */
 typedef struct TaskStatus {
         char state;                 /* the letter of "State:" */
@@ -87,12 +89,12 @@ typedef struct Pressure {
 
 int inspect_parse_pressure(const char *s, Pressure *ret);
 
-/* Whether a cgroup is frozen, as far as the files tell. */
+/* Whether a cgroup is frozen, as far as the files tell: cgroup.c's states. */
 typedef enum FreezeState {
-        FREEZE_THAWED,
-        FREEZE_FREEZING,            /* asked to freeze, not every task has */
-        FREEZE_FROZEN,
-        FREEZE_MAX,
+        FREEZE_THAWED = CGROUP_THAWED,
+        FREEZE_FREEZING = CGROUP_FREEZING, /* asked to freeze, not every task has */
+        FREEZE_FROZEN = CGROUP_FROZEN,
+        FREEZE_MAX = CGROUP_FREEZE_MAX,
         FREEZE_INVALID = -1,
 } FreezeState;
 

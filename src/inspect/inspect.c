@@ -145,19 +145,15 @@ static void read_task(Ctx *c, InspectProc *p, pid_t tid)
 static long count_fds(int proc_fd, pid_t pid)
 {
         char path[64];
-        _cleanup_close_ int fd = -EBADF;
         DIR *d;
         struct dirent *de;
         long n = 0;
+        int r;
 
         snprintf(path, sizeof(path), "%d/fd", (int)pid);
-        fd = openat(proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        d = fdopendir(fd);
-        if (!d)
-                return -errno;
-        TAKE_FD(fd);
+        r = opendir_at(proc_fd, path, &d);
+        if (r < 0)
+                return r;
         while ((de = readdir(d)))
                 if (de->d_name[0] != '.')
                         n++;
@@ -168,20 +164,16 @@ static long count_fds(int proc_fd, pid_t pid)
 static int list_tids(int proc_fd, pid_t pid, pid_t **ret, size_t *ret_n)
 {
         char path[64];
-        _cleanup_close_ int fd = -EBADF;
         pid_t *v = NULL;
         size_t n = 0;
         DIR *d;
         struct dirent *de;
+        int r;
 
         snprintf(path, sizeof(path), "%d/task", (int)pid);
-        fd = openat(proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        d = fdopendir(fd);
-        if (!d)
-                return -errno;
-        TAKE_FD(fd);
+        r = opendir_at(proc_fd, path, &d);
+        if (r < 0)
+                return r;
         while ((de = readdir(d))) {
                 pid_t tid;
                 if (parse_pid(de->d_name, &tid) < 0)

@@ -402,28 +402,26 @@ const char *freeze_state_to_string(FreezeState s)
         return s >= 0 && s < FREEZE_MAX ? names[s] : "unknown";
 }
 
+/* FreezeState names CgroupFreeze's states (see inspect-parse.h). */
 int inspect_parse_freezer_state(const char *s, FreezeState *ret)
 {
-        if (startswith(s, "THAWED"))
-                *ret = FREEZE_THAWED;
-        else if (startswith(s, "FREEZING"))
-                *ret = FREEZE_FREEZING;
-        else if (startswith(s, "FROZEN"))
-                *ret = FREEZE_FROZEN;
-        else
-                return -EINVAL;
+        int k = cgroup_parse_freeze(false, s);
+
+        if (k < 0)
+                return k;
+        *ret = (FreezeState)k;
         return 0;
 }
 
 int inspect_parse_cgroup_freeze(const char *freeze, const char *events, FreezeState *ret)
 {
-        const char *f = field(events, "frozen ");
+        int k = cgroup_parse_freeze(true, events);
         bool asked = freeze && freeze[0] == '1';
 
-        if (!f || (*f != '0' && *f != '1'))
-                return -EINVAL;
+        if (k < 0)
+                return k;
         /* "frozen 1" includes a frozen ancestor, which cgroup.freeze does not show */
-        if (*f == '1')
+        if (k == CGROUP_FROZEN)
                 *ret = FREEZE_FROZEN;
         else
                 *ret = asked ? FREEZE_FREEZING : FREEZE_THAWED;

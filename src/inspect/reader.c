@@ -43,13 +43,34 @@ uint64_t now_usec(void)
         return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
-/* MSG_NOSIGNAL: a helper that died is an error here, not SIGPIPE. */
-static int write_all(int fd, const void *p, size_t n)
+/*
+ * Move n bytes over the helper's socket, out (send) or in (read), before
+ * the deadline on the monotonic clock (0: wait as long as it takes).
+ * MSG_NOSIGNAL: a peer that died is an error here, not SIGPIPE.
+ */
+static int transfer(int fd, bool out, void *p, size_t n, uint64_t deadline)
 {
-        const char *c = p;
+        char *c = p;
 
         while (n > 0) {
-                ssize_t k = send(fd, c, n, MSG_NOSIGNAL);
+                ssize_t k;
+
+                if (deadline > 0) {
+                        struct pollfd pfd = { .fd = fd, .events = out ? POLLOUT : POLLIN };
+                        uint64_t now = now_usec();
+                        int w;
+
+                        if (now >= deadline)
+                                return -ETIMEDOUT;
+                        w = poll(&pfd, 1, (int)((deadline - now + 999) / 1000));
+                        if (w < 0 && errno == EINTR)
+                                continue;
+                        if (w < 0)
+                                return -errno;
+                        if (w == 0)
+                                return -ETIMEDOUT;
+                }
+                k = out ? send(fd, c, n, MSG_NOSIGNAL) : read(fd, c, n);
                 if (k < 0 && errno == EINTR)
                         continue;
                 if (k <= 0)
@@ -60,20 +81,14 @@ static int write_all(int fd, const void *p, size_t n)
         return 0;
 }
 
+static int write_all(int fd, const void *p, size_t n)
+{
+        return transfer(fd, true, (void *)p, n, 0);
+}
+
 static int read_all(int fd, void *p, size_t n)
 {
-        char *c = p;
-
-        while (n > 0) {
-                ssize_t k = read(fd, c, n);
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k <= 0)
-                        return k < 0 ? -errno : -EPIPE;
-                c += k;
-                n -= (size_t)k;
-        }
-        return 0;
+        return transfer(fd, false, p, n, 0);
 }
 
 /* The helper: read what is asked, answer, until the socket closes. */
@@ -181,37 +196,6 @@ size_t reader_timeouts(const Reader *r)
         return r->n_timeouts;
 }
 
-/* Read n bytes from the helper before the deadline. */
-static int read_deadline(int fd, void *p, size_t n, uint64_t deadline)
-{
-        char *c = p;
-
-        while (n > 0) {
-                struct pollfd pfd = { .fd = fd, .events = POLLIN };
-                uint64_t now = now_usec();
-                ssize_t k;
-                int w;
-
-                if (now >= deadline)
-                        return -ETIMEDOUT;
-                w = poll(&pfd, 1, (int)((deadline - now + 999) / 1000));
-                if (w < 0 && errno == EINTR)
-                        continue;
-                if (w < 0)
-                        return -errno;
-                if (w == 0)
-                        return -ETIMEDOUT;
-                k = read(fd, c, n);
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k <= 0)
-                        return k < 0 ? -errno : -EPIPE;
-                c += k;
-                n -= (size_t)k;
-        }
-        return 0;
-}
-
 int reader_read(Reader *r, const char *path, size_t max, char **ret, size_t *ret_len)
 {
         size_t path_len = strlen(path);
@@ -241,13 +225,13 @@ int reader_read(Reader *r, const char *path, size_t max, char **ret, size_t *ret
         if (k >= 0)
                 k = write_all(r->fd, path, path_len);
         if (k >= 0)
-                k = read_deadline(r->fd, &a, sizeof(a), deadline);
+                k = transfer(r->fd, false, &a, sizeof(a), deadline);
         if (k >= 0 && a.error >= 0) {
                 if (a.len > max) {
                         k = -EPROTO;
                 } else {
                         buf = xmalloc((size_t)a.len + 1);
-                        k = read_deadline(r->fd, buf, a.len, deadline);
+                        k = transfer(r->fd, false, buf, a.len, deadline);
                 }
         }
         if (k < 0) {

@@ -8,7 +8,10 @@
 #include "cglimits.h"
 #include "cgroup.h"
 #include "macro.h"
+#include "scan.h"
 #include "util.h"
+
+#define LEAF_PREFIX "ns-run-"
 
 static const char *const controller_names[LIMITS_CONTROLLER_MAX] = {
         [LIMITS_MEMORY] = "memory",
@@ -293,6 +296,86 @@ static int remove_leaf(const char *path, int tries)
         }
 }
 
+/* The pid in a leaf's name, "ns-run-<pid>" as ns run writes it; 0 for
+ * any other name. */
+static pid_t leaf_pid(const char *name)
+{
+        pid_t pid;
+
+        if (!startswith(name, LEAF_PREFIX) || !is_canonical_pid(name + strlen(LEAF_PREFIX)) ||
+            parse_pid(name + strlen(LEAF_PREFIX), &pid) < 0)
+                return 0;
+        return pid;
+}
+
+/*
+ * Whether the ns run that made a leaf at made_usec (wall clock) may still
+ * be there: its pid alive, named ns, and started no later than the leaf
+ * was made. A pid reused since started after: floored to the clock tick,
+ * the owner's start time is never later than its leaf. What cannot be
+ * read (EACCES) counts as there.
+ */
+static bool leaf_owner_alive(int proc_fd, pid_t pid, uint64_t made_usec, uint64_t boot_usec)
+{
+        char path[32], comm[16], state;
+        unsigned long long start;
+        long tick = sysconf(_SC_CLK_TCK);
+        pid_t ppid;
+        int r;
+
+        snprintf(path, sizeof(path), "%d/stat", (int)pid);
+        r = proc_read_stat(proc_fd, path, &state, &ppid, &start, comm);
+        if (r < 0)
+                return r != -ENOENT && r != -ESRCH;
+        /* a zombie ns run has ended: what it made is no one's */
+        if (state == 'Z' || state == 'X' || !streq(comm, "ns"))
+                return false;
+        if (tick <= 0)
+                tick = 100;
+        return boot_usec + (uint64_t)start * 1000000 / (uint64_t)tick <= made_usec;
+}
+
+uint64_t cglimits_boot_usec(void)
+{
+        struct timespec real, boot;
+
+        clock_gettime(CLOCK_REALTIME, &real);
+        clock_gettime(CLOCK_BOOTTIME, &boot);
+        return (uint64_t)(real.tv_sec - boot.tv_sec) * 1000000 +
+               (uint64_t)((real.tv_nsec - boot.tv_nsec) / 1000);
+}
+
+int cglimits_sweep(int parent_fd, int proc_fd, uint64_t boot_usec)
+{
+        DIR *d;
+        struct dirent *de;
+        int removed = 0, r;
+
+        r = opendir_at(parent_fd, ".", &d);
+        if (r < 0)
+                return r;
+        while ((de = readdir(d))) {
+                pid_t pid = leaf_pid(de->d_name);
+                struct stat st;
+
+                if (pid <= 0 || (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN) ||
+                    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+                    !S_ISDIR(st.st_mode))
+                        continue;
+                /* a cgroup directory's times are those of its mkdir */
+                if (leaf_owner_alive(proc_fd, pid,
+                                     (uint64_t)st.st_mtim.tv_sec * 1000000 +
+                                             (uint64_t)st.st_mtim.tv_nsec / 1000,
+                                     boot_usec))
+                        continue;
+                /* A leaf that still holds tasks is busy (EBUSY) and stays. */
+                if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) == 0)
+                        removed++;
+        }
+        closedir(d);
+        return removed;
+}
+
 /*
  * The cleaner: a fork of ns run in a session of its own (a ^C or a kill of
  * the process group does not reach it) that waits for ns run to go, however
@@ -342,8 +425,10 @@ int cglimits_create(const LimitsConfig *c, Limits **ret, char **ret_path)
 {
         _cleanup_free_ char *self_cgroup = NULL, *mountinfo = NULL, *v2ctl = NULL;
         _cleanup_free_ char *v2root = NULL, *v2mnt = NULL;
+        _cleanup_close_ int proc_fd = -EBADF;
         LimitsPlan plan = {};
         int first[LIMITS_CONTROLLER_MAX];
+        uint64_t boot_usec = cglimits_boot_usec();
         Limits *l;
         char leaf_name[32];
         int r;
@@ -368,7 +453,7 @@ int cglimits_create(const LimitsConfig *c, Limits **ret, char **ret_path)
         l->v2 = plan.v2;
         l->cgroup_fd = -EBADF;
         l->cleaner_fd = -EBADF;
-        snprintf(leaf_name, sizeof(leaf_name), "ns-run-%d", (int)getpid());
+        snprintf(leaf_name, sizeof(leaf_name), LEAF_PREFIX "%d", (int)getpid());
 
         /* One leaf per distinct parent: v2 has one, v1 one per hierarchy
          * (controllers mounted together share it). Named before anything
@@ -389,6 +474,8 @@ int cglimits_create(const LimitsConfig *c, Limits **ret, char **ret_path)
         r = spawn_cleaner(l);
         if (r < 0)
                 goto fail;
+        /* without /proc no leaf is swept: nothing else depends on it */
+        proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
         for (int k = 0; k < LIMITS_CONTROLLER_MAX; k++) {
                 _cleanup_close_ int parent_fd = -EBADF, leaf_fd = -EBADF;
@@ -410,6 +497,10 @@ int cglimits_create(const LimitsConfig *c, Limits **ret, char **ret_path)
                                         goto fail;
                                 }
                         }
+                        /* What an ns run killed with its cleaner left here;
+                         * a stale leaf of our own pid would fail the mkdir. */
+                        if (proc_fd >= 0)
+                                (void)cglimits_sweep(parent_fd, proc_fd, boot_usec);
                         if (mkdirat(parent_fd, leaf_name, 0755) < 0) {
                                 r = -errno;
                                 *ret_path = xstrdup(l->leaf[k]);

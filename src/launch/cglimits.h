@@ -69,6 +69,18 @@ typedef struct Limits Limits;
  */
 int cglimits_create(const LimitsConfig *c, Limits **ret, char **ret_path);
 
+/*
+ * Remove the stale leaves in a parent directory: those named ns-run-<pid>
+ * whose pid is gone, or now a process that is not ns or that started after
+ * the leaf was made (a reused pid). What a kill -9 of ns run and its
+ * cleaner leaves behind; cglimits_create() sweeps each parent it makes a
+ * leaf in. A leaf that holds tasks stays. proc_fd is /proc's, boot_usec
+ * the wall-clock time of boot (cglimits_boot_usec()), start times being
+ * counted from it. Returns how many it removed, or -errno.
+ */
+int cglimits_sweep(int parent_fd, int proc_fd, uint64_t boot_usec);
+uint64_t cglimits_boot_usec(void);
+
 /* v2: the leaf's directory fd for CLONE_INTO_CGROUP, else -1. */
 int cglimits_cgroup_fd(const Limits *l);
 /* v1: the leaves' cgroup.procs fds to write pid 1 into. */

@@ -147,6 +147,20 @@ static int make_mountpoint(const char *path, bool dir, const OwnTmpfs *own)
         return r;
 }
 
+/* mkdir -p, in the instance's own view. */
+static int mkdir_parents(const char *path)
+{
+        _cleanup_free_ char *p = xstrdup(path);
+
+        for (char *s = p + 1; (s = strchr(s, '/')); s++) {
+                *s = '\0';
+                if (mkdir(p, 0755) < 0 && errno != EEXIST)
+                        return -errno;
+                *s = '/';
+        }
+        return mkdir(p, 0755) < 0 && errno != EEXIST ? -errno : 0;
+}
+
 static int ensure_mountpoint(const char *path, bool dir, const OwnTmpfs *own)
 {
         struct stat st;
@@ -451,7 +465,28 @@ int launch_fs_setup(const LaunchChild *ch, LaunchError *ret_err)
                 }
         }
 
-        if (c->rootfs) {
+        if (c->lowerdirs) {
+                /* --image: the overlay goes over the lowest layer's
+                 * directory (in this mount namespace only), and becomes
+                 * the root as --rootfs does. */
+                const char *root = c->lowerdirs[0];
+
+                r = launch_overlay_setup(c, root, ret_err);
+                if (r < 0)
+                        goto out;
+                if (ch->new_ns[NS_PID]) {
+                        r = setup_proc(ch, root, &spare_proc_fd, ret_err);
+                        if (r < 0)
+                                goto out;
+                }
+                r = switch_root(root, ret_err);
+                if (r < 0)
+                        goto out;
+                /* The image's WorkingDir need not exist in it (docker makes
+                 * it): made in the writable layer, where there is one. */
+                if (c->workdir && !c->read_only)
+                        (void)mkdir_parents(c->workdir);
+        } else if (c->rootfs) {
                 root_fd = clone_tree(AT_FDCWD, c->rootfs, true);
                 if (root_fd < 0) {
                         r = fail_at(ret_err, LAUNCH_STAGE_ROOT, -root_fd, c->rootfs);
@@ -498,7 +533,8 @@ int launch_fs_setup(const LaunchChild *ch, LaunchError *ret_err)
         r = setup_dev(ch, node_fds, shm_fd, spare_proc_fd, ret_err);
         if (r < 0)
                 goto out;
-        if (!c->rootfs) {
+        /* The host's sockets are only in the host's root. */
+        if (!c->rootfs && !c->lowerdirs) {
                 r = setup_masks(ch, devfd, ret_err);
                 if (r < 0)
                         goto out;

@@ -44,6 +44,9 @@ typedef struct LaunchChild {
          * (MNT_LOCK_READONLY, MNT_LOCKED), whatever the payload's
          * capabilities. See launch_start(). */
         bool nest;
+        /* The ids are mapped from outside, by ns run through
+         * newuidmap/newgidmap: pid 1 waits on go_fd until they are. */
+        bool maps_outside;
         sigset_t saved_mask; /* the caller's signal mask, restored in the payload */
 } LaunchChild;
 
@@ -57,6 +60,22 @@ void launch_send_error(int fd, LaunchStage stage, int err, const char *path);
 /* launch-fs.c: build the instance's file system view. Returns 0 or -errno
  * with *ret_err filled. Runs in pid 1, inside the new namespaces. */
 int launch_fs_setup(const LaunchChild *ch, LaunchError *ret_err);
+
+/* launch-overlay.c: mount the root of --image (c->lowerdirs under
+ * overlayfs) at target, any existing directory (a layer's too: the layers
+ * are held before target is covered). Returns 0 or -errno with *ret_err
+ * filled. */
+int launch_overlay_setup(const LaunchConfig *c, const char *target, LaunchError *ret_err);
+
+/* ports.c: pasta's -t/-u/-T/-U arguments for the ports (NULL-terminated,
+ * malloc'd: free with launch_strv_free). */
+char **launch_pasta_port_args(const LaunchPort *p, size_t n);
+void launch_strv_free(char **v);
+
+/* ports.c: publish the ports through slirp4netns' API socket. -errno and
+ * the index of the port that failed. */
+int launch_slirp_add_ports(const char *socket_path, const LaunchPort *p, size_t n,
+                           size_t *ret_index);
 
 /* reaper.c: pid 1. Never returns. */
 _noreturn_ void reaper_main(const LaunchChild *ch);

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 
 #include "caps.h"
+#include "idmap.h"
 #include "launch-internal.h"
 #include "util.h"
 
@@ -143,20 +144,54 @@ static void kill_and_reap(Launch *l)
                 ;
 }
 
+/* A temporary directory for slirp4netns' API socket, 0700: "" when none is needed. */
+static int api_socket_dir(char *buf, size_t size)
+{
+        const char *base = getenv("XDG_RUNTIME_DIR");
+
+        /* sun_path holds 108 bytes: a long runtime directory falls back to /tmp */
+        if (!base || base[0] != '/' || strlen(base) > 64 || access(base, W_OK) < 0)
+                base = "/tmp";
+        snprintf(buf, size, "%s/ns-run-XXXXXX", base);
+        return mkdtemp(buf) ? 0 : -errno;
+}
+
+/* The port that failed, named, with the reason the host gives when it can be told. */
+static int port_error(const LaunchConfig *c, size_t i, int err, LaunchError *ret_err)
+{
+        char buf[96];
+        size_t bad;
+        int r;
+
+        /* A helper only says it failed: ask the host which port it was */
+        r = launch_ports_probe(c->ports, c->n_ports, &bad);
+        if (r < 0) {
+                i = bad;
+                err = -r;
+        }
+        set_error(ret_err, LAUNCH_STAGE_PORT, err,
+                  launch_port_to_string(&c->ports[i], buf, sizeof(buf)));
+        return -err;
+}
+
 /*
  * Start slirp4netns or pasta against pid 1's namespaces. slirp4netns tells
  * when the network is up through --ready-fd and stops when --exit-fd is
  * closed; pasta configures the interface before it goes to the background
- * and leaves on its own when the namespace goes away.
+ * and leaves on its own when the namespace goes away. Published ports go
+ * on pasta's command line, or to slirp4netns' API socket once it is up.
  */
-static int spawn_net_helper(Launch *l, LaunchNet net, LaunchError *ret_err)
+static int spawn_net_helper(Launch *l, const LaunchConfig *c, LaunchError *ret_err)
 {
         _cleanup_close_ int ready_r = -EBADF, ready_w = -EBADF, exit_r = -EBADF;
         int ready[2], ex[2];
-        char pidbuf[16], readyarg[32], exitarg[32];
-        const char *helper = launch_net_helper(net);
+        char pidbuf[16], readyarg[32], exitarg[32], runas[16], pidfile[32];
+        char apidir[128] = "", apisock[160] = "";
+        const char *helper = launch_net_helper(c->net);
+        char **argv = NULL;
+        size_t a = 0;
         pid_t pid;
-        int st;
+        int st, r;
 
         snprintf(pidbuf, sizeof(pidbuf), "%d", (int)l->pid);
         if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(ex, O_CLOEXEC) < 0) {
@@ -167,14 +202,68 @@ static int spawn_net_helper(Launch *l, LaunchNet net, LaunchError *ret_err)
         ready_w = ready[1];
         exit_r = ex[0];
         l->helper_exit_fd = ex[1];
+        snprintf(readyarg, sizeof(readyarg), "--ready-fd=%d", ready_w);
+        snprintf(exitarg, sizeof(exitarg), "--exit-fd=%d", exit_r);
+        /* pasta drops root to nobody, who may not join our user
+         * namespace: it runs as the caller. */
+        snprintf(runas, sizeof(runas), "%u", (unsigned)geteuid());
+        snprintf(pidfile, sizeof(pidfile), "/dev/fd/%d", ready_w);
+
+        /* Built before the fork: the child only execs. */
+        if (c->net == LAUNCH_NET_SLIRP4NETNS) {
+                argv = xnew(char *, 12);
+                argv[a++] = (char *)"slirp4netns";
+                argv[a++] = (char *)"--configure";
+                argv[a++] = (char *)"--mtu=65520";
+                argv[a++] = (char *)"--disable-host-loopback";
+                argv[a++] = readyarg;
+                argv[a++] = exitarg;
+                if (c->n_ports > 0) {
+                        r = api_socket_dir(apidir, sizeof(apidir));
+                        if (r < 0) {
+                                free(argv);
+                                set_error(ret_err, LAUNCH_STAGE_NETWORK, -r, helper);
+                                return r;
+                        }
+                        snprintf(apisock, sizeof(apisock), "%s/api.sock", apidir);
+                        argv[a++] = (char *)"--api-socket";
+                        argv[a++] = apisock;
+                }
+                argv[a++] = pidbuf;
+                argv[a++] = (char *)"tap0";
+                argv[a] = NULL;
+        } else {
+                /* In the foreground, a child of ns run that dies with it:
+                 * by itself pasta goes to the background and outlives the
+                 * namespace. Its pid file, a pipe here, says when the
+                 * interface is configured. */
+                char **ports = launch_pasta_port_args(c->ports, c->n_ports);
+                size_t np = 0;
+
+                while (ports[np])
+                        np++;
+                argv = xnew(char *, 10 + np);
+                argv[a++] = (char *)"pasta";
+                argv[a++] = (char *)"--foreground";
+                argv[a++] = (char *)"--config-net";
+                argv[a++] = (char *)"--quiet";
+                argv[a++] = (char *)"--runas";
+                argv[a++] = runas;
+                argv[a++] = (char *)"--pid";
+                argv[a++] = pidfile;
+                for (size_t i = 0; i < np; i++)
+                        argv[a++] = ports[i];
+                argv[a++] = pidbuf;
+                argv[a] = NULL;
+                free(ports); /* the strings live on in argv[8..] */
+        }
 
         pid = fork();
         if (pid < 0) {
-                set_error(ret_err, LAUNCH_STAGE_NETWORK, errno, helper);
-                return -ret_err->error;
+                r = -errno;
+                goto fail;
         }
         if (pid == 0) {
-                char runas[16];
                 int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 
                 /* The helper must not outlive ns run. */
@@ -190,66 +279,81 @@ static int spawn_net_helper(Launch *l, LaunchNet net, LaunchError *ret_err)
                 /* The helper's own fds: keep them open across exec. */
                 fcntl(ready_w, F_SETFD, 0);
                 fcntl(exit_r, F_SETFD, 0);
-                snprintf(readyarg, sizeof(readyarg), "--ready-fd=%d", ready_w);
-                snprintf(exitarg, sizeof(exitarg), "--exit-fd=%d", exit_r);
-                /* pasta drops root to nobody, who may not join our user
-                 * namespace: it runs as the caller. */
-                snprintf(runas, sizeof(runas), "%u", (unsigned)geteuid());
-                if (net == LAUNCH_NET_SLIRP4NETNS) {
-                        char *const argv[] = { (char *)"slirp4netns",
-                                               (char *)"--configure",
-                                               (char *)"--mtu=65520",
-                                               (char *)"--disable-host-loopback",
-                                               readyarg,
-                                               exitarg,
-                                               pidbuf,
-                                               (char *)"tap0",
-                                               NULL };
-                        execvp(argv[0], argv);
-                } else {
-                        /* In the foreground, a child of ns run that dies
-                         * with it: by itself pasta goes to the background
-                         * and outlives the namespace. Its pid file, a pipe
-                         * here, says when the interface is configured. */
-                        char pidfile[32];
-                        char *const argv[] = { (char *)"pasta",
-                                               (char *)"--foreground",
-                                               (char *)"--config-net",
-                                               (char *)"--quiet",
-                                               (char *)"--runas",
-                                               runas,
-                                               (char *)"--pid",
-                                               pidfile,
-                                               pidbuf,
-                                               NULL };
-
-                        snprintf(pidfile, sizeof(pidfile), "/dev/fd/%d", ready_w);
-                        execvp(argv[0], argv);
-                }
+                execvp(argv[0], argv);
                 _exit(errno == ENOENT ? 127 : 126);
         }
         closep(&ready_w);
         closep(&exit_r);
 
         {
-                char c;
-                ssize_t k;
+                _cleanup_close_ int helper_fd = pidfd_open(pid, 0);
+                char ch;
+                ssize_t k = -1;
 
                 /* slirp4netns writes to --ready-fd, pasta its pid file, once
-                 * the network is up; end of file means it died first. */
+                 * the network is up; end of file, or the helper's exit,
+                 * means it died first (a process it started may hold the
+                 * pipe open after it). */
                 l->helper = pid;
-                do
-                        k = read(ready_r, &c, 1);
-                while (k < 0 && errno == EINTR);
-                if (k == 1)
-                        return 0;
+                for (;;) {
+                        struct pollfd p[2] = {
+                                { .fd = ready_r, .events = POLLIN },
+                                { .fd = helper_fd, .events = POLLIN },
+                        };
+
+                        if (poll(p, helper_fd >= 0 ? 2 : 1, -1) < 0) {
+                                if (errno == EINTR)
+                                        continue;
+                                break;
+                        }
+                        if (p[0].revents) {
+                                do
+                                        k = read(ready_r, &ch, 1);
+                                while (k < 0 && errno == EINTR);
+                                break;
+                        }
+                        if (p[1].revents)
+                                break;
+                }
+                if (k == 1) {
+                        r = 0;
+                        if (apisock[0]) {
+                                size_t bad = 0;
+
+                                r = launch_slirp_add_ports(apisock, c->ports, c->n_ports, &bad);
+                                if (r < 0)
+                                        (void)port_error(c, bad, -r, ret_err);
+                        }
+                        goto done;
+                }
                 while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
                         ;
                 l->helper = 0;
         }
-        set_error(ret_err, LAUNCH_STAGE_NETWORK,
-                  WIFEXITED(st) && WEXITSTATUS(st) == 127 ? ENOENT : EIO, helper);
-        return -ret_err->error;
+        if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+                r = -ENOENT;
+        else if (c->n_ports > 0 && c->net == LAUNCH_NET_PASTA) {
+                /* pasta exits when it cannot bind a published port */
+                r = port_error(c, 0, EIO, ret_err);
+                if (ret_err->error != EIO)
+                        goto done;
+                r = -EIO;
+        } else
+                r = -EIO;
+fail:
+        set_error(ret_err, LAUNCH_STAGE_NETWORK, -r, helper);
+done:
+        /* slirp4netns keeps listening on the socket it has; nothing of
+         * ours stays in the file system. */
+        if (apisock[0])
+                (void)unlink(apisock);
+        if (apidir[0])
+                (void)rmdir(apidir);
+        if (c->net == LAUNCH_NET_PASTA)
+                for (size_t i = 8; i + 1 < a; i++)
+                        free(argv[i]);
+        free(argv);
+        return r;
 }
 
 static int cgroup_join(Launch *l, const LaunchConfig *c, LaunchError *ret_err)
@@ -296,10 +400,23 @@ int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
         pid_t pid;
 
         set_error(ret_err, LAUNCH_STAGE_NONE, 0, NULL);
+        /* A taken host port is an error before anything starts. */
+        if (c->n_ports > 0) {
+                size_t bad = 0;
+
+                r = launch_ports_probe(c->ports, c->n_ports, &bad);
+                if (r < 0)
+                        return port_error(c, bad, -r, ret_err);
+        }
         for (int t = 0; t < NS_TYPE_MAX; t++) {
-                /* A time namespace only applies to children; nothing needs one. */
-                if (t == NS_TIME || (c->share & (1u << t)))
+                if (c->share & (1u << t))
                         continue;
+                /* A time namespace applies to children only: pid 1 makes
+                 * it (--time) before it forks the payload (reaper.c). */
+                if (t == NS_TIME) {
+                        ch.new_ns[t] = c->time_ns;
+                        continue;
+                }
                 if (t == NS_NET && c->net == LAUNCH_NET_HOST)
                         continue;
                 ch.new_ns[t] = true;
@@ -319,11 +436,16 @@ int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
         ch.nest = ch.new_ns[NS_USER] && ch.new_ns[NS_MNT] &&
                   (c->cap_keep & (1ULL << CAP_SYS_ADMIN));
 
+        /* A map of its own is written from outside: a subordinate range
+         * by the setuid helpers, root's map of every id (--image) by ns
+         * run itself. pid 1 cannot map more than its own ids. */
+        ch.maps_outside = ch.new_ns[NS_USER] && c->idmap;
+
         if (pipe2(p, O_CLOEXEC) < 0)
                 return -errno;
         status_r = p[0];
         status_w = p[1];
-        need_go = c->n_cgroup_procs_fds > 0 || helper;
+        need_go = c->n_cgroup_procs_fds > 0 || helper || ch.maps_outside;
         if (need_go) {
                 if (pipe2(p, O_CLOEXEC) < 0)
                         return -errno;
@@ -333,7 +455,7 @@ int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
         /* pidfd_open needs Linux 5.3; without it pid 1 skips the check. */
         parent_pidfd = pidfd_open(getpid(), 0);
 
-        if (!c->rootfs && !c->workdir)
+        if (!c->rootfs && !c->lowerdirs && !c->workdir)
                 cwd = getcwd(NULL, 0);
 
         ch.status_fd = status_w;
@@ -386,8 +508,13 @@ int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
         closep(&status_w);
         closep(&go_r);
 
-        if (c->n_cgroup_procs_fds > 0) {
+        if (c->n_cgroup_procs_fds > 0 || ch.maps_outside) {
                 r = cgroup_join(l, c, ret_err);
+                if (r >= 0 && ch.maps_outside) {
+                        r = idmap_apply(pid, c->idmap);
+                        if (r < 0)
+                                set_error(ret_err, LAUNCH_STAGE_USERNS_MAP, -r, "newuidmap");
+                }
                 if (r >= 0)
                         r = send_go(l, ret_err);
                 if (r < 0)
@@ -407,7 +534,7 @@ int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
                         r = -ret_err->error;
                         goto fail;
                 }
-                r = spawn_net_helper(l, c->net, ret_err);
+                r = spawn_net_helper(l, c, ret_err);
                 if (r >= 0)
                         r = send_go(l, ret_err);
                 if (r < 0)

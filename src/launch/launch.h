@@ -87,10 +87,12 @@ typedef enum LaunchStage {
         LAUNCH_STAGE_CLONE,      /* clone3: the namespaces could not be made */
         LAUNCH_STAGE_USERNS_MAP, /* writing uid_map / gid_map / setgroups (path) */
         LAUNCH_STAGE_ROOT,       /* making the root read-only, or switching to --rootfs (path) */
+        LAUNCH_STAGE_OVERLAY, /* the --image root under overlayfs (path: the kernel's words) */
         LAUNCH_STAGE_MOUNT, /* a mount of the instance's own: /proc, /dev, /tmp, a mask (path) */
         LAUNCH_STAGE_BIND_SOURCE, /* --map/--vol source (path) */
         LAUNCH_STAGE_BIND_TARGET, /* --map/--vol/--tmpfs target (path) */
         LAUNCH_STAGE_NETWORK,     /* loopback, or the pasta/slirp4netns helper (path) */
+        LAUNCH_STAGE_PORT,        /* -p: the host side cannot be had (path: "ADDR:PORT/PROTO") */
         LAUNCH_STAGE_HOSTNAME,
         LAUNCH_STAGE_CGROUP,   /* joining the limits' cgroup */
         LAUNCH_STAGE_SECURITY, /* no_new_privs, capabilities, seccomp (path: which) */
@@ -163,6 +165,22 @@ const char *launch_mount_type_to_string(LaunchMountType t);
 /* "none", "host", "pasta", "slirp4netns". */
 LaunchNet launch_net_from_string(const char *s);
 const char *launch_net_to_string(LaunchNet n);
+
+/*
+ * -p [IP:]HOSTPORT:PORT[/tcp|/udp] ("[IPv6]:HOSTPORT:PORT" with brackets):
+ * 0, or -EINVAL. The host address is 127.0.0.1 unless given.
+ */
+int launch_port_parse(const char *spec, LaunchPort *ret);
+
+/* "127.0.0.1:8080/tcp", "[::1]:53/udp". Returns buf. */
+const char *launch_port_to_string(const LaunchPort *p, char *buf, size_t size);
+
+/*
+ * Whether the host side of every port can be bound now, as the network
+ * helper will bind it: 0, or -errno (EADDRINUSE: taken; EACCES: below
+ * 1024 for a user) and the index of the first that cannot in *ret_index.
+ */
+int launch_ports_probe(const LaunchPort *p, size_t n, size_t *ret_index);
 
 /* The helper program a network mode needs ("pasta", "slirp4netns"), or NULL. */
 const char *launch_net_helper(LaunchNet n);

@@ -12,6 +12,7 @@
  * the parent's, so nothing here may use raise(), abort() or pthreads.
  */
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <linux/sockios.h>
 #include <net/if.h>
@@ -23,9 +24,11 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "caps.h"
 #include "fdpass.h"
+#include "idmap.h"
 #include "launch-internal.h"
 #include "seccomp-default.h"
 #include "util.h"
@@ -48,36 +51,133 @@ static int write_file(const char *path, const char *s)
         return 0;
 }
 
+/* The map of one kind, as the kernel takes it: "inside outside count" lines. */
+static void write_map(const LaunchChild *ch, const char *path, const IdExtent *e, unsigned n)
+{
+        char buf[IDMAP_MAX_EXTENTS * 40];
+        int r;
+
+        r = idmap_format(e, n, buf, sizeof(buf));
+        if (r >= 0)
+                r = write_file(path, buf);
+        if (r < 0)
+                fail(ch, LAUNCH_STAGE_USERNS_MAP, -r, path);
+}
+
+/* The inside ids of the caller: from the map when there is one; else
+ * (the single-id map) the image's user with --image, which the payload
+ * then is from the start, 0 with --root, or the caller's own. */
+static unsigned inside_uid(const LaunchChild *ch)
+{
+        if (ch->c->idmap)
+                return ch->c->idmap->uid[0].inside;
+        if (ch->c->set_ids)
+                return ch->c->uid;
+        return ch->c->root ? 0 : (unsigned)ch->uid;
+}
+
+static unsigned inside_gid(const LaunchChild *ch)
+{
+        if (ch->c->idmap)
+                return ch->c->idmap->gid[0].inside;
+        if (ch->c->set_ids)
+                return ch->c->gid;
+        return ch->c->root ? 0 : (unsigned)ch->gid;
+}
+
+/* Does the payload take other ids than the caller's inside (--image under
+ * a map of several ids)? With the single map, the image's User is the
+ * caller's id from the start. */
+static bool payload_changes_uid(const LaunchChild *ch)
+{
+        const LaunchConfig *c = ch->c;
+
+        return c->set_ids && ch->maps_outside &&
+               (c->uid != inside_uid(ch) || c->gid != inside_gid(ch));
+}
+
+/*
+ * --image with a map of several ids (a subordinate range, or the host's
+ * root mapping every id onto itself): the payload is the caller's inside
+ * id (0) until here, and becomes the image's User, its supplementary
+ * groups dropped where setgroups is allowed. The capabilities about to be
+ * set are kept across the change of uid (PR_SET_KEEPCAPS, cleared again
+ * by exec).
+ */
+static int become_image_user(const LaunchChild *ch)
+{
+        const LaunchConfig *c = ch->c;
+
+        if (!payload_changes_uid(ch))
+                return 0;
+        if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+                return -errno;
+        /* denied (EPERM) when the gid map was written without CAP_SETGID */
+        if (setgroups(0, NULL) < 0 && errno != EPERM)
+                return -errno;
+        if (setresgid(c->gid, c->gid, c->gid) < 0 || setresuid(c->uid, c->uid, c->uid) < 0)
+                return -errno;
+        return 0;
+}
+
 /*
  * Single-id maps, written by the process that made the user namespace: an
  * unprivileged process may map its own ids in a namespace it created, once
  * setgroups is denied (Linux 3.19). No round trip to the parent. The ids
- * inside are the caller's, or 0 with --root; outside, those of the parent
- * namespace (the caller's, or the same ids for the payload's nested one).
+ * inside are the caller's, or 0 with --root (or as the single map of
+ * --image says); outside, the caller's.
  */
-static void map_ids(const LaunchChild *ch, unsigned outside_uid, unsigned outside_gid)
+static void map_caller_ids(const LaunchChild *ch)
 {
-        char buf[64];
-        unsigned inside_uid = ch->c->root ? 0 : (unsigned)ch->uid;
-        unsigned inside_gid = ch->c->root ? 0 : (unsigned)ch->gid;
+        IdExtent u = { inside_uid(ch), (unsigned)ch->uid, 1 };
+        IdExtent g = { inside_gid(ch), (unsigned)ch->gid, 1 };
         int r;
 
         r = write_file("/proc/self/setgroups", "deny");
         if (r < 0 && r != -ENOENT)
                 fail(ch, LAUNCH_STAGE_USERNS_MAP, -r, "/proc/self/setgroups");
-        snprintf(buf, sizeof(buf), "%u %u 1\n", inside_uid, outside_uid);
-        r = write_file("/proc/self/uid_map", buf);
-        if (r < 0)
-                fail(ch, LAUNCH_STAGE_USERNS_MAP, -r, "/proc/self/uid_map");
-        snprintf(buf, sizeof(buf), "%u %u 1\n", inside_gid, outside_gid);
-        r = write_file("/proc/self/gid_map", buf);
-        if (r < 0)
-                fail(ch, LAUNCH_STAGE_USERNS_MAP, -r, "/proc/self/gid_map");
+        write_map(ch, "/proc/self/uid_map", &u, 1);
+        write_map(ch, "/proc/self/gid_map", &g, 1);
 }
 
-static void map_caller_ids(const LaunchChild *ch)
+/*
+ * The payload's nested user namespace maps every id of pid 1's onto
+ * itself: the caller's single id, or 0 and the whole subordinate range.
+ * The single map the payload writes for itself (setgroups denied, as pid
+ * 1's is); several extents need CAP_SETUID over pid 1's namespace, which
+ * only pid 1 holds once the payload has left it: pid 1 writes those
+ * (join_payload), into /proc/PID of the payload (pid is 0 for "self").
+ */
+static void map_nested_ids(const LaunchChild *ch, pid_t pid)
 {
-        map_ids(ch, (unsigned)ch->uid, (unsigned)ch->gid);
+        const IdMap *m = ch->c->idmap;
+        IdExtent u[IDMAP_MAX_EXTENTS], g[IDMAP_MAX_EXTENTS];
+        unsigned nu = 1, ng = 1;
+        char path[64];
+
+        if (ch->maps_outside) {
+                nu = m->n_uid;
+                ng = m->n_gid;
+                for (unsigned i = 0; i < nu; i++)
+                        u[i] = (IdExtent){ m->uid[i].inside, m->uid[i].inside, m->uid[i].count };
+                for (unsigned i = 0; i < ng; i++)
+                        g[i] = (IdExtent){ m->gid[i].inside, m->gid[i].inside, m->gid[i].count };
+        } else {
+                int r;
+
+                u[0] = (IdExtent){ inside_uid(ch), inside_uid(ch), 1 };
+                g[0] = (IdExtent){ inside_gid(ch), inside_gid(ch), 1 };
+                r = write_file("/proc/self/setgroups", "deny");
+                if (r < 0 && r != -ENOENT)
+                        fail(ch, LAUNCH_STAGE_USERNS_MAP, -r, "/proc/self/setgroups");
+        }
+        if (pid > 0)
+                snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
+        else
+                snprintf(path, sizeof(path), "/proc/self/uid_map");
+        write_map(ch, path, u, nu);
+        memcpy(strrchr(path, '/') + 1, "gid", 3);
+        write_map(ch, path, g, ng);
 }
 
 /*
@@ -116,7 +216,7 @@ static bool host_writable(const LaunchChild *ch)
  */
 static uint64_t nesting_caps(const LaunchChild *ch)
 {
-        bool root_inside = ch->c->root || ch->uid == 0;
+        bool root_inside = ch->c->set_ids ? ch->c->uid == 0 : inside_uid(ch) == 0 || ch->uid == 0;
 
         if (!root_inside || (ch->uid == 0 && host_writable(ch)))
                 return 0;
@@ -265,12 +365,23 @@ static int lo_up(void)
 }
 
 /*
+ * With a real network (pasta, slirp4netns), a server inside binds the
+ * ports below 1024 that images expect (80, 443) without a capability, as
+ * docker and podman let it: the setting is the namespace's own, so nothing
+ * changes on the host. Best effort: a kernel that refuses it leaves 1024.
+ */
+static void low_ports_for_all(void)
+{
+        (void)write_file("/proc/sys/net/ipv4/ip_unprivileged_port_start", "0");
+}
+
+/*
  * pid 1 makes the network namespace (Linux registers its sysctls and its
  * loopback device: the most expensive step of a launch, half a millisecond
  * here) while the payload builds the mounts on the other CPU, and brings lo
  * up. Returns 0 and the namespace's fd; an errno, negative when lo failed.
  */
-static int make_net(int *ret_fd)
+static int make_net(const LaunchChild *ch, int *ret_fd)
 {
         int nsfd;
 
@@ -279,6 +390,8 @@ static int make_net(int *ret_fd)
         nsfd = lo_up();
         if (nsfd < 0)
                 return nsfd;
+        if (launch_net_helper(ch->c->net))
+                low_ports_for_all();
         *ret_fd = nsfd;
         return 0;
 }
@@ -309,18 +422,20 @@ static unsigned long nest_flags(const LaunchChild *ch)
  */
 static void nest_payload(const LaunchChild *ch, int sync_fd)
 {
-        unsigned inside_uid = ch->c->root ? 0 : (unsigned)ch->uid;
-        unsigned inside_gid = ch->c->root ? 0 : (unsigned)ch->gid;
         int ok = 0, nsfd;
 
         if (unshare(nest_flags(ch)) < 0)
                 fail(ch, LAUNCH_STAGE_CLONE, errno, NULL);
-        map_ids(ch, inside_uid, inside_gid);
+        /* With a range, pid 1 maps them (join_payload) before it lets us exec. */
+        if (!ch->maps_outside)
+                map_nested_ids(ch, 0);
         if (ch->new_ns[NS_NET]) {
                 nsfd = lo_up();
                 if (nsfd < 0)
                         fail(ch, LAUNCH_STAGE_NETWORK, -nsfd, "lo");
                 close(nsfd);
+                if (launch_net_helper(ch->c->net))
+                        low_ports_for_all();
         }
         if (write(sync_fd, &ok, sizeof(ok)) != (ssize_t)sizeof(ok))
                 _exit(1);
@@ -350,8 +465,9 @@ static _noreturn_ void payload_exec(const LaunchChild *ch, int sync_fd, const cp
         if (cpus)
                 (void)sched_setaffinity(0, sizeof(*cpus), cpus);
 
-        /* With a network helper, pid 1 has mapped them (launch.c). */
-        if (ch->new_ns[NS_USER] && !launch_net_helper(c->net))
+        /* With a network helper, pid 1 has mapped them; with a range, ns
+         * run has (launch.c). */
+        if (ch->new_ns[NS_USER] && !launch_net_helper(c->net) && !ch->maps_outside)
                 map_caller_ids(ch);
         if (ch->new_ns[NS_MNT]) {
                 r = launch_fs_setup(ch, &e);
@@ -380,6 +496,9 @@ static _noreturn_ void payload_exec(const LaunchChild *ch, int sync_fd, const cp
                 _exit(1);
         if (netns_fd >= 0 && setns(netns_fd, ns_info[NS_NET].clone_flag) < 0)
                 fail(ch, LAUNCH_STAGE_NETWORK, errno, NULL);
+        r = become_image_user(ch);
+        if (r < 0)
+                fail(ch, LAUNCH_STAGE_SECURITY, -r, "the image's user");
         r = drop_caps(c->cap_keep, nesting_caps(ch));
         if (r < 0)
                 fail(ch, LAUNCH_STAGE_SECURITY, -r, "capabilities");
@@ -399,6 +518,10 @@ static _noreturn_ void payload_exec(const LaunchChild *ch, int sync_fd, const cp
         /* Everything but 0, 1, 2 and the status pipe closes on exec; the
          * pipe tells ns run if exec fails. */
         close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+        /* --image: the image's environment, not the caller's; $PATH
+         * included, which the search below reads. */
+        if (c->envp)
+                environ = (char **)c->envp;
         err = exec_search(c->argv);
 
         m.error.step = LAUNCH_STAGE_EXEC;
@@ -411,7 +534,7 @@ static _noreturn_ void payload_exec(const LaunchChild *ch, int sync_fd, const cp
 /* Where our argv strings are: fields 48 and 49 of /proc/self/stat (Linux
  * 3.5), after the command name, which may hold anything but ends at the
  * last ')'. */
-static int argv_area(char **ret, size_t *ret_len)
+static int stat_area(int first_field, char **ret, size_t *ret_len)
 {
         _cleanup_free_ char *buf = NULL;
         unsigned long start = 0, end = 0;
@@ -424,8 +547,9 @@ static int argv_area(char **ret, size_t *ret_len)
         p = strrchr(buf, ')');
         if (!p)
                 return -EINVAL;
-        /* ") S ppid ...": the state is field 3, arg_start field 48 */
-        for (int field = 2; field < 48; field++) {
+        /* ") S ppid ...": the state is field 3, arg_start field 48,
+         * env_start field 50 */
+        for (int field = 2; field < first_field; field++) {
                 p = strchr(p + 1, ' ');
                 if (!p)
                         return -EINVAL;
@@ -437,27 +561,68 @@ static int argv_area(char **ret, size_t *ret_len)
         return 0;
 }
 
+static int argv_area(char **ret, size_t *ret_len)
+{
+        return stat_area(48, ret, ret_len);
+}
+
+/*
+ * Our environment strings (a copy of ns run's) replaced by the payload's
+ * when it has its own (--image, -e), as many whole entries as fit, the
+ * rest NULs: ns enter takes pid 1's environment for what it runs, and the
+ * payload, the same user, could read the caller's from /proc/1/environ.
+ */
+static void set_environ_area(const LaunchConfig *c)
+{
+        char *area;
+        size_t len, at = 0;
+
+        if (!c->envp || stat_area(50, &area, &len) < 0 || len == 0)
+                return;
+        /* The strings to write are on the heap (run_env_build()), not in
+         * the area. */
+        memset(area, 0, len);
+        for (char *const *e = c->envp; *e; e++) {
+                size_t n = strlen(*e) + 1;
+
+                if (at + n >= len)
+                        continue;
+                memcpy(area + at, *e, n);
+                at += n;
+        }
+}
+
 /*
  * Mark this process for ns ls and ns enter: comm "ns-init" and a command
- * line of "ns-init\0NAME\0", written over our own argv strings (a copy of
- * ns run's) and padded with NULs; the name is cut to fit. No file is
- * written anywhere.
+ * line of "ns-init\0NAME\0IMAGE\0" (IMAGE empty without --image), written
+ * over our own argv strings (a copy of ns run's) and padded with NULs;
+ * what does not fit is cut, the image reference first. No file is written
+ * anywhere.
  */
 static void set_title(const LaunchConfig *c)
 {
         static const char marker[] = "ns-init";
-        char name[256], *title;
-        size_t len;
+        char fields[2][256], *title;
+        size_t len, at;
 
         prctl(PR_SET_NAME, marker);
         if (argv_area(&title, &len) < 0 || len == 0)
                 return;
-        /* The name is one of the arguments about to be overwritten. */
-        snprintf(name, sizeof(name), "%s", c->name ?: "");
+        /* The name and the image are among the arguments about to be
+         * overwritten. */
+        snprintf(fields[0], sizeof(fields[0]), "%s", c->name ?: "");
+        snprintf(fields[1], sizeof(fields[1]), "%s", c->image_ref ?: "");
         memset(title, 0, len);
         memcpy(title, marker, MIN(sizeof(marker), len - 1));
-        if (len > sizeof(marker) + 1)
-                memcpy(title + sizeof(marker), name, MIN(strlen(name), len - sizeof(marker) - 1));
+        at = sizeof(marker);
+        /* Each field and its NUL, while one more byte is left for the
+         * final NUL of the area. */
+        for (size_t i = 0; i < ELEMENTSOF(fields) && at + 1 < len; i++) {
+                size_t n = MIN(strlen(fields[i]), len - at - 1);
+
+                memcpy(title + at, fields[i], n);
+                at += n + 1;
+        }
 }
 
 /* With --share=pid there is no namespace to tear down: kill our children
@@ -542,6 +707,54 @@ static _noreturn_ void reap_loop(const LaunchChild *ch, pid_t payload)
 }
 
 /*
+ * --time: a time namespace whose CLOCK_MONOTONIC and CLOCK_BOOTTIME (and
+ * so the uptime) start from zero. unshare() makes it for the children
+ * only, and its offsets can be set until a process enters it; then pid 1
+ * enters it too (setns on time_for_children, Linux 5.8 for a single
+ * thread), so that ns ls sees pid 1 and the payload as one instance and ns
+ * enter, which joins pid 1's, gets the same clocks.
+ */
+static void make_time(const LaunchChild *ch)
+{
+        static const struct {
+                clockid_t id;
+                const char *name;
+        } clocks[] = { { CLOCK_MONOTONIC, "monotonic" }, { CLOCK_BOOTTIME, "boottime" } };
+        _cleanup_close_ int fd = -EBADF;
+        char buf[128];
+        size_t len = 0;
+        int r;
+
+        if (unshare(ns_info[NS_TIME].clone_flag) < 0)
+                fail(ch, LAUNCH_STAGE_CLONE, errno, "time");
+        /* The offset is minus the clock now: the kernel wants a
+         * nanosecond part in [0, 1e9), and a result that is not negative,
+         * which the time passing until it reads the clock itself ensures. */
+        for (size_t i = 0; i < ELEMENTSOF(clocks); i++) {
+                struct timespec ts;
+                long long sec;
+                long nsec;
+
+                if (clock_gettime(clocks[i].id, &ts) < 0)
+                        fail(ch, LAUNCH_STAGE_CLONE, errno, "time");
+                sec = -(long long)ts.tv_sec;
+                nsec = 0;
+                if (ts.tv_nsec > 0) {
+                        sec -= 1;
+                        nsec = 1000000000L - ts.tv_nsec;
+                }
+                len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s %lld %ld\n",
+                                        clocks[i].name, sec, nsec);
+        }
+        r = write_file("/proc/self/timens_offsets", buf);
+        if (r < 0)
+                fail(ch, LAUNCH_STAGE_CLONE, -r, "time");
+        fd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || setns(fd, ns_info[NS_TIME].clone_flag) < 0)
+                fail(ch, LAUNCH_STAGE_CLONE, errno, "time");
+}
+
+/*
  * Pick a CPU for the payload other than the one pid 1 runs on, so that the
  * two halves of the set-up (the network namespace here, the mounts there)
  * run side by side: left to itself, Linux puts a fresh fork on its
@@ -578,6 +791,8 @@ static void join_payload(const LaunchChild *ch, int sync_fd, pid_t payload)
         while (k < 0 && errno == EINTR);
         if (k != (ssize_t)sizeof(ok) || ok != 0)
                 return;
+        if (ch->maps_outside)
+                map_nested_ids(ch, payload);
         pidfd = pidfd_open(payload, 0);
         if (pidfd < 0 || setns(pidfd, (int)nest_flags(ch)) < 0) {
                 int err = errno;
@@ -592,7 +807,7 @@ void reaper_main(const LaunchChild *ch)
         const LaunchConfig *c = ch->c;
         _cleanup_close_ int netns_fd = -EBADF;
         cpu_set_t all, other;
-        bool spread;
+        bool spread, net_first;
         pid_t payload;
         int sv[2], r;
 
@@ -608,15 +823,31 @@ void reaper_main(const LaunchChild *ch)
         }
         /* cgroup v1: ns run moves pid 1 into the limits' cgroup before
          * there is a second process to move. */
-        if (c->n_cgroup_procs_fds > 0)
+        /* A range is mapped by ns run, from outside: nothing
+         * here can use an id before that. */
+        if (c->n_cgroup_procs_fds > 0 || ch->maps_outside)
                 wait_go(ch);
         if (!ch->new_ns[NS_PID])
                 prctl(PR_SET_CHILD_SUBREAPER, 1);
         /* slirp4netns and pasta join our namespaces as soon as pid 1 says
          * READY: the ids must be mapped by then. (Otherwise the payload
          * maps them, beside the network namespace being made.) */
-        if (ch->new_ns[NS_USER] && launch_net_helper(c->net))
+        if (ch->new_ns[NS_USER] && launch_net_helper(c->net) && !ch->maps_outside)
                 map_caller_ids(ch);
+        /* Before the payload is forked: it is born in the new clock. */
+        if (ch->new_ns[NS_TIME])
+                make_time(ch);
+        /* With a helper, the network comes first: its sysctl is set
+         * through the host's /proc, which the payload's set-up below may
+         * make read-only at any moment; the helper's start costs far more
+         * than what running beside the mounts would save. */
+        net_first = ch->new_ns[NS_NET] && !ch->nest && launch_net_helper(c->net);
+        if (net_first) {
+                r = make_net(ch, &netns_fd);
+                if (r != 0)
+                        fail(ch, r > 0 ? LAUNCH_STAGE_CLONE : LAUNCH_STAGE_NETWORK, abs(r),
+                             r > 0 ? NULL : "lo");
+        }
 
         /* no_new_privs and the filter, before the fork: installed once
          * for both processes (Linux compiles the filter and emulates it
@@ -653,8 +884,8 @@ void reaper_main(const LaunchChild *ch)
 
         if (ch->nest)
                 join_payload(ch, sv[0], payload);
-        else if (ch->new_ns[NS_NET]) {
-                r = make_net(&netns_fd);
+        else if (ch->new_ns[NS_NET] && !net_first) {
+                r = make_net(ch, &netns_fd);
                 if (r != 0) {
                         go_payload(sv[0], r, -1);
                         if (r > 0)
@@ -676,13 +907,19 @@ void reaper_main(const LaunchChild *ch)
          * capabilities, the filter, its root and working directory in the
          * instance's view and no fd but the status pipe, a payload that
          * ptraces it gains nothing. */
-        (void)drop_caps(0, 0);
+        /* Under a map of several ids the payload becomes the image's
+         * User while pid 1 stays the caller's id, which ns ls and ns enter
+         * read as the caller: pid 1 keeps CAP_KILL (in the instance's
+         * user namespace only) to pass signals on to it. */
+        (void)drop_caps(payload_changes_uid(ch) ? 1ULL << CAP_KILL : 0, 0);
+        /* before the payload may run anything that reads them */
+        set_environ_area(c);
+        set_title(c);
         go_payload(sv[0], 0, netns_fd);
         close(sv[0]);
         closep(&netns_fd);
         if (ch->go_fd >= 0)
                 close(ch->go_fd);
-        set_title(c);
         /* Hold nothing of the caller's: not its terminal, not its pipes. */
         for (int fd = 0; fd < 3; fd++)
                 if (fd != ch->status_fd)

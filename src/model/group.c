@@ -168,6 +168,7 @@ Instances *instances_build(Scan *scan)
                 }
                 p->instance = (int)idx;
                 is->items[idx].n_members++;
+                is->items[idx].n_zombies += p->zombie;
         }
 
         /* Members of each instance, contiguous, in pid order (a counting sort). */

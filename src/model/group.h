@@ -33,6 +33,7 @@ typedef struct Instance {
         bool host;
         size_t first_member;  /* into Instances.members */
         size_t n_members;
+        size_t n_zombies;     /* of the members, zombies (Proc.zombie): NPROCS leaves them out */
         size_t leader;        /* index into scan->procs */
         ssize_t parent;       /* index into Instances.items, -1 for a root; see instances_find_parents() */
         bool identified;

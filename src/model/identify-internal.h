@@ -36,7 +36,8 @@ typedef struct NetnsEntry {
 struct IdentifyContext {
         int proc_fd;
         int root_fd;
-        char *hostname;
+        char *hostname;        /* the host's: ours, or pid 1's when ns has a UTS namespace of its own */
+        bool host_name_known;  /* hostname decided (identify.c) */
         bool privileged; /* euid 0: may enter UTS namespaces to read their hostname */
         int self_uts_fd; /* opened on first use */
 
@@ -60,6 +61,7 @@ struct Found {
         Runtime runtime;
         char *id;
         char *name;
+        char *k8s_ns; /* the pod's Kubernetes namespace, or NULL */
 };
 
 void found_done(Found *f);
@@ -90,8 +92,14 @@ bool state_task_ns_exists(IdentifyContext *ctx, const char *ns);
 /* --- identify-state.c: each runtime's metadata, by id; 1 when it has some for the id --- */
 
 int state_docker_name(IdentifyContext *ctx, const char *id, char **ret_name);
-int state_crio_name(IdentifyContext *ctx, const char *id, char **ret_name);
-int state_containerd_name(IdentifyContext *ctx, const char *id, char **ret_name);
+/*
+ * CRI-O's and containerd's config.json for f->id: the name ("pod/container"
+ * for Kubernetes) into f->name when it has one, and the pod's namespace.
+ */
+int state_crio_name(IdentifyContext *ctx, Found *f);
+int state_containerd_name(IdentifyContext *ctx, Found *f);
+/* The same for the config.json at path; 1 when it exists. */
+int identify_metadata_kube(IdentifyContext *ctx, const char *path, Found *f);
 /* conmon's command line, else containers.json. */
 void state_podman_name(IdentifyContext *ctx, const IdentifyInput *in, const char *id,
                        char **ret_name);

@@ -88,16 +88,9 @@ static void scan_state_dir(IdentifyContext *ctx, const char *dir, const char *fi
 {
         struct dirent *de;
         DIR *d;
-        int fd;
 
-        fd = openat(ctx->root_fd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
+        if (opendir_at(ctx->root_fd, dir, &d) < 0)
                 return;
-        d = fdopendir(fd);
-        if (!d) {
-                close(fd);
-                return;
-        }
         while ((de = readdir(d))) {
                 _cleanup_free_ char *json = NULL, *path = NULL;
                 unsigned long long start;
@@ -148,12 +141,9 @@ const char *state_netns_lookup(IdentifyContext *ctx, NsIno ino)
         if (!ctx->netns_loaded) {
                 struct dirent *de;
                 DIR *d = NULL;
-                int fd;
 
                 ctx->netns_loaded = true;
-                fd = openat(ctx->root_fd, "run/netns", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                if (fd >= 0 && !(d = fdopendir(fd)))
-                        close(fd);
+                (void)opendir_at(ctx->root_fd, "run/netns", &d);
                 while (d && (de = readdir(d))) {
                         struct stat st;
 
@@ -193,21 +183,37 @@ int identify_metadata_name(IdentifyContext *ctx, const char *path,
         return 1;
 }
 
+int identify_metadata_kube(IdentifyContext *ctx, const char *path, Found *f)
+{
+        _cleanup_free_ char *content = NULL;
+        char *name = NULL, *ns = NULL;
+
+        if (read_file_at(ctx->root_fd, path, METADATA_FILE_MAX, &content, NULL) < 0)
+                return 0;
+        if (naming_oci_kube(content, &name, &ns) > 0) {
+                free(f->name);
+                f->name = name;
+                free(f->k8s_ns);
+                f->k8s_ns = ns;
+        }
+        return 1;
+}
+
 int state_docker_name(IdentifyContext *ctx, const char *id, char **ret_name)
 {
         _cleanup_free_ char *path = xasprintf("var/lib/docker/containers/%s/config.v2.json", id);
         return identify_metadata_name(ctx, path, naming_docker_config, ret_name);
 }
 
-int state_crio_name(IdentifyContext *ctx, const char *id, char **ret_name)
+int state_crio_name(IdentifyContext *ctx, Found *f)
 {
         static const char *const roots[] = { "run/containers/storage",
                                              "var/lib/containers/storage" };
 
         for (size_t i = 0; i < ELEMENTSOF(roots); i++) {
                 _cleanup_free_ char *path =
-                        xasprintf("%s/overlay-containers/%s/userdata/config.json", roots[i], id);
-                if (identify_metadata_name(ctx, path, naming_oci_annotations, ret_name) > 0)
+                        xasprintf("%s/overlay-containers/%s/userdata/config.json", roots[i], f->id);
+                if (identify_metadata_kube(ctx, path, f) > 0)
                         return 1;
         }
         return 0;
@@ -218,14 +224,11 @@ static void load_task_ns(IdentifyContext *ctx)
 {
         struct dirent *de;
         DIR *d = NULL;
-        int fd;
 
         if (ctx->task_ns_loaded)
                 return;
         ctx->task_ns_loaded = true;
-        fd = openat(ctx->root_fd, CONTAINERD_TASK_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd >= 0 && !(d = fdopendir(fd)))
-                close(fd);
+        (void)opendir_at(ctx->root_fd, CONTAINERD_TASK_DIR, &d);
         while (d && (de = readdir(d))) {
                 if (de->d_name[0] == '.')
                         continue;
@@ -245,13 +248,13 @@ bool state_task_ns_exists(IdentifyContext *ctx, const char *ns)
         return false;
 }
 
-int state_containerd_name(IdentifyContext *ctx, const char *id, char **ret_name)
+int state_containerd_name(IdentifyContext *ctx, Found *f)
 {
         load_task_ns(ctx);
         for (size_t i = 0; i < ctx->n_task_ns; i++) {
                 _cleanup_free_ char *path =
-                        xasprintf(CONTAINERD_TASK_DIR "/%s/%s/config.json", ctx->task_ns[i], id);
-                if (identify_metadata_name(ctx, path, naming_oci_annotations, ret_name) > 0)
+                        xasprintf(CONTAINERD_TASK_DIR "/%s/%s/config.json", ctx->task_ns[i], f->id);
+                if (identify_metadata_kube(ctx, path, f) > 0)
                         return 1;
         }
         return 0;

@@ -26,6 +26,7 @@ void found_done(Found *f)
 {
         f->id = mfree(f->id);
         f->name = mfree(f->name);
+        f->k8s_ns = mfree(f->k8s_ns);
 }
 
 static int read_ns_ino(IdentifyContext *ctx, pid_t pid, NsType t, NsIno *ret)
@@ -81,34 +82,24 @@ bool identify_cgroup_inherited(IdentifyContext *ctx, const IdentifyInput *in, co
 }
 
 /*
- * The hostname of the instance's own UTS namespace, read by entering it
- * (root only). Not when the namespace is the host's or the parent's: then
- * the hostname names them, not this instance.
+ * The hostname in the UTS namespace ino of pid, read by entering it (root
+ * only). Returns 0, or -errno (-ESRCH: the pid no longer has it).
  */
-static int uts_hostname(IdentifyContext *ctx, const IdentifyInput *in, char **ret)
+static int read_uts_name(IdentifyContext *ctx, pid_t pid, NsIno ino, struct utsname *ret)
 {
         _cleanup_close_ int target = -EBADF;
-        struct utsname u;
         struct stat st;
         char path[64];
-        NsIno parent = 0;
         int r = 0;
 
-        if (!ctx->privileged || !in->ns || !in->host_ns || in->ns[NS_UTS] == 0 ||
-            in->ns[NS_UTS] == in->host_ns[NS_UTS])
-                return 0;
-        if (in->leader_ppid > 0 && read_ns_ino(ctx, in->leader_ppid, NS_UTS, &parent) == 0 &&
-            parent == in->ns[NS_UTS])
-                return 0;
-
-        snprintf(path, sizeof(path), "%d/%s", (int)in->leader, ns_info[NS_UTS].proc);
+        snprintf(path, sizeof(path), "%d/%s", (int)pid, ns_info[NS_UTS].proc);
         target = openat(ctx->proc_fd, path, O_RDONLY | O_CLOEXEC);
         if (target < 0)
                 return -errno;
-        /* The leader may be gone and its pid reused: enter only the namespace we grouped. */
+        /* The pid may be gone and reused: enter only the namespace we grouped. */
         if (fstat(target, &st) < 0)
                 return -errno;
-        if ((NsIno)st.st_ino != in->ns[NS_UTS])
+        if ((NsIno)st.st_ino != ino)
                 return -ESRCH;
         if (ctx->self_uts_fd < 0) {
                 snprintf(path, sizeof(path), "thread-self/%s", ns_info[NS_UTS].proc);
@@ -120,7 +111,7 @@ static int uts_hostname(IdentifyContext *ctx, const IdentifyInput *in, char **re
         /* setns() of a UTS namespace moves only this thread, and only until the setns() back. */
         if (setns(target, ns_info[NS_UTS].clone_flag) < 0)
                 return -errno;
-        if (uname(&u) < 0)
+        if (uname(ret) < 0)
                 r = -errno;
         /*
          * Staying in the container's UTS namespace would give every later
@@ -129,6 +120,51 @@ static int uts_hostname(IdentifyContext *ctx, const IdentifyInput *in, char **re
          */
         if (setns(ctx->self_uts_fd, ns_info[NS_UTS].clone_flag) < 0)
                 abort();
+        return r;
+}
+
+/*
+ * The host's hostname: ours, unless ns runs in a UTS namespace of its own
+ * (a pod without hostNetwork) and may enter the host's (root). Decided
+ * once per context, from the first instance, which knows the host's tuple.
+ */
+static void host_hostname(IdentifyContext *ctx, const IdentifyInput *in)
+{
+        struct utsname u;
+        NsIno mine;
+
+        if (ctx->host_name_known || !in->host_ns)
+                return;
+        ctx->host_name_known = true;
+        if (!ctx->privileged || in->host_ns[NS_UTS] == 0 ||
+            ns_read_link(ctx->proc_fd, "thread-self/", NS_UTS, &mine) < 0 ||
+            mine == in->host_ns[NS_UTS])
+                return;
+        /* pid 1 holds the host's tuple: the scan took it from there */
+        if (read_uts_name(ctx, 1, in->host_ns[NS_UTS], &u) < 0 || !u.nodename[0])
+                return;
+        free(ctx->hostname);
+        ctx->hostname = xstrdup(u.nodename);
+}
+
+/*
+ * The hostname of the instance's own UTS namespace. Not when the namespace
+ * is the host's or the parent's: then the hostname names them, not this
+ * instance.
+ */
+static int uts_hostname(IdentifyContext *ctx, const IdentifyInput *in, char **ret)
+{
+        struct utsname u;
+        NsIno parent = 0;
+        int r;
+
+        if (!ctx->privileged || !in->ns || !in->host_ns || in->ns[NS_UTS] == 0 ||
+            in->ns[NS_UTS] == in->host_ns[NS_UTS])
+                return 0;
+        if (in->leader_ppid > 0 && read_ns_ino(ctx, in->leader_ppid, NS_UTS, &parent) == 0 &&
+            parent == in->ns[NS_UTS])
+                return 0;
+        r = read_uts_name(ctx, in->leader, in->ns[NS_UTS], &u);
         if (r < 0)
                 return r;
         if (!u.nodename[0] || streq(u.nodename, ctx->hostname))
@@ -201,8 +237,10 @@ void identify_instance(IdentifyContext *ctx, const IdentifyInput *in, Identity *
 {
         _cleanup_free_ char *cgroup = NULL;
         Found f = { .runtime = RUNTIME_UNKNOWN };
+        char *image = NULL;
         CgroupMatch m;
 
+        host_hostname(ctx, in);
         if (in->host) {
                 *ret = (Identity){ .runtime = RUNTIME_HOST, .name = xstrdup(ctx->hostname) };
                 return;
@@ -220,6 +258,7 @@ void identify_instance(IdentifyContext *ctx, const IdentifyInput *in, Identity *
                 f.runtime = RUNTIME_NS;
                 if (!f.name[0])
                         f.name = mfree(f.name);
+                (void)naming_ns_init_image(in->cmdline, in->cmdline_len, &image);
         } else if (identify_read_proc(ctx, in->leader, "cgroup", CGROUP_FILE_MAX, &cgroup) >= 0 &&
                    naming_match_cgroup(cgroup, &m) > 0 && !identify_cgroup_inherited(ctx, in, cgroup, &m)) {
                 identify_by_cgroup(ctx, in, cgroup, &m, &f);
@@ -235,5 +274,13 @@ void identify_instance(IdentifyContext *ctx, const IdentifyInput *in, Identity *
                 f.name = xstrdup("-");
         str_sanitize(f.name);
         str_sanitize(f.id);
-        *ret = (Identity){ .runtime = f.runtime, .name = f.name, .runtime_id = f.id };
+        str_sanitize(image);
+        str_sanitize(f.k8s_ns);
+        *ret = (Identity){
+                .runtime = f.runtime,
+                .name = f.name,
+                .runtime_id = f.id,
+                .image = image,
+                .k8s_namespace = f.k8s_ns,
+        };
 }

@@ -118,6 +118,9 @@ static void reuse_identities(Instances *is, const Instances *prev)
                 in->ident.runtime = old->ident.runtime;
                 in->ident.name = old->ident.name ? xstrdup(old->ident.name) : NULL;
                 in->ident.runtime_id = old->ident.runtime_id ? xstrdup(old->ident.runtime_id) : NULL;
+                in->ident.image = old->ident.image ? xstrdup(old->ident.image) : NULL;
+                in->ident.k8s_namespace =
+                        old->ident.k8s_namespace ? xstrdup(old->ident.k8s_namespace) : NULL;
                 in->command = old->command ? xstrdup(old->command) : NULL;
                 in->uid = old->uid;
                 in->identified = true;

@@ -88,70 +88,105 @@ static int annotation(const char *annotations, const char *end, const char *key,
         return name_take(v, ret);
 }
 
-/* "k8s_<container>_<pod>_<namespace>_<uid>_<attempt>": the container, or the pod for "POD". */
-static char *kube_name_container(const char *s)
+/*
+ * CRI-O's own name, "k8s_<container>_<pod>_<namespace>_<uid>_<attempt>"
+ * ("k8s_POD_<pod>_..." for the infra container): its pod, container (NULL
+ * for the infra) and namespace, malloc'd. False when it is not one.
+ */
+static bool kube_name_split(const char *s, char **ret_pod, char **ret_ctr, char **ret_ns)
 {
-        const char *a, *b;
+        const char *f[4];
+        size_t n[4];
 
         if (!startswith(s, "k8s_"))
-                return NULL;
-        a = s + 4;
-        b = strchr(a, '_');
-        if (!b || b == a)
-                return NULL;
-        if (b - a == 3 && memcmp(a, "POD", 3) == 0) {
-                a = b + 1;
-                b = strchr(a, '_');
-                if (!b || b == a)
-                        return NULL;
+                return false;
+        s += 4;
+        for (int k = 0; k < 4; k++) {
+                const char *u = strchr(s, '_');
+                if (!u || u == s)
+                        return false;
+                f[k] = s, n[k] = (size_t)(u - s);
+                s = u + 1;
         }
-        return xstrndup(a, (size_t)(b - a));
+        *ret_ctr = n[0] == 3 && memcmp(f[0], "POD", 3) == 0 ? NULL : xstrndup(f[0], n[0]);
+        *ret_pod = xstrndup(f[1], n[1]);
+        *ret_ns = xstrndup(f[2], n[2]);
+        return true;
 }
 
-static int oci_pick_name(const char *ann, const char *end, char **ret_name)
+/* "pod/container", or whichever of the two there is; NULL for neither. */
+static char *kube_join(char *pod, char *ctr)
 {
-        _cleanup_free_ char *type = NULL, *crio_type = NULL, *ctr = NULL, *crio_name = NULL;
-        char *name;
+        if (pod && ctr)
+                return xasprintf("%s/%s", pod, ctr);
+        if (pod || ctr)
+                return xstrdup(pod ?: ctr);
+        return NULL;
+}
+
+/* The annotations containerd's CRI plugin and CRI-O write (see naming.h). */
+static int oci_pick(const char *ann, const char *end, char **ret_name, char **ret_ns)
+{
+        _cleanup_free_ char *type = NULL, *crio_type = NULL, *ctr = NULL, *pod = NULL,
+                            *ns = NULL, *crio_name = NULL;
+        bool sandbox;
         int r;
 
-        /* containerd's CRI plugin: a sandbox (pause) carries the pod's name only. */
+        /* containerd's CRI plugin */
         r = annotation(ann, end, "io.kubernetes.cri.container-type", &type);
+        if (r >= 0)
+                r = annotation(ann, end, "io.kubernetes.cri.sandbox-name", &pod);
+        if (r >= 0)
+                r = annotation(ann, end, "io.kubernetes.cri.container-name", &ctr);
+        if (r >= 0)
+                r = annotation(ann, end, "io.kubernetes.cri.sandbox-namespace", &ns);
         if (r < 0)
                 return r;
-        r = annotation(ann, end,
-                       type && streq(type, "sandbox") ? "io.kubernetes.cri.sandbox-name"
-                                                      : "io.kubernetes.cri.container-name",
-                       ret_name);
-        if (r != 0)
-                return r;
+        sandbox = type && streq(type, "sandbox");
 
         /* CRI-O copies the kubelet's labels as annotations; its infra container is "POD". */
-        r = annotation(ann, end, "io.kubernetes.cri-o.ContainerType", &crio_type);
-        if (r < 0)
-                return r;
-        r = annotation(ann, end, "io.kubernetes.container.name", &ctr);
-        if (r < 0)
-                return r;
-        if (ctr && !streq(ctr, "POD") && !(crio_type && streq(crio_type, "sandbox"))) {
-                *ret_name = TAKE_PTR(ctr);
-                return 1;
+        if (!pod && !ctr) {
+                r = annotation(ann, end, "io.kubernetes.cri-o.ContainerType", &crio_type);
+                if (r >= 0)
+                        r = annotation(ann, end, "io.kubernetes.container.name", &ctr);
+                if (r >= 0)
+                        r = annotation(ann, end, "io.kubernetes.pod.name", &pod);
+                if (r < 0)
+                        return r;
+                sandbox = (crio_type && streq(crio_type, "sandbox")) || (ctr && streq(ctr, "POD"));
         }
-        r = annotation(ann, end, "io.kubernetes.pod.name", ret_name);
-        if (r != 0)
-                return r;
+        if (!ns) {
+                r = annotation(ann, end, "io.kubernetes.pod.namespace", &ns);
+                if (r < 0)
+                        return r;
+        }
+        /* Older CRI-O has its own name only. */
+        if (!pod && !ctr) {
+                _cleanup_free_ char *p2 = NULL, *c2 = NULL, *n2 = NULL;
 
-        r = annotation(ann, end, "io.kubernetes.cri-o.Name", &crio_name);
-        if (r <= 0)
-                return r;
-        name = kube_name_container(crio_name);
-        if (!name)
-                return 0;
-        *ret_name = name;
-        return 1;
+                r = annotation(ann, end, "io.kubernetes.cri-o.Name", &crio_name);
+                if (r < 0)
+                        return r;
+                if (crio_name && kube_name_split(crio_name, &p2, &c2, &n2)) {
+                        pod = TAKE_PTR(p2), ctr = TAKE_PTR(c2);
+                        sandbox = !ctr;
+                        if (!ns)
+                                ns = TAKE_PTR(n2);
+                }
+        }
+        /* A sandbox (pause, infra) stands for the pod: the pod's name alone. */
+        if (sandbox && pod) {
+                free(ctr);
+                ctr = NULL;
+        }
+        *ret_name = kube_join(pod, ctr);
+        *ret_ns = TAKE_PTR(ns);
+        return *ret_name ? 1 : 0;
 }
 
-int naming_oci_annotations(const char *json, char **ret_name)
+int naming_oci_kube(const char *json, char **ret_name, char **ret_namespace)
 {
+        _cleanup_free_ char *name = NULL, *ns = NULL;
         const char *end, *ann;
         int r;
 
@@ -161,7 +196,18 @@ int naming_oci_annotations(const char *json, char **ret_name)
                 return r;
         if (*ann != '{')
                 return 0;
-        return oci_pick_name(ann, end, ret_name);
+        r = oci_pick(ann, end, &name, &ns);
+        if (r <= 0)
+                return r;
+        *ret_name = TAKE_PTR(name);
+        if (ret_namespace)
+                *ret_namespace = TAKE_PTR(ns);
+        return 1;
+}
+
+int naming_oci_annotations(const char *json, char **ret_name)
+{
+        return naming_oci_kube(json, ret_name, NULL);
 }
 
 /* Walk containers.json; cb returns >0 to stop. */
@@ -647,5 +693,22 @@ int naming_ns_init(const char *comm, const char *cmdline, size_t cmdline_len, ch
         if (!cmdline || cmdline_len < sizeof(mark) || memcmp(cmdline, mark, sizeof(mark)) != 0)
                 return 0;
         *ret_name = xstrndup(cmdline + sizeof(mark), cmdline_len - sizeof(mark));
+        return 1;
+}
+
+int naming_ns_init_image(const char *cmdline, size_t cmdline_len, char **ret_image)
+{
+        static const char mark[] = "ns-init";
+        const char *p, *end = cmdline + cmdline_len, *nul;
+
+        if (!cmdline || cmdline_len < sizeof(mark) || memcmp(cmdline, mark, sizeof(mark)) != 0)
+                return 0;
+        /* past NAME and its NUL */
+        p = cmdline + sizeof(mark);
+        nul = memchr(p, '\0', (size_t)(end - p));
+        if (!nul || nul + 1 >= end || nul[1] == '\0')
+                return 0;
+        p = nul + 1;
+        *ret_image = xstrndup(p, (size_t)(end - p));
         return 1;
 }

@@ -53,6 +53,15 @@ bool naming_snap_unit(const char *c, size_t n, const char *child, size_t child_n
  */
 int naming_docker_config(const char *json, char **ret_name);         /* config.v2.json top-level "Name" */
 int naming_oci_annotations(const char *json, char **ret_name);       /* containerd / CRI-O config.json */
+/*
+ * The same with Kubernetes' view, from the annotations containerd's CRI
+ * plugin (io.kubernetes.cri.*) and CRI-O (io.kubernetes.pod.*,
+ * io.kubernetes.container.name, io.kubernetes.cri-o.Name) keep: the name is
+ * "pod/container" for a container, the pod's name alone for its sandbox;
+ * *ret_namespace (when not NULL) the pod's namespace, or NULL when the
+ * annotations do not say.
+ */
+int naming_oci_kube(const char *json, char **ret_name, char **ret_namespace);
 int naming_podman_containers(const char *json, const char *id, char **ret_name); /* containers.json */
 int naming_flatpak_info(const char *ini, char **ret_name);           /* .flatpak-info [Application] name */
 int naming_nspawn_machine(const char *content, char **ret_name);     /* /run/systemd/machines/<name> NAME= */
@@ -112,6 +121,11 @@ char *naming_unescape_unit(const char *s, size_t n);
 
 /*
  * ns run's pid 1 marks itself: comm "ns-init" and a command line of
- * "ns-init\0NAME\0". Returns 1 and the name ("" when unnamed) on a match.
+ * "ns-init\0NAME\0IMAGE\0" (IMAGE since ns run --image; older ones end
+ * after NAME). Returns 1 and the name ("" when unnamed) on a match.
  */
 int naming_ns_init(const char *comm, const char *cmdline, size_t cmdline_len, char **ret_name);
+
+/* The IMAGE field of that command line: 1 and the reference, or 0 when
+ * there is none (no such field, or empty). */
+int naming_ns_init_image(const char *cmdline, size_t cmdline_len, char **ret_image);

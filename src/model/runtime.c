@@ -18,7 +18,9 @@ void identity_done(Identity *id)
                 return;
         free(id->name);
         free(id->runtime_id);
-        id->name = id->runtime_id = NULL;
+        free(id->image);
+        free(id->k8s_namespace);
+        id->name = id->runtime_id = id->image = id->k8s_namespace = NULL;
 }
 
 /* --- podman --- */
@@ -68,7 +70,7 @@ static const CgroupRule containerd_cgroup[] = {
 
 static int containerd_complete(IdentifyContext *ctx, _unused_ const IdentifyInput *in, Found *f)
 {
-        return f->id ? state_containerd_name(ctx, f->id, &f->name) : 0;
+        return f->id ? state_containerd_name(ctx, f) : 0;
 }
 
 /* "ctr run" and other clients without CRI: "/<namespace>/<id>", confirmed on disk. */
@@ -82,7 +84,7 @@ static bool containerd_match(IdentifyContext *ctx, const IdentifyInput *in, cons
             identify_cgroup_inherited(ctx, in, cgroup, NULL))
                 return false;
         path = xasprintf(CONTAINERD_TASK_DIR "/%s/%s/config.json", task_ns, task_id);
-        if (identify_metadata_name(ctx, path, naming_oci_annotations, &f->name) <= 0)
+        if (identify_metadata_kube(ctx, path, f) <= 0)
                 return false;
         f->runtime = RUNTIME_CONTAINERD;
         f->id = xstrdup(task_id);
@@ -110,7 +112,7 @@ static const CgroupRule crio_cgroup[] = {
 
 static int crio_complete(IdentifyContext *ctx, _unused_ const IdentifyInput *in, Found *f)
 {
-        return f->id ? state_crio_name(ctx, f->id, &f->name) : 0;
+        return f->id ? state_crio_name(ctx, f) : 0;
 }
 
 /* --- LXC, LXD, Incus --- */

@@ -47,6 +47,8 @@ typedef struct Identity {
         Runtime runtime;
         char *name;       /* malloc'd; never NULL after identify_instance() */
         char *runtime_id; /* malloc'd; the runtime's own container id, or NULL */
+        char *image;      /* malloc'd; the image it runs (ns run --image), or NULL */
+        char *k8s_namespace; /* malloc'd; a pod's Kubernetes namespace, or NULL */
 } Identity;
 
 void identity_done(Identity *id);

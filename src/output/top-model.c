@@ -141,7 +141,7 @@ static int resolve_ids(TopModel *m, const Instances *is)
         return 0;
 }
 
-/* Whether the options let instance i through: -p, --runtime, -a. */
+/* Whether the options let instance i through: -p, --runtime, -N, -a. */
 static bool wanted(const TopModel *m, const Instance *in)
 {
         if (m->want_ids && m->opts.ids) {
@@ -153,6 +153,9 @@ static bool wanted(const TopModel *m, const Instance *in)
         if (in->host && !m->opts.all)
                 return false;
         if (m->opts.runtime && strcasecmp(runtime_to_string(in->ident.runtime), m->opts.runtime) != 0)
+                return false;
+        if (m->opts.k8s_ns &&
+            !(in->ident.k8s_namespace && streq(in->ident.k8s_namespace, m->opts.k8s_ns)))
                 return false;
         return true;
 }

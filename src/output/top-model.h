@@ -59,6 +59,7 @@ typedef struct TopOptions {
         bool json;              /* -J, with -b: one JSON document per frame */
         char **ids;             /* -p ID (repeatable): only these, NULL-terminated, or NULL */
         const char *runtime;    /* --runtime NAME, or NULL */
+        const char *k8s_ns;     /* -N NS: only the pods of this Kubernetes namespace, or NULL */
         bool all;               /* -a: the host too */
         TopColumn sort;         /* initial sort column */
         bool sort_invert;

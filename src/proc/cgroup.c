@@ -310,6 +310,32 @@ int cgroup_open_dir(int root_fd, const CgroupPath *p)
         return openat_long(root_fd, p->dir, O_RDONLY | O_DIRECTORY);
 }
 
+int cgroup_parse_freeze(bool v2, const char *text)
+{
+        static const char *const v1_words[CGROUP_FREEZE_MAX] = {
+                [CGROUP_THAWED] = "THAWED",
+                [CGROUP_FREEZING] = "FREEZING",
+                [CGROUP_FROZEN] = "FROZEN",
+        };
+
+        if (v2) {
+                /* "populated 1\nfrozen 1\n": the "frozen" key at a line start */
+                for (const char *f = text; f; f = strchr(f, '\n'), f = f ? f + 1 : NULL)
+                        if (startswith(f, "frozen ")) {
+                                if ((f[7] != '0' && f[7] != '1') || (f[8] != '\0' && f[8] != '\n'))
+                                        return -EINVAL;
+                                return f[7] == '1' ? CGROUP_FROZEN : CGROUP_THAWED;
+                        }
+                return -EINVAL;
+        }
+        for (int s = 0; s < CGROUP_FREEZE_MAX; s++) {
+                size_t n = strlen(v1_words[s]);
+                if (strncmp(text, v1_words[s], n) == 0 && (text[n] == '\0' || text[n] == '\n'))
+                        return s;
+        }
+        return -EINVAL;
+}
+
 int cgroup_path_frozen(int root_fd, const CgroupPath *p)
 {
         _cleanup_close_ int fd = -EBADF;
@@ -318,10 +344,10 @@ int cgroup_path_frozen(int root_fd, const CgroupPath *p)
         bool v2 = cgroup_is_v2(p);
 
         if (!v2 && !list_has(p->controllers, strlen(p->controllers), "freezer", 7))
-                return 0;
+                return CGROUP_THAWED;
         fd = cgroup_open_file(root_fd, p, v2 ? "cgroup.events" : "freezer.state", O_RDONLY);
         if (fd == -ENOENT)
-                return 0; /* the root cgroup has neither file: it cannot be frozen */
+                return CGROUP_THAWED; /* the root cgroup has neither file: it cannot be frozen */
         if (fd < 0)
                 return fd;
         do
@@ -330,15 +356,7 @@ int cgroup_path_frozen(int root_fd, const CgroupPath *p)
         if (k < 0)
                 return -errno;
         buf[k] = '\0';
-        if (v2) {
-                /* "populated 1\nfrozen 1\n": frozen counts the ancestors too. */
-                const char *f = strstr(buf, "frozen ");
-                while (f && f != buf && f[-1] != '\n')
-                        f = strstr(f + 1, "frozen ");
-                return f && f[7] == '1';
-        }
-        /* v1 reports the state it inherits from a frozen parent as well */
-        return startswith(buf, "FROZEN") || startswith(buf, "FREEZING");
+        return cgroup_parse_freeze(v2, buf);
 }
 
 const CgroupPath *cgroup_frozen(int root_fd, const Cgroups *cg)

@@ -60,10 +60,30 @@ const CgroupPath *cgroup_find_hierarchy(const Cgroups *cg, const CgroupPath *p);
 const CgroupPath *cgroup_find_controller(const Cgroups *cg, const char *controller);
 
 /*
- * Whether the cgroup (with its ancestors) is frozen: v2 "frozen 1" in
- * cgroup.events, v1 freezer.state FROZEN or FREEZING. Returns 1, 0, or
- * -errno when the file cannot be read. Hierarchies that do not freeze (v1
- * without the freezer controller) are 0.
+ * What the kernel says of a cgroup's freezer. A frozen ancestor freezes
+ * it too, and both versions say so. The functions below return one of
+ * these or -errno when they cannot tell: > 0 is "frozen or freezing".
+ */
+typedef enum CgroupFreeze {
+        CGROUP_THAWED,
+        CGROUP_FREEZING,                /* v1: asked, a task not frozen yet */
+        CGROUP_FROZEN,
+        CGROUP_FREEZE_MAX,
+        CGROUP_FREEZE_INVALID = -1,
+} CgroupFreeze;
+
+/*
+ * The one parser of the freezer's state files: v2's cgroup.events (its
+ * "frozen 0|1" line; v2 has no FREEZING there, cgroup.freeze says what
+ * was asked), v1's freezer.state ("THAWED", "FREEZING", "FROZEN").
+ */
+int cgroup_parse_freeze(bool v2, const char *text);
+
+/*
+ * The freezer state of the cgroup p, read from its file. Hierarchies that
+ * do not freeze (v1 without the freezer controller, the root cgroup) are
+ * CGROUP_THAWED; -errno when its file cannot be read, -EINVAL when it
+ * says something else.
  */
 int cgroup_path_frozen(int root_fd, const CgroupPath *p);
 

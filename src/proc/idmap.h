@@ -30,11 +30,14 @@ typedef struct IdMap {
 /*
  * The map for user uid (name looked up from passwd under root_fd's
  * etc/passwd) with primary group gid: ranged from etc/subuid and
- * etc/subgid under root_fd (AT_FDCWD-relative "/" in production, a fixture
+ * etc/subgid under root_fd (an fd of "/" in production, a fixture
  * tree in tests) when both have an entry by name or by number; otherwise
  * the single map "0 uid 1" / "0 gid 1". Never fails for a missing file.
  */
 int idmap_plan(int root_fd, uid_t uid, gid_t gid, IdMap *ret);
+
+/* Whether newuidmap and newgidmap are installed ($PATH, else /usr/bin). */
+bool idmap_helpers_present(void);
 
 /* "0 1000 1\n1 100000 65536\n" into buf. */
 int idmap_format(const IdExtent *e, unsigned n, char *buf, size_t size);

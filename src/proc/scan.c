@@ -232,6 +232,7 @@ int scan_proc_with(int proc_fd, const Scan *prev, ScanFlags flags, Scan **ret)
                         }
                         proc_set_stat(p, &st);
                         p->stat_loaded = p->stat_ok = true;
+                        p->zombie = st.state == 'Z';
                         if (prev) {
                                 /* Known and the same process: its tuple, no readlink. */
                                 old = scan_find(prev, p->pid);

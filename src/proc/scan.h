@@ -33,6 +33,10 @@ typedef struct Proc {
         unsigned long long utime, stime; /* clock ticks */
         unsigned long long rss;       /* pages */
         unsigned num_threads;
+        /* A zombie of a SCAN_STAT scan: it has no namespace links of its
+         * own and holds its parent's tuple, so that its instance counts it
+         * (stats' HEALTH); lsns, and NPROCS, do not. */
+        bool zombie;
 } Proc;
 
 /* A process by (pid, start time): the same process, not a recycled pid. */

@@ -9,12 +9,12 @@
 #include <fcntl.h>
 #include <time.h>
 
+#include "hostroot.h"
 #include "macro.h"
 #include "stats-internal.h"
 #include "stats-parse.h"
 #include "util.h"
 
-#define MOUNTINFO_MAX (64 * 1024 * 1024)
 #define PROCFILE_MAX (1024 * 1024)
 
 /*
@@ -88,7 +88,7 @@ int stats_new(int proc_fd, int root_fd, Stats **ret)
                 return r;
         }
         /* Where the cgroup hierarchies are mounted does not change under us. */
-        r = read_file_at(proc_fd, "self/mountinfo", MOUNTINFO_MAX, &s->mountinfo, NULL);
+        r = host_root_read_mountinfo(s->proc_fd, s->root_fd, &s->mountinfo);
         if (r < 0 && r != -ENOENT) {
                 stats_free(s);
                 return r;

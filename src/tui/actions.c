@@ -60,12 +60,12 @@ typedef struct EnterResult {
  * and attach_run() end to end, as ns enter does. The child is the process
  * that becomes non-dumpable and relays the terminal; ns top only waits.
  */
-_noreturn_ static void enter_child(int proc_fd, pid_t leader, unsigned long long start, bool tools,
-                                   int fd)
+_noreturn_ static void enter_child(int proc_fd, int root_fd, pid_t leader,
+                                   unsigned long long start, bool tools, int fd)
 {
         static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP, SIGQUIT,
                                     SIGSEGV, SIGBUS,  SIGABRT, SIGFPE,  SIGILL };
-        AttachOptions o = { .tools = tools };
+        AttachOptions o = { .tools = tools, .host_root_fd = root_fd };
         EnterResult res = {};
         Attach *a = NULL;
         sigset_t none;
@@ -162,7 +162,7 @@ void tui_action_enter(Tui *t, bool tools)
 
         pid = fork();
         if (pid == 0)
-                enter_child(t->proc_fd, row->leader, row->leader_start, tools, wfd);
+                enter_child(t->proc_fd, t->root_fd, row->leader, row->leader_start, tools, wfd);
         closep(&wfd);
         if (pid > 0) {
                 while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "hostroot.h"
 #include "macro.h"
 #include "resolve.h"
 #include "serve.h"
@@ -97,6 +98,7 @@ static void help(void)
               "                          [addr:]port (127.0.0.1 when only a port)\n"
               " -p, --instance <id>    show only this instance (repeatable)\n"
               "     --runtime <name>   show only the instances of this runtime\n"
+              " -N, --namespace <ns>   show only the pods of this Kubernetes namespace\n"
               " -a, --all              show the host too\n"
               " -s, --sort <column>    sort by this column (default CPU%)\n"
               " -I, --invert           sort the other way round\n"
@@ -118,18 +120,9 @@ static void help(void)
 /* What getopt_long() returned for a bad option, said once (opterr = 0). */
 static int option_error(int c, char *const *argv)
 {
-        const char *arg = optind > 0 ? argv[optind - 1] : "";
-        char short_opt[3] = { '-', (char)optopt, '\0' };
-        bool is_long = startswith(arg, "--");
-        const char *name = is_long ? arg : short_opt;
-        int len = (int)strcspn(name, "=");
+        _cleanup_free_ char *msg = option_error_message(c, optopt, optind > 0 ? argv[optind - 1] : "");
 
-        if (c == ':')
-                top_error("option '%.*s' requires an argument", len, name);
-        else if (is_long && optopt && name[len] == '=')
-                top_error("option '%.*s' takes no argument", len, name);
-        else
-                top_error("unknown option '%.*s'", len, name);
+        top_error("%s", msg);
         return usage_error();
 }
 
@@ -359,6 +352,7 @@ int main(int argc, char **argv)
                 { "listen", required_argument, NULL, OPT_LISTEN },
                 { "instance", required_argument, NULL, 'p' },
                 { "runtime", required_argument, NULL, OPT_RUNTIME },
+                { "namespace", required_argument, NULL, 'N' },
                 { "all", no_argument, NULL, 'a' },
                 { "sort", required_argument, NULL, 's' },
                 { "invert", no_argument, NULL, 'I' },
@@ -370,12 +364,13 @@ int main(int argc, char **argv)
         BatchOptions b = { .format = FORMAT_INVALID };
         _cleanup_free_ char **ids = NULL;
         _cleanup_close_ int proc_fd = -EBADF, root_fd = -EBADF;
+        const char *host_root;
         size_t n_ids = 0;
         bool have_n = false;
         int c, r;
 
         opterr = 0;
-        while ((c = getopt_long(argc, argv, ":d:n:bJp:as:IhV", options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, ":d:n:bJp:N:as:IhV", options, NULL)) >= 0) {
                 switch (c) {
                 case 'd':
                         if (parse_delay(optarg, &o.delay) < 0) {
@@ -430,6 +425,9 @@ int main(int argc, char **argv)
                                 return usage_error();
                         }
                         o.runtime = optarg;
+                        break;
+                case 'N':
+                        o.k8s_ns = optarg;
                         break;
                 case 'a':
                         o.all = true;
@@ -502,11 +500,21 @@ int main(int argc, char **argv)
                 top_error("cannot open '/proc': %s (is procfs mounted?)", ERRSTR(errno));
                 return 1;
         }
-        root_fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        host_root = getenv(HOST_ROOT_ENV);
+        root_fd = host_root_open(proc_fd, AT_FDCWD, host_root, NULL);
         if (root_fd < 0) {
-                top_error("cannot open '/': %s", ERRSTR(errno));
+                if (host_root && host_root[0])
+                        top_error("cannot open host root '%s': %s", host_root, ERRSTR(-root_fd));
+                else
+                        top_error("cannot open '/': %s", ERRSTR(-root_fd));
                 return 1;
         }
+        /* A pod's own cgroup namespace would hide every cgroup outside the pod. */
+        r = host_root_join_cgroupns(proc_fd, root_fd);
+        if (r < 0)
+                top_error("warning: cannot join the host's cgroup namespace: %s (cgroups "
+                          "outside this container are not shown)",
+                          ERRSTR(-r));
 
         if (o.batch) {
                 /* a closed pipe is EPIPE from the write, and a quiet end */

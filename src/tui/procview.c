@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <curses.h>
 
+#include "hostroot.h"
 #include "macro.h"
 #include "procinfo.h"
 #include "scan.h"
 #include "tui-internal.h"
+#include "usercache.h"
 #include "util.h"
 
 /*
@@ -65,6 +67,7 @@ int tui_procs_load(Tui *t)
         _cleanup_free_ TuiProc *flat = NULL;
         _cleanup_free_ bool *done = NULL;
         ProcInfo *infos = NULL;
+        UserCache users = {};
         size_t n = 0, n_out = 0;
         int r;
 
@@ -82,6 +85,9 @@ int tui_procs_load(Tui *t)
                 t->procs_error = r;
                 return r;
         }
+        /* libproc2 names users through NSS, ns' own: the host's are below its root */
+        if (host_root_differs(t->proc_fd, t->root_fd, 0))
+                user_cache_set_root(&users, t->root_fd);
         flat = xnew(TuiProc, in->n_members + 1);
         for (size_t k = 0; k < in->n_members; k++) {
                 const ProcInfo *pi = &infos[k];
@@ -94,7 +100,7 @@ int tui_procs_load(Tui *t)
                 p->ppid = pi->ppid;
                 if (proc_read_nspid(t->proc_fd, pi->pid, &p->nspid) < 0)
                         p->nspid = 0;
-                p->user = xstrdup(pi->user ? pi->user : "?");
+                p->user = xstrdup(user_cache_name(&users, pi->pid > 0 ? pi->uid : (uid_t)-1));
                 p->state = pi->state;
                 p->cpu = pi->cpu;
                 p->rss = pi->rss;
@@ -102,6 +108,7 @@ int tui_procs_load(Tui *t)
                 p->command = str_sanitize(xstrdup(pi->command ? pi->command : ""));
         }
         procinfo_free(infos, in->n_members);
+        user_cache_done(&users);
 
         qsort(flat, n, sizeof(*flat), by_pid);
         done = xnew(bool, n + 1);

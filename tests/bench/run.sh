@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # The `ns run` benchmark (see tests/bench/README.md): `ns run true` against
-# bwrap and unshare in the same run, on the host as it is and then with
+# bwrap, unshare and the launch floor in the same run, on the host as it is and then with
 # 5,000 extra mounts made in a mount namespace of the benchmark's own.
 # Prints the times and the ratios against the targets; exits 1 when it
 # cannot measure (not root, a tool missing), not when a target is missed.
@@ -10,8 +10,9 @@ set -euo pipefail
 
 usage() {
         cat <<EOF
-Usage: tests/bench/run.sh [-n RUNS] [-m RUNS] [-k MOUNTS] [-o DIR]
-  -n RUNS    runs of each command on the plain host (default 300)
+Usage: tests/bench/run.sh [-n RUNS] [-r ROUNDS] [-m RUNS] [-k MOUNTS] [-o DIR]
+  -n RUNS    runs of each command per round on the plain host (default 60)
+  -r ROUNDS  interleaved rounds on the plain host, the order rotated (default 5)
   -m RUNS    runs of each command with the extra mounts (default 30)
   -k MOUNTS  how many extra mounts (default 5000)
   -o DIR     where hyperfine's JSON goes (default: a new /tmp/ns-bench-run.*)
@@ -19,10 +20,11 @@ Environment: NS (default build/src/ns), HYPERFINE (default hyperfine).
 EOF
 }
 
-RUNS=300 MRUNS=30 MOUNTS=5000 OUT=
-while getopts n:m:k:o:h opt; do
+RUNS=60 ROUNDS=5 MRUNS=30 MOUNTS=5000 OUT=
+while getopts n:r:m:k:o:h opt; do
         case $opt in
         n) RUNS=$OPTARG ;;
+        r) ROUNDS=$OPTARG ;;
         m) MRUNS=$OPTARG ;;
         k) MOUNTS=$OPTARG ;;
         o) OUT=$OPTARG ;;
@@ -56,10 +58,16 @@ mkdir -p "$OUT"
 NS_CMD="$NS run true"
 BWRAP_CMD="bwrap --unshare-all --ro-bind / / --proc /proc --dev /dev true"
 UNSHARE_CMD="unshare -Urmpf --mount-proc true"
-# Not a target: the namespaces ns makes, made by unshare, which brings up
-# no loopback and has no reaper, /dev, read-only root or seccomp. It shows
-# what the namespaces alone cost here.
+# The namespaces ns makes, made by unshare, which brings up no loopback and
+# has no reaper, /dev, read-only root or seccomp: ns run should be no
+# slower.
 UNSHARE_ALL_CMD="unshare -Urmpfniuc --mount-proc true"
+# The floor (launch-floor.c, static): the same namespaces, the maps, /proc
+# and exec, nothing else. ns run should be within 1.15x of it.
+FLOOR=${NS_LAUNCH_FLOOR:-$(dirname "$NS")/../tests/bench/bench-launch-floor}
+[[ -x $FLOOR ]] || FLOOR=build/tests/bench/bench-launch-floor
+[[ -x $FLOOR ]] || die "no bench-launch-floor next to '$NS' nor in build/ (build it, or set NS_LAUNCH_FLOOR)"
+FLOOR_CMD="$(realpath "$FLOOR") true"
 
 # report JSON LABEL: the three commands' times and the ratios
 report() {
@@ -74,8 +82,8 @@ report() {
                   "  unshare -Urmpf   mean \($un.mean | ms) ms  median \($un.median | ms) ms  (\($un.times | length) runs)",
                   "  bwrap / ns:      \($bw.mean / $ns.mean * 100 | round / 100)x (mean)  \($bw.median / $ns.median * 100 | round / 100)x (median)",
                   "  unshare / ns:    \($un.mean / $ns.mean * 100 | round / 100)x (mean)  \($un.median / $ns.median * 100 | round / 100)x (median)",
-                  ($r[3] // empty | "  not a target, the same namespaces as ns: unshare -Urmpfniuc",
-                   "                   mean \(.mean | ms) ms  median \(.median | ms) ms, / ns: \(.median / $ns.median * 100 | round / 100)x (median)")
+                  ($r[3] // empty | "  unshare -Urmpfniuc mean \(.mean | ms) ms  median \(.median | ms) ms, / ns: \(.median / $ns.median * 100 | round / 100)x (median)"),
+                  ($r[4] // empty | "  launch floor     mean \(.mean | ms) ms  median \(.median | ms) ms, ns / floor: \($ns.median / .median * 100 | round / 100)x (median)")
         ' "$json"
 }
 
@@ -83,15 +91,33 @@ report() {
 target() {
         jq -r --argjson min "$2" '
                 .results as $r | ($r[0].median) as $ns
-                | "  target: bwrap/ns >= \($min): \(if $r[1].median / $ns >= $min then "met" else "MISSED" end); unshare/ns >= 1: \(if $r[2].median / $ns >= 1 then "met" else "MISSED" end) (medians)"
+                | "  target: bwrap/ns >= \($min): \(if $r[1].median / $ns >= $min then "met" else "MISSED" end); unshare/ns >= 1: \(if $r[2].median / $ns >= 1 then "met" else "MISSED" end) (medians)",
+                  ($r[3] // empty | "  target: unshare -Urmpfniuc/ns >= 1: \(if .median / $ns >= 1 then "met" else "MISSED" end)"),
+                  ($r[4] // empty | "  target: ns/floor <= 1.15: \(if $ns / .median <= 1.15 then "met" else "MISSED" end)")
         ' "$1"
 }
 
 echo "ns run benchmark: $(uname -r), $(nproc) CPUs, $(awk 'END { print NR }' /proc/self/mountinfo) mounts; results in $OUT"
 
-# 1. the host as it is
-"$HYPERFINE" -N --style none --warmup 20 --runs "$RUNS" --export-json "$OUT/plain.json" \
-        "$NS_CMD" "$BWRAP_CMD" "$UNSHARE_CMD" "$UNSHARE_ALL_CMD" >/dev/null
+# 1. the host as it is: rounds with the order rotated, so that a burst of
+# other work on the machine does not land on one command only; the runs of
+# every round pooled per command, in the order report() expects.
+CMDS=("$NS_CMD" "$BWRAP_CMD" "$UNSHARE_CMD" "$UNSHARE_ALL_CMD" "$FLOOR_CMD")
+for ((round = 0; round < ROUNDS; round++)); do
+        args=()
+        for ((k = 0; k < ${#CMDS[@]}; k++)); do
+                args+=("${CMDS[(k + round) % ${#CMDS[@]}]}")
+        done
+        "$HYPERFINE" -N --style none --warmup 10 --runs "$RUNS" --export-json "$OUT/plain-$round.json" \
+                "${args[@]}" >/dev/null
+done
+jq -s '[.[].results[]] as $all
+        | { results: [$ARGS.positional[] as $c
+            | { command: $c, times: [$all[] | select(.command == $c) | .times[]] }
+            | .mean = (.times | add / length)
+            | .median = (.times | sort | if length % 2 == 1 then .[length / 2 | floor]
+                                         else (.[length / 2 - 1] + .[length / 2]) / 2 end)] }' \
+        "$OUT"/plain-*.json --args "${CMDS[@]}" >"$OUT/plain.json"
 report "$OUT/plain.json" "host as it is:"
 target "$OUT/plain.json" 2
 

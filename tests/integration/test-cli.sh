@@ -123,8 +123,8 @@ run bogus "$NS" ps -o BOGUS "$child"
 is "$RC" 1 "ns ps -o BOGUS exits 1"
 
 # ---- -H
-ALL_COLS=(ID NAME RUNTIME PID NPROCS USER NS COMMAND RUNTIME_ID PPID UID PARENT PRIVATE SHARED
-        USERNS MNTNS PIDNS NETNS UTSNS IPCNS CGROUPNS TIMENS HEALTH)
+ALL_COLS=(ID NAME RUNTIME PID NPROCS USER NS COMMAND RUNTIME_ID IMAGE PPID UID PARENT PRIVATE SHARED
+        USERNS MNTNS PIDNS NETNS UTSNS IPCNS CGROUPNS TIMENS HEALTH K8SNS)
 succeeds "ns ls -H" "$NS" ls -H
 missing=()
 for c in "${ALL_COLS[@]}"; do
@@ -194,7 +194,7 @@ is "$(jq -r --arg id "$id" '.instances[] | select(.id == $id) | .ppid' "$OUT")" 
 
 succeeds "ns ls -a -J --output-all" "$NS" ls -a -J --output-all
 is "$(jq -c '[.instances[0] | keys_unsorted[]]' "$OUT")" \
-        '["id","name","runtime","pid","nprocs","user","ns","command","runtime_id","ppid","uid","parent","private","shared","userns","mntns","pidns","netns","utsns","ipcns","cgroupns","timens","health"]' \
+        '["id","name","runtime","pid","nprocs","user","ns","command","runtime_id","image","ppid","uid","parent","private","shared","userns","mntns","pidns","netns","utsns","ipcns","cgroupns","timens","health","k8sns"]' \
         "  ... has every column, lowercase keys"
 check "  ... inode columns are numbers" jq -e 'all(.instances[]; all(.userns, .mntns, .pidns, .netns,
         .utsns, .ipcns, .cgroupns, .timens; type == "number"))' "$OUT"

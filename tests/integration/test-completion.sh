@@ -114,10 +114,10 @@ same_set()
         fi
 }
 
-ls_cols='ID|NAME|RUNTIME|PID|NPROCS|USER|NS|COMMAND|RUNTIME_ID|PPID|UID|PARENT|PRIVATE|SHARED|USERNS|MNTNS|PIDNS|NETNS|UTSNS|IPCNS|CGROUPNS|TIMENS|HEALTH'
+ls_cols='ID|NAME|RUNTIME|PID|NPROCS|USER|NS|COMMAND|RUNTIME_ID|IMAGE|PPID|UID|PARENT|PRIVATE|SHARED|USERNS|MNTNS|PIDNS|NETNS|UTSNS|IPCNS|CGROUPNS|TIMENS|HEALTH|K8SNS'
 ps_cols='PID|NSPID|USER|STATE|CPU|RSS|COMMAND|PPID|UID|THREADS|COMM|TIME'
-ls_opts='-a|--all|-J|--json|-r|--raw|-n|--noheadings|-o|--output|--output-all|-H|--list-columns|-T|--tree|--runtime|--list-runtimes|-h|--help'
-ps_opts='-J|--json|-r|--raw|-n|--noheadings|-o|--output|--output-all|-H|--list-columns|-h|--help'
+ls_opts='-a|--all|-J|--json|-r|--raw|-n|--noheadings|-o|--output|--output-all|-H|--list-columns|-T|--tree|--runtime|-N|--namespace|--list-runtimes|-h|--help'
+ps_opts='-J|--json|-r|--raw|-n|--noheadings|-o|--output|--output-all|-H|--list-columns|-N|--namespace|-h|--help'
 runtimes='docker|podman|containerd|cri-o|kubernetes|lxc|nspawn|runc|crun|flatpak|snap|firejail|bwrap|ns|unshare|netns|garden|kernel|host|-'
 
 # A stub ns first in PATH: `ns ls -n -o ID,NAME` prints fixed lines (a name
@@ -132,6 +132,8 @@ case "\$*" in
         echo 'HUP INT KILL USR1 SEGV USR2 TERM' ;;
 "ls -n -o ID,NAME")
         printf '%s\\n' '3f9a1c07d2e4 db' '8b21e6f0a913 proxy  ' '5e0b7d4a9c21 my box' 'a7d1f03c6e92' '3f00aa11bb22 -' ;;
+"images ls -r -n")
+        printf '%s\\n' '/srv/img/busybox.tar sha256:3c645933f9f7 2 1982675 24' 'docker.io/library/alpine:3.19 sha256:1c188d35ba19 1 7000000 7000000' '/srv/my\\x20img sha256:0000 1 1 1' ;;
 "ls --list-runtimes")
         for r in ${runtimes//|/ }; do printf '%10s %s\\n' "\$r" "made by \$r"; done ;;
 *)
@@ -165,10 +167,12 @@ fi
 PATH=$tmp/bin:$PATH
 
 # commands and global options
-expect "commands" 'ls|ps|enter|run|top|kill|freeze|thaw|inspect|help' ns ''
+expect "commands" 'ls|ps|enter|run|top|kill|freeze|thaw|inspect|images|help' ns ''
 expect "command prefix" 'ls' ns l
-expect "global options" '-h|--help|-V|--version' ns -
-expect "help <command>" 'ls|ps|enter|run|top|kill|freeze|thaw|inspect' ns help ''
+expect "global options" '--host-root|-h|--help|-V|--version' ns -
+expect "the command after --host-root DIR" 'ls' ns --host-root / l
+expect "a command's options after --host-root DIR" "$ls_opts" ns --host-root / ls -
+expect "help <command>" 'ls|ps|enter|run|top|kill|freeze|thaw|inspect|images' ns help ''
 expect "help takes one command" '' ns help ls ''
 expect "nothing after an unknown command" '' ns bogus ''
 
@@ -176,20 +180,33 @@ expect "nothing after an unknown command" '' ns bogus ''
 expect "inspect options" '-J|--json|-w|--watch|-n|--iterations|-h|--help' ns inspect -
 expect "inspect: no completion for --watch's seconds" '' ns inspect --watch ''
 expect_has "inspect <id>" 'db' ns inspect -w 2 -n 3 d
+expect_has "ps <id> after -N's namespace" 'db' ns ps -N shop d
 expect "inspect takes one <id>" '' ns inspect db ''
 
+# ns images: subcommands, options, the store's images for rm
+expect "images subcommands" 'ls|import|pull|rm|prune' ns images ''
+expect "images options" '--image-cache|-J|--json|-r|--raw|-n|--noheadings|-b|--bytes|-h|--help|-V|--version' ns images -
+expect "images rm <image>" '/srv/img/busybox.tar' ns images rm /srv/i
+expect "images rm: a blank in a path, quoted" '/srv/my\ img' ns images rm /srv/m
+expect "images rm: references too" 'docker.io/library/alpine:3.19' ns images rm d
+expect "images pull options" '--insecure-registry|--platform|--help' ns images pull -
+expect "images pull --platform values" 'linux/arm64|linux/arm/v7' ns images pull --platform linux/ar
+
 # ns run: options, their values, then a command as for sudo
-run_opts='--rootfs|--map|--vol|--tmpfs|--build|-r|--root|-n|--name|--hostname|-w|--workdir|--net|--share|--cap-add|--memory|--pids|--cpus|-h|--help'
+run_opts='--image|--read-only|--image-cache|--entrypoint|-e|--env|--rootfs|--map|--vol|--tmpfs|--build|-r|--root|-n|--name|--hostname|-w|--workdir|--userns|--time|--net|-p|--publish|--share|--cap-add|--memory|--pids|--cpus|-h|--help'
 expect "run options" "$run_opts" ns run -
 expect "run --net values" 'none|host|pasta|slirp4netns' ns run --net ''
 expect "run --net=, '=' breaking words" 'host' ns run --net = h
+expect "run --userns values" 'single|auto|range' ns run --userns ''
+expect_has "run: after -p SPEC, the command" 'true' ns run -p 8080:80 tru
 expect "run --share, a comma list" 'pid,uts|pid,user' ns run --share pid,u
 expect_has "run: the command is a command" 'true' ns run -r tru
 expect_has "run: after --map SRC DST, the command" 'true' ns run --map /etc /mnt tru
 expect "run: no options after the command" '' ns run true --bogus-no-such-file
+expect "run: no command completion for -e's variable" '' ns run -e FOO=b
 
 # ns top: options, -p instances, --runtime and --sort values
-top_opts='-d|--delay|-b|--batch|-n|--iterations|-J|--json|--format|--output|--listen|-p|--instance|--runtime|-a|--all|-s|--sort|-I|--invert|-h|--help|-V|--version'
+top_opts='-d|--delay|-b|--batch|-n|--iterations|-J|--json|--format|--output|--listen|-p|--instance|--runtime|-N|--namespace|-a|--all|-s|--sort|-I|--invert|-h|--help|-V|--version'
 expect "top options" "$top_opts" ns top -
 expect "top --sort values, any case" 'MEM|MEM%' ns top --sort me
 expect "top --sort=, '=' breaking words" 'UPTIME' ns top --sort = UP
@@ -278,7 +295,7 @@ else
         # "Commands:" section of ns --help: " ls   summary"
         same_set "ns --help lists the completed commands" \
                 "$("$NS" --help | awk '/^Commands:/ { on = 1; next } on && NF == 0 { on = 0 } on { print $1 }')" \
-                "$(lines 'ls|ps|enter|run|top|kill|freeze|thaw|inspect|help')"
+                "$(lines 'ls|ps|enter|run|top|kill|freeze|thaw|inspect|images|help')"
         for cmd in kill freeze thaw; do
                 comp ns "$cmd" -
                 same_set "ns $cmd --help lists the completed options" \
@@ -382,14 +399,14 @@ if command -v fish >/dev/null; then
                 fish --no-config -c "source '$srcdir/completions/ns.fish'; complete -C'$1'" 2>&1 |
                         cut -f1 | LC_ALL=C sort -u
         }
-        for t in "ns |$(lines 'ls|ps|enter|run|top|kill|freeze|thaw|inspect|help')" \
+        for t in "ns |$(lines 'ls|ps|enter|run|top|kill|freeze|thaw|inspect|images|help')" \
                 "ns ps |$(lines '3f9a1c07d2e4|db|8b21e6f0a913|proxy|5e0b7d4a9c21|my box|a7d1f03c6e92|3f00aa11bb22')" \
                 "ns ps db |" \
                 "ns ls --runtime cr|$(lines 'cri-o|crun')" \
                 "ns ps -o PID,NS|PID,NSPID" \
                 "ns ps -o +T|$(lines '+THREADS|+TIME')" \
                 "ns ls -o ID,NAME,PI|$(lines 'ID,NAME,PID|ID,NAME,PIDNS')" \
-                "ns help |$(lines 'ls|ps|enter|run|top|kill|freeze|thaw|inspect')" \
+                "ns help |$(lines 'ls|ps|enter|run|top|kill|freeze|thaw|inspect|images')" \
                 "ns kill -s US|$(lines 'USR1|USR2')" \
                 "ns kill -l K|KILL" \
                 "ns kill --le|--leader" \
@@ -401,6 +418,10 @@ if command -v fish >/dev/null; then
                 "ns top --format |$(lines 'text|json|prometheus')" \
                 "ns inspect -n 3 |$(lines '3f9a1c07d2e4|db|8b21e6f0a913|proxy|5e0b7d4a9c21|my box|a7d1f03c6e92|3f00aa11bb22')" \
                 "ns inspect db |" \
+                "ns images |$(lines 'ls|import|pull|rm|prune')" \
+                "ns images rm |$(lines '/srv/img/busybox.tar|docker.io/library/alpine:3.19|/srv/my img')" \
+                "ns images pull --in|--insecure-registry" \
+                "ns images pull --platform linux/ar|$(lines 'linux/arm/v7|linux/arm64')" \
                 "ns run --net |$(lines 'none|host|pasta|slirp4netns')" \
                 "ns run --pi|--pids" \
                 "ns run --map /etc /mnt truncat|truncate"; do

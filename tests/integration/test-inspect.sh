@@ -81,9 +81,17 @@ else
         not_ok "zombies: text and JSON give the same hints in the same order"
         diag_file "$T_TMP/hints.diff" 20
 fi
-run ls-health "$NS" ls -o ID,PID,HEALTH -J
+run ls-health "$NS" ls -o ID,PID,NPROCS,HEALTH -J
 is "$(jq -r --arg p "$zpid" '.instances[] | select(.pid == ($p | tonumber)) | .health' "$OUT")" "5Z" \
         "ns ls -o HEALTH: 5Z for the zombies"
+# One scan serves both columns: NPROCS still counts what it counts without
+# HEALTH (lsns' way, test-ls-lsns.sh): the zombies, which have no namespace
+# links of their own, left out.
+with_health=$(jq -r --arg p "$zpid" '.instances[] | select(.pid == ($p | tonumber)) | .nprocs' "$OUT")
+run ls-nprocs "$NS" ls -o PID,NPROCS -J
+is "$(jq -r --arg p "$zpid" '.instances[] | select(.pid == ($p | tonumber)) | .nprocs' "$OUT")" "1" \
+        "ns ls -o NPROCS: pid 1 alone, its zombies left out"
+is "$with_health" "1" "ns ls -o NPROCS,HEALTH: the same count with HEALTH"
 
 # ---------------------------------------------------------------- --watch
 

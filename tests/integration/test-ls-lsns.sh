@@ -109,6 +109,7 @@ zombies() {
 : >"$T_TMP/mismatch"
 : >"$T_TMP/z1"
 round_ok=0
+fleet_unstable=
 for round in 1 2 3 4 5 6; do
         zombies >"$T_TMP/z1"
         ns_snapshot a || fatal "ns ls -a -J --output-all failed (status $RC)"

@@ -125,6 +125,94 @@ else
         diag_file "$SPAWNED_LOG"
 fi
 
+# 3b. a kill -9 of ns run and of its cleaner leaves an empty leaf: the next
+# ns run with limits sweeps it, and a leaf named for a pid that is now not
+# ns (a reused pid); it keeps a live ns run's leaf, and one that holds a task.
+rm -f "$V/ready"
+spawn "$NS" run --memory 64M --pids 21 --vol "$V" /tmp/v sh -c 'sleep 3583 & touch /tmp/v/ready; wait'
+nspid=$SPAWNED_PID
+if wait_for 20 "the limited instance" test -e "$V/ready" && wait_tree "$nspid" sleep 1; then
+        payload=${T_FOUND[0]}
+        mapfile -t stale < <(leaves_of "$payload")
+        cleaner=$(pgrep -f "^$NS run --memory 64M --pids 21" | grep -vx "$nspid")
+        # the cleaner first, so that it never sees ns run go
+        # shellcheck disable=SC2086
+        { kill -KILL $cleaner "$nspid" && wait "$nspid"; } 2>/dev/null
+        wait_for 20 "the instance to die" bash -c "! kill -0 $payload 2>/dev/null" ||
+                fatal "the instance outlived ns run"
+        left=0
+        for l in "${stale[@]}"; do
+                read -r _ _ dir <<<"$l"
+                [[ -d $dir ]] && left=$((left + 1))
+        done
+        ((${#stale[@]} > 0 && left == ${#stale[@]})) &&
+                ok "a kill -9 of ns run and its cleaner leaves its leaf behind" ||
+                not_ok "a kill -9 of ns run and its cleaner leaves its leaf behind (${#stale[@]} leaves, $left left)"
+
+        # A live ns run with limits, whose leaf must stay.
+        rm -f "$V/ready"
+        spawn "$NS" run --memory 64M --pids 22 --vol "$V" /tmp/v sh -c 'touch /tmp/v/ready; exec sleep 3584'
+        livepid=$SPAWNED_PID
+        wait_for 20 "the live instance" test -e "$V/ready" && wait_tree "$livepid" sleep 1 ||
+                fatal "the live instance did not start"
+        mapfile -t live < <(leaves_of "${T_FOUND[0]}")
+        # A leaf named for a plain sleep (a pid reused by something else),
+        # and one of a finished process that still holds a task.
+        spawn sleep 3585
+        reused=$SPAWNED_PID
+        spawn sleep 3586
+        holder=$SPAWNED_PID
+        bash -c 'exit 0' &
+        deadpid=$!
+        wait "$deadpid"
+        fakes=() busy=()
+        # whatever the sweep leaves, the test does not (its tasks killed by then)
+        on_cleanup 'for d in "${stale[@]}" "${fakes[@]}" "${busy[@]}"; do d=${d##* }; [[ -d $d ]] && rmdir "$d"; done'
+        for l in "${stale[@]}"; do
+                read -r _ _ dir <<<"$l"
+                mkdir "${dir%/*}/ns-run-$reused" && fakes+=("${dir%/*}/ns-run-$reused")
+                mkdir "${dir%/*}/ns-run-$deadpid" && busy+=("${dir%/*}/ns-run-$deadpid") &&
+                        echo "$holder" >"${dir%/*}/ns-run-$deadpid/cgroup.procs"
+        done
+
+        run sweep "$NS" run --memory 64M --pids 20 true
+        is "$RC" 0 "ns run --memory with stale leaves beside it: exit 0"
+        left=()
+        for l in "${stale[@]}"; do
+                read -r _ _ dir <<<"$l"
+                [[ -e $dir ]] && left+=("$dir")
+        done
+        for dir in "${fakes[@]}"; do
+                [[ -e $dir ]] && left+=("$dir")
+        done
+        ((${#fakes[@]} > 0 && ${#left[@]} == 0)) &&
+                ok "  ... it removed the killed ns run's leaf, and one of a reused pid" ||
+                not_ok "  ... it removed the killed ns run's leaf, and one of a reused pid (left: ${left[*]})"
+        kept=1
+        for l in "${live[@]}"; do
+                read -r _ _ dir <<<"$l"
+                [[ -d $dir ]] || kept=0
+        done
+        ((${#live[@]} > 0 && kept)) && ok "  ... it kept the leaf of a live ns run" ||
+                not_ok "  ... it kept the leaf of a live ns run"
+        kept=1
+        for dir in "${busy[@]}"; do
+                [[ -d $dir ]] || kept=0
+        done
+        ((${#busy[@]} > 0 && kept)) && ok "  ... and a leaf that still holds a task" ||
+                not_ok "  ... and a leaf that still holds a task"
+
+        kill -TERM "$livepid" "$reused"
+        kill -KILL "$holder"
+        wait "$livepid" "$reused" "$holder" 2>/dev/null
+        for dir in "${busy[@]}"; do
+                wait_for 10 "the held leaf to empty" rmdir "$dir" 2>/dev/null || diag "cannot remove $dir"
+        done
+else
+        not_ok "a kill -9 of ns run and its cleaner leaves its leaf behind (did not start)"
+        diag_file "$SPAWNED_LOG"
+fi
+
 # 4. the limits hold
 run pids "$NS" run --pids 6 sh -c 'i=0; while [ $i -lt 12 ]; do sleep 2 & i=$((i + 1)); done; wait'
 grep -qi "fork" "$ERR" && ok "--pids 6: forking a twelfth process fails" ||

@@ -9,6 +9,7 @@
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cglimits.h"
 #include "macro.h"
@@ -271,4 +272,95 @@ Test(cglimits, write_v1_one_hierarchy, .init = setup, .fini = teardown)
         cr_assert_str_eq(period, "100000");
         cr_assert_str_eq(quota, "150000");
         cr_assert_eq(faccessat(root_fd, "memory.limit_in_bytes", F_OK, 0), -1);
+}
+
+/* A leaf in the fixture's "cg" made at `made` seconds of the wall clock. */
+static void leaf(const char *name, time_t made)
+{
+        _cleanup_free_ char *path = xasprintf("cg/%s", name);
+        struct timespec t[2] = { { made, 0 }, { made, 0 } };
+
+        cr_assert_eq(mkdirat(root_fd, path, 0755), 0, "%s", path);
+        cr_assert_eq(utimensat(root_fd, path, t, 0), 0, "%s", path);
+}
+
+/* A process of the fixture's /proc ("proc"), started `start` seconds after boot. */
+static void proc_stat(pid_t pid, const char *comm, char state, long start)
+{
+        _cleanup_free_ char *dir = xasprintf("proc/%d", (int)pid);
+        _cleanup_free_ char *path = xasprintf("proc/%d/stat", (int)pid);
+        _cleanup_free_ char *text = xasprintf(
+                "%d (%s) %c 1 %d %d 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 %lld 0 0\n", (int)pid, comm,
+                state, (int)pid, (int)pid, (long long)start * sysconf(_SC_CLK_TCK));
+
+        cr_assert_eq(mkdirat(root_fd, dir, 0755), 0, "%s", dir);
+        mkfile(path, text);
+}
+
+static bool present(const char *name)
+{
+        _cleanup_free_ char *path = xasprintf("cg/%s", name);
+        struct stat st;
+
+        return fstatat(root_fd, path, &st, 0) == 0;
+}
+
+/*
+ * The sweep on a fixture: boot at 0 on the wall clock, leaves made at 1000
+ * s. Only the leaves of a live ns that started before them stay, and those
+ * that still hold something (a real cgroup with tasks is EBUSY; here a
+ * directory that is not empty).
+ */
+Test(cglimits, sweep_stale_leaves, .init = setup, .fini = teardown)
+{
+        _cleanup_close_ int cg_fd = -EBADF, proc_fd = -EBADF;
+
+        cr_assert_eq(mkdirat(root_fd, "cg", 0755), 0);
+        cr_assert_eq(mkdirat(root_fd, "proc", 0755), 0);
+        leaf("ns-run-100", 1000);       /* its pid is gone */
+        leaf("ns-run-101", 1000);       /* a live ns run, started before it */
+        proc_stat(101, "ns", 'S', 990);
+        leaf("ns-run-102", 1000);       /* the pid now a sleep */
+        proc_stat(102, "sleep", 'S', 990);
+        leaf("ns-run-103", 1000);       /* an ns started after: a reused pid */
+        proc_stat(103, "ns", 'S', 1500);
+        leaf("ns-run-104", 1000);       /* an ns run that has ended, not reaped */
+        proc_stat(104, "ns", 'Z', 990);
+        leaf("ns-run-105", 1000);       /* gone, but something is still in it */
+        leaf("ns-run-105/child", 1000);
+        leaf("ns-run-0106", 1000);      /* not a name ns run writes */
+        leaf("ns-run-", 1000);
+        leaf("other", 1000);
+        mkfile("cg/ns-run-107", "");    /* not a directory */
+
+        cg_fd = openat(root_fd, "cg", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        proc_fd = openat(root_fd, "proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        cr_assert_geq(cg_fd, 0);
+        cr_assert_geq(proc_fd, 0);
+        cr_assert_eq(cglimits_sweep(cg_fd, proc_fd, 0), 4);
+        cr_expect_not(present("ns-run-100"));
+        cr_expect(present("ns-run-101"));
+        cr_expect_not(present("ns-run-102"));
+        cr_expect_not(present("ns-run-103"));
+        cr_expect_not(present("ns-run-104"));
+        cr_expect(present("ns-run-105"));
+        cr_expect(present("ns-run-0106"));
+        cr_expect(present("ns-run-"));
+        cr_expect(present("other"));
+        cr_expect(present("ns-run-107"));
+        /* nothing more to do the second time */
+        cr_expect_eq(cglimits_sweep(cg_fd, proc_fd, 0), 0);
+}
+
+/* The boot time on the wall clock: now less the time since boot. */
+Test(cglimits, boot_usec)
+{
+        struct timespec real, boot;
+        uint64_t b = cglimits_boot_usec();
+
+        clock_gettime(CLOCK_REALTIME, &real);
+        clock_gettime(CLOCK_BOOTTIME, &boot);
+        cr_expect_lt(llabs((long long)b - ((long long)(real.tv_sec - boot.tv_sec) * 1000000 +
+                                           (real.tv_nsec - boot.tv_nsec) / 1000)),
+                     1000000);
 }

@@ -61,6 +61,7 @@ typedef struct Expect {
         Runtime runtime;
         const char *id; /* NULL: none */
         const char *name;
+        const char *k8s_ns; /* NULL: none */
 } Expect;
 
 static void check(pid_t leader, pid_t ppid, const char *comm, const char *parent_comm,
@@ -88,6 +89,8 @@ static void check(pid_t leader, pid_t ppid, const char *comm, const char *parent
                 cr_expect_str_eq(id.runtime_id ?: "(null)", e.id, "pid %d: id", (int)leader);
         else
                 cr_expect_null(id.runtime_id, "pid %d: id '%s'", (int)leader, id.runtime_id);
+        cr_expect_str_eq(id.k8s_namespace ?: "(null)", e.k8s_ns ?: "(null)",
+                         "pid %d: Kubernetes namespace", (int)leader);
         identity_done(&id);
         cr_expect_null(id.name);
 }
@@ -148,16 +151,16 @@ Test(identify, kubernetes)
 {
         /* cgroupfs paths do not say which runtime: the metadata found for the id does. */
         check(120, 119, "nginx", "containerd-shim", CMD("nginx\0"), NULL,
-              (Expect){ RUNTIME_CONTAINERD, HEX("d"), "nginx" });
+              (Expect){ RUNTIME_CONTAINERD, HEX("d"), "web-7d4/nginx", "shop" });
         check(121, 120, "kubedns", "conmon", CMD("/kube-dns\0"), NULL,
-              (Expect){ RUNTIME_CRIO, HEX("e"), "kubedns" });
+              (Expect){ RUNTIME_CRIO, HEX("e"), "kube-dns-1/kubedns", "kube-system" });
         check(122, 121, "pause", "containerd-shim", CMD("/pause\0"), NULL,
               (Expect){ RUNTIME_KUBERNETES, HEX("f"), "pause" });
         /* A CRI-O sandbox (under /var/lib) and a containerd one: the pod's name. */
         check(130, 129, "pause", "conmon", CMD("/pause\0"), NULL,
               (Expect){ RUNTIME_CRIO, HEX("1"), "dns-pod" });
         check(131, 130, "pause", "containerd-shim", CMD("/pause\0"), NULL,
-              (Expect){ RUNTIME_CONTAINERD, HEX("2"), "web-7d4" });
+              (Expect){ RUNTIME_CONTAINERD, HEX("2"), "web-7d4", "shop" });
 }
 
 Test(identify, containerd_without_cri)

@@ -535,9 +535,9 @@ Test(naming, json_primitives)
 Test(naming, oci_annotations_fixtures)
 {
         expect_name(naming_oci_annotations, "k8s-containerd-v2-systemd/config.json", 1,
-                    "test-pod-9240");
+                    "test-pod-9240/test-pod-9240");
         expect_name(naming_oci_annotations, "k8s-crio-v2-systemd/config.json.ASSEMBLED-real-values",
-                    1, "kubedns");
+                    1, "kube-dns-3097350089-49d91/kubedns");
         /* The cri-o unit-test placeholders hold no kubelet label and no "k8s_" name. */
         expect_name(naming_oci_annotations, "k8s-crio-v2-systemd/config.json", 0, NULL);
         /* config.v2.json is an object without annotations. */
@@ -565,14 +565,14 @@ Test(naming, oci_annotations_shapes)
         expect_oci("{\"annotations\":{\"io.kubernetes.cri.container-type\":\"container\","
                    "\"io.kubernetes.cri.sandbox-name\":\"web-7d4\","
                    "\"io.kubernetes.cri.container-name\":\"nginx\"}}",
-                   1, "nginx");
+                   1, "web-7d4/nginx");
         /* A CRI-O sandbox: the pod. */
         expect_oci("{\"annotations\":{\"io.kubernetes.cri-o.ContainerType\":\"sandbox\","
                    "\"io.kubernetes.container.name\":\"POD\",\"io.kubernetes.pod.name\":\"dns\"}}",
                    1, "dns");
         /* Only CRI-O's own "k8s_" name. */
         expect_oci("{\"annotations\":{\"io.kubernetes.cri-o.Name\":\"k8s_app_pod-1_ns_uid_0\"}}", 1,
-                   "app");
+                   "pod-1/app");
         expect_oci("{\"annotations\":{\"io.kubernetes.cri-o.Name\":\"k8s_POD_pod-1_ns_uid_0\"}}", 1,
                    "pod-1");
         expect_oci("{\"annotations\":{\"io.kubernetes.cri-o.Name\":\"k8s__x\"}}", 0, NULL);
@@ -583,6 +583,51 @@ Test(naming, oci_annotations_shapes)
         expect_oci("{\"annotations\":{\"io.kubernetes.cri.container-name\":\"\"}}", 0, NULL);
         expect_oci("{}", 0, NULL);
         expect_oci("null", -EINVAL, NULL);
+}
+
+static void expect_kube(const char *file, const char *json, int r_expected,
+                        const char *name_expected, const char *ns_expected)
+{
+        _cleanup_free_ char *content = file ? fixture(file) : xstrdup(json);
+        _cleanup_free_ char *name = NULL, *ns = NULL;
+        int r = naming_oci_kube(content, &name, &ns);
+
+        cr_expect_eq(r, r_expected, "%s: %d", file ?: json, r);
+        cr_expect_str_eq(name ?: "(null)", name_expected ?: "(null)", "%s", file ?: json);
+        cr_expect_str_eq(ns ?: "(null)", ns_expected ?: "(null)", "%s: namespace", file ?: json);
+}
+
+Test(naming, oci_kube_namespace)
+{
+        /* containerd's CRI plugin: sandbox-namespace, on containers and sandboxes alike */
+        expect_kube("k8s-containerd-v2-systemd/config.json", NULL, 1, "test-pod-9240/test-pod-9240",
+                    "default");
+        expect_kube("k8s-containerd-v2-systemd/config.json.sandbox.ASSEMBLED", NULL, 1,
+                    "coredns-5d78c9869d-7xkqp", "kube-system");
+        expect_kube("k8s-containerd-v2-systemd/config.json.container.ASSEMBLED", NULL, 1,
+                    "coredns-5d78c9869d-7xkqp/coredns", "kube-system");
+        /* CRI-O: the kubelet's labels as annotations */
+        expect_kube("k8s-crio-v2-systemd/config.json.ASSEMBLED-real-values", NULL, 1,
+                    "kube-dns-3097350089-49d91/kubedns", "kube-system");
+        expect_kube(NULL,
+                    "{\"annotations\":{\"io.kubernetes.cri-o.ContainerType\":\"sandbox\","
+                    "\"io.kubernetes.container.name\":\"POD\",\"io.kubernetes.pod.name\":\"dns\","
+                    "\"io.kubernetes.pod.namespace\":\"kube-system\"}}",
+                    1, "dns", "kube-system");
+        /* only CRI-O's own "k8s_" name: its namespace is the third field */
+        expect_kube(NULL, "{\"annotations\":{\"io.kubernetes.cri-o.Name\":\"k8s_app_pod-1_prod_uid_0\"}}",
+                    1, "pod-1/app", "prod");
+        /* a container name alone (no pod), no namespace */
+        expect_kube(NULL,
+                    "{\"annotations\":{\"io.kubernetes.cri.container-name\":\"solo\"}}", 1,
+                    "solo", NULL);
+        /* ctr run: no annotations of Kubernetes' */
+        expect_kube(NULL, "{\"annotations\":{\"x\":\"y\"}}", 0, NULL, NULL);
+        /* a namespace alone names nothing; a value that is no string is none */
+        expect_kube(NULL, "{\"annotations\":{\"io.kubernetes.cri.sandbox-namespace\":1}}", 0,
+                    NULL, NULL);
+        expect_kube(NULL, "{\"annotations\":{\"io.kubernetes.pod.namespace\":\"x\"}}", 0, NULL,
+                    NULL);
 }
 
 Test(naming, podman_containers)
@@ -842,4 +887,32 @@ Test(naming, ns_init)
         cr_expect_eq(naming_ns_init("ns-init", NULL, 0, &name), 0);
         cr_expect_eq(naming_ns_init(NULL, CMD("ns-init\0web"), &name), 0);
         cr_expect_null(name);
+}
+
+Test(naming, ns_init_image)
+{
+        char *image = NULL;
+
+        /* NAME then IMAGE, as pid 1 writes them, padded with NULs */
+        cr_expect_eq(naming_ns_init_image("ns-init\0web\0alpine:3.19\0\0\0", 26, &image), 1);
+        cr_expect_str_eq(image, "alpine:3.19");
+        free(image);
+        image = NULL;
+        /* unnamed, with an image */
+        cr_expect_eq(naming_ns_init_image(CMD("ns-init\0\0/tmp/busybox.tar\0"), &image), 1);
+        cr_expect_str_eq(image, "/tmp/busybox.tar");
+        free(image);
+        image = NULL;
+        /* cut at the end of the area: what there is */
+        cr_expect_eq(naming_ns_init_image("ns-init\0web\0alp", 15, &image), 1);
+        cr_expect_str_eq(image, "alp");
+        free(image);
+        image = NULL;
+        /* none: no field (an older ns), an empty one, not ns-init */
+        cr_expect_eq(naming_ns_init_image(CMD("ns-init\0web\0"), &image), 0);
+        cr_expect_eq(naming_ns_init_image(CMD("ns-init\0web"), &image), 0);
+        cr_expect_eq(naming_ns_init_image(CMD("ns-init\0web\0\0\0"), &image), 0);
+        cr_expect_eq(naming_ns_init_image(CMD("nginx\0web\0alpine\0"), &image), 0);
+        cr_expect_eq(naming_ns_init_image(NULL, 0, &image), 0);
+        cr_expect_null(image);
 }
