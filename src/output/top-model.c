@@ -247,14 +247,17 @@ static void row_update(TopModel *m, TopRow *r, bool is_new, const Instances *is,
         set_str(&r->runtime, runtime_to_string(in->ident.runtime));
         set_str(&r->command, in->command);
         set_str(&r->runtime_id, in->ident.runtime_id);
+        set_str(&r->pod_namespace, in->ident.k8s_namespace);
         /*
-         * KUBERNETES NAMES: the pod and its namespace go here, from the
-         * instance's identity, once the model reads them (the CRI
-         * annotations of containerd and CRI-O). Until then they stay NULL,
-         * which the Prometheus labels show as "".
+         * A pod's container is named "pod/container" and its sandbox "pod"
+         * (naming_oci_kube()); a pod's name has no '/' (a DNS subdomain).
          */
-        set_str(&r->pod, NULL);
-        set_str(&r->pod_namespace, NULL);
+        if (in->ident.k8s_namespace && in->ident.name) {
+                _cleanup_free_ char *pod =
+                        xstrndup(in->ident.name, strcspn(in->ident.name, "/"));
+                set_str(&r->pod, pod);
+        } else
+                set_str(&r->pod, NULL);
         r->leader = leader->pid;
         r->leader_start = leader->starttime;
         r->uid = in->uid;

@@ -357,6 +357,70 @@ static const char *sample_for(const TopModel *m, const char *buf, const char *fa
         return NULL;
 }
 
+/*
+ * A container of a Kubernetes pod, for containerd: pid 400, a copy of the
+ * unshare (150) with namespaces of its own, in a kubepods cgroup whose
+ * config.json (from the identify fixtures) names pod web-7d4 of namespace
+ * shop, container nginx.
+ */
+#define POD_CTR "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"
+static void add_pod_container(void)
+{
+        static const char *const types[] = { "user", "mnt", "pid", "net", "uts", "ipc", "cgroup", "time" };
+        const char *fixtures = getenv("NS_FIXTURES");
+        char cmd[1024], path[256], link[64];
+        FILE *f;
+
+        cr_assert_not_null(fixtures, "NS_FIXTURES is not set");
+        snprintf(cmd, sizeof(cmd), "cp -a '%s/proc/150' '%s/proc/400'", dir, dir);
+        cr_assert_eq(system(cmd), 0);
+        for (int t = 0; t < 8; t++) {
+                snprintf(path, sizeof(path), "%s/proc/400/ns/%s", dir, types[t]);
+                snprintf(link, sizeof(link), "%s:[%llu]", types[t], 4026540000ULL + (unsigned)t);
+                cr_assert_eq(unlink(path), 0);
+                cr_assert_eq(symlink(link, path), 0);
+        }
+        snprintf(path, sizeof(path), "%s/proc/400/cgroup", dir);
+        f = fopen(path, "we");
+        cr_assert_not_null(f);
+        fprintf(f, "0::/kubepods.slice/kubepods-pod5.slice/cri-containerd-" POD_CTR ".scope\n");
+        cr_assert_eq(fclose(f), 0);
+        snprintf(cmd, sizeof(cmd),
+                 "d='%s/root/run/containerd/io.containerd.runtime.v2.task/k8s.io/" POD_CTR "' && "
+                 "mkdir -p \"$d\" && cp '%s/identify/root/run/containerd/io.containerd.runtime.v2.task/k8s.io/"
+                 POD_CTR "/config.json' \"$d/\"",
+                 dir, fixtures);
+        cr_assert_eq(system(cmd), 0);
+}
+
+Test(prom_fixture, kubernetes_pod_and_namespace)
+{
+        TopOptions o = { .delay = 2, .sort = TOP_COL_CPU };
+        TopModel *m = NULL;
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0;
+        const char *s;
+        FILE *f;
+
+        add_pod_container();
+        cr_assert_eq(top_model_new(proc_fd, root_fd, &o, &m), 0);
+        cr_assert_eq(top_model_refresh(m), 0);
+        f = open_memstream(&buf, &size);
+        cr_assert_eq(top_write_prometheus(m, f), 0);
+        cr_assert_eq(fclose(f), 0);
+        check_exposition(buf);
+        s = sample_for(m, buf, "ns_instance_pids", 400);
+        cr_assert_not_null(s, "%s", buf);
+        cr_expect(strstr(s, "name=\"web-7d4/nginx\",runtime=\"containerd\",runtime_id=\"" POD_CTR
+                            "\",pod=\"web-7d4\",namespace=\"shop\"} 1\n") == s + strcspn(s, ",") + 1,
+                  "%.300s", s);
+        /* not a pod: both empty */
+        s = sample_for(m, buf, "ns_instance_pids", 150);
+        cr_assert_not_null(s, "%s", buf);
+        cr_expect(strstr(s, ",pod=\"\",namespace=\"\"}") != NULL, "%.300s", s);
+        top_model_free(m);
+}
+
 Test(prom_fixture, one_sample_is_enough)
 {
         TopOptions o = { .delay = 2, .sort = TOP_COL_CPU };
