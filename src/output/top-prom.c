@@ -3,9 +3,9 @@
  * The Prometheus writer of ns top (top-prom.h): a table of families, each
  * a name, a type, a help line and how to read its value from a row.
  */
+#include "top-prom.h"
 #include "json.h"
 #include "macro.h"
-#include "top-prom.h"
 #include "util.h"
 
 #define PREFIX "ns_instance_"
@@ -179,12 +179,9 @@ static void write_label_value(FILE *f, const char *s)
 static void write_labels(FILE *f, const TopRow *r)
 {
         const char *const values[][2] = {
-                { "id", r->id },
-                { "name", r->name },
-                { "runtime", r->runtime },
-                { "runtime_id", r->runtime_id },
-                { "pod", r->pod },
-                { "namespace", r->pod_namespace },
+                { "id", r->id },           { "name", r->name },
+                { "runtime", r->runtime }, { "runtime_id", r->runtime_id },
+                { "pod", r->pod },         { "namespace", r->pod_namespace },
         };
 
         fputc('{', f);

@@ -92,10 +92,10 @@ static void help(void)
               " -b, --batch            write frames as text to standard output, like top -b\n"
               " -n, --iterations <n>   with -b, write n frames and exit\n"
               " -J, --json             with -b, write each frame as one line of JSON\n"
-              "     --format <format>  with -b: text, json (as -J) or prometheus\n"
+              "     --format <format>  with -b, the format: text, json (as -J) or prometheus\n"
               "     --output <file>    with -b, write each frame to file, replaced whole\n"
               "     --listen <address> serve the prometheus format on /metrics at\n"
-              "                          [addr:]port (127.0.0.1 when only a port)\n"
+              "                        [addr:]port (127.0.0.1 when only a port)\n"
               " -p, --instance <id>    show only this instance (repeatable)\n"
               "     --runtime <name>   show only the instances of this runtime\n"
               " -N, --namespace <ns>   show only the pods of this Kubernetes namespace\n"
@@ -337,7 +337,6 @@ static int run_server(const TopOptions *o, const BatchOptions *b, int proc_fd, i
         top_model_free(m);
         return r < 0 ? 1 : 0;
 }
-
 
 int main(int argc, char **argv)
 {

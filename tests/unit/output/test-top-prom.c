@@ -192,24 +192,28 @@ Test(prom, figures_and_types)
         buf = write_rows(rows, 1);
         cr_expect_eq(check_exposition(buf), 20, "%s", buf);
 
-#define LABELS                                                                                 \
+#define LABELS                                                                                  \
         "{id=\"aaaaaaaaaaaa\",name=\"web\",runtime=\"docker\",runtime_id=\"0123456789abcdef\"," \
         "pod=\"\",namespace=\"\"}"
         cr_expect(strstr(buf, "# HELP ns_instance_cpu_seconds_total ") != NULL, "%s", buf);
         cr_expect(strstr(buf, "# TYPE ns_instance_cpu_seconds_total counter\n"
                               "ns_instance_cpu_seconds_total" LABELS " 1.234567\n") != NULL,
                   "%s", buf);
-        cr_expect(strstr(buf, "\nns_instance_cpu_limit_cores" LABELS " 1.500\n") != NULL, "%s", buf);
+        cr_expect(strstr(buf, "\nns_instance_cpu_limit_cores" LABELS " 1.500\n") != NULL, "%s",
+                  buf);
         cr_expect(strstr(buf, "\nns_instance_cpu_throttled_seconds_total" LABELS " 0.000050\n"),
                   "%s", buf);
-        cr_expect(strstr(buf, "\nns_instance_cpu_throttled_periods_total" LABELS " 20\n"), "%s", buf);
+        cr_expect(strstr(buf, "\nns_instance_cpu_throttled_periods_total" LABELS " 20\n"), "%s",
+                  buf);
         cr_expect(strstr(buf, "# TYPE ns_instance_memory_bytes gauge\n"
                               "ns_instance_memory_bytes" LABELS " 1099511627776\n") != NULL,
                   "%s", buf);
         cr_expect(strstr(buf, "\nns_instance_memory_limit_bytes" LABELS " 18446744073709551615\n"),
                   "%s", buf);
-        cr_expect(strstr(buf, "\nns_instance_network_receive_bytes_total" LABELS " 10\n"), "%s", buf);
-        cr_expect(strstr(buf, "\nns_instance_network_transmit_bytes_total" LABELS " 20\n"), "%s", buf);
+        cr_expect(strstr(buf, "\nns_instance_network_receive_bytes_total" LABELS " 10\n"), "%s",
+                  buf);
+        cr_expect(strstr(buf, "\nns_instance_network_transmit_bytes_total" LABELS " 20\n"), "%s",
+                  buf);
         cr_expect(strstr(buf, "\nns_instance_io_read_bytes_total" LABELS " 30\n"), "%s", buf);
         cr_expect(strstr(buf, "\nns_instance_io_write_bytes_total" LABELS " 40\n"), "%s", buf);
         cr_expect(strstr(buf, "\nns_instance_pids" LABELS " 4\n"), "%s", buf);
@@ -224,7 +228,6 @@ Test(prom, figures_and_types)
         cr_expect(strstr(buf, "\nns_instance_tasks_dstate" LABELS " 2\n"), "%s", buf);
         cr_expect(strstr(buf, "\nns_instance_tasks_zombie" LABELS " 5\n"), "%s", buf);
 #undef LABELS
-
 }
 
 Test(prom, unknown_figures_are_left_out)
@@ -237,8 +240,8 @@ Test(prom, unknown_figures_are_left_out)
         a.cur.have = STATS_HAVE_CPU | STATS_HAVE_MEM_LIMIT;
         a.cur.cpu_usec = 2000000;
         a.cur.mem_limit = 4096;
-        b.cur.have = 0; /* nothing read: a process list and nothing else */
-        b.cur.cpu_usec = 999;    /* garbage that must not show */
+        b.cur.have = 0;       /* nothing read: a process list and nothing else */
+        b.cur.cpu_usec = 999; /* garbage that must not show */
         b.cur.mem_limit = 12345;
         b.cur.n_procs = 1;
 
@@ -305,7 +308,8 @@ Test(prom, stream_errors)
         FILE *f = fopen("/dev/full", "w");
 
         cr_assert_not_null(f);
-        cr_expect_lt(top_prom_write_rows(rows, 1, f), 0, "a full disk is an error, not a short file");
+        cr_expect_lt(top_prom_write_rows(rows, 1, f), 0,
+                     "a full disk is an error, not a short file");
         fclose(f);
 }
 
@@ -366,7 +370,8 @@ static const char *sample_for(const TopModel *m, const char *buf, const char *fa
 #define POD_CTR "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"
 static void add_pod_container(void)
 {
-        static const char *const types[] = { "user", "mnt", "pid", "net", "uts", "ipc", "cgroup", "time" };
+        static const char *const types[] = { "user", "mnt", "pid",    "net",
+                                             "uts",  "ipc", "cgroup", "time" };
         const char *fixtures = getenv("NS_FIXTURES");
         char cmd[1024], path[256], link[64];
         FILE *f;
@@ -385,11 +390,12 @@ static void add_pod_container(void)
         cr_assert_not_null(f);
         fprintf(f, "0::/kubepods.slice/kubepods-pod5.slice/cri-containerd-" POD_CTR ".scope\n");
         cr_assert_eq(fclose(f), 0);
-        snprintf(cmd, sizeof(cmd),
-                 "d='%s/root/run/containerd/io.containerd.runtime.v2.task/k8s.io/" POD_CTR "' && "
-                 "mkdir -p \"$d\" && cp '%s/identify/root/run/containerd/io.containerd.runtime.v2.task/k8s.io/"
-                 POD_CTR "/config.json' \"$d/\"",
-                 dir, fixtures);
+        snprintf(
+                cmd, sizeof(cmd),
+                "d='%s/root/run/containerd/io.containerd.runtime.v2.task/k8s.io/" POD_CTR "' && "
+                "mkdir -p \"$d\" && cp '%s/identify/root/run/containerd/io.containerd.runtime.v2.task/k8s.io/" POD_CTR
+                "/config.json' \"$d/\"",
+                dir, fixtures);
         cr_assert_eq(system(cmd), 0);
 }
 
@@ -411,8 +417,9 @@ Test(prom_fixture, kubernetes_pod_and_namespace)
         check_exposition(buf);
         s = sample_for(m, buf, "ns_instance_pids", 400);
         cr_assert_not_null(s, "%s", buf);
-        cr_expect(strstr(s, "name=\"web-7d4/nginx\",runtime=\"containerd\",runtime_id=\"" POD_CTR
-                            "\",pod=\"web-7d4\",namespace=\"shop\"} 1\n") == s + strcspn(s, ",") + 1,
+        cr_expect(strstr(s,
+                         "name=\"web-7d4/nginx\",runtime=\"containerd\",runtime_id=\"" POD_CTR
+                         "\",pod=\"web-7d4\",namespace=\"shop\"} 1\n") == s + strcspn(s, ",") + 1,
                   "%.300s", s);
         /* not a pod: both empty */
         s = sample_for(m, buf, "ns_instance_pids", 150);
