@@ -355,7 +355,7 @@ _ns_complete_enter()
 }
 
 # ns top [options]: options, instances for -p, runtimes, sort columns.
-_ns_top_opts='-d --delay -b --batch -n --iterations -J --json -p --instance --runtime -N --namespace -a --all -s --sort -I --invert -h --help -V --version'
+_ns_top_opts='-d --delay -b --batch -n --iterations -J --json --format --output --listen -p --instance --runtime -N --namespace -a --all -s --sort -I --invert -h --help -V --version'
 _ns_top_columns='ID NAME RUNTIME PID PIDS CPU% CPU%LIM MEM MEM% NETRX NETTX IORD IOWR HEALTH UPTIME COMMAND'
 
 _ns_complete_top()
@@ -388,7 +388,17 @@ _ns_complete_top()
                 done
                 return 0
                 ;;
-        -d | --delay | -n | --iterations)
+        --format)
+                for c in text json prometheus; do
+                        [[ $c == "$cur"* ]] && COMPREPLY+=("$pre$c")
+                done
+                return 0
+                ;;
+        --output)
+                mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+                return 0
+                ;;
+        -d | --delay | -n | --iterations | --listen)
                 return 0
                 ;;
         esac

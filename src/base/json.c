@@ -337,9 +337,9 @@ int json_iter_next(JsonIter *it, const char **ret_elem)
         return 1;
 }
 
-/* The length of the valid UTF-8 sequence at p (1-4), or 0 when it is not one. */
-static size_t utf8_len(const unsigned char *p)
+size_t json_utf8_len(const char *s)
 {
+        const unsigned char *p = (const unsigned char *)s;
         uint32_t cp;
         size_t n;
 
@@ -371,7 +371,7 @@ int json_write_string(FILE *f, const char *s)
 
         fputc('"', f);
         while (*p) {
-                size_t n = utf8_len(p);
+                size_t n = json_utf8_len((const char *)p);
 
                 if (n == 0) {
                         fputs("\\ufffd", f);

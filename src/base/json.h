@@ -70,3 +70,10 @@ int json_iter_next(JsonIter *it, const char **ret_elem);
  * is always valid JSON. Returns 0 or -errno from the stream.
  */
 int json_write_string(FILE *f, const char *s);
+
+/*
+ * The length of the valid UTF-8 sequence at s (1-4), or 0 when it is not
+ * one: the rule json_write_string() writes by, for other writers of text
+ * that must be valid UTF-8.
+ */
+size_t json_utf8_len(const char *s);

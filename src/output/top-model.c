@@ -80,6 +80,9 @@ static void row_done(TopRow *r)
         free(r->name);
         free(r->runtime);
         free(r->command);
+        free(r->runtime_id);
+        free(r->pod);
+        free(r->pod_namespace);
         free(r->cur.cgroup);
         free(r->first.cgroup);
 }
@@ -262,6 +265,18 @@ static void row_update(TopModel *m, TopRow *r, bool is_new, const Instances *is,
         set_str(&r->name, in->ident.name);
         set_str(&r->runtime, runtime_to_string(in->ident.runtime));
         set_str(&r->command, in->command);
+        set_str(&r->runtime_id, in->ident.runtime_id);
+        set_str(&r->pod_namespace, in->ident.k8s_namespace);
+        /*
+         * A pod's container is named "pod/container" and its sandbox "pod"
+         * (naming_oci_kube()); a pod's name has no '/' (a DNS subdomain).
+         */
+        if (in->ident.k8s_namespace && in->ident.name) {
+                _cleanup_free_ char *pod =
+                        xstrndup(in->ident.name, strcspn(in->ident.name, "/"));
+                set_str(&r->pod, pod);
+        } else
+                set_str(&r->pod, NULL);
         r->leader = leader->pid;
         r->leader_start = leader->starttime;
         r->uid = in->uid;

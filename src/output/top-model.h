@@ -90,6 +90,9 @@ typedef struct TopRow {
         char *name;
         char *runtime;
         char *command;           /* the leader's command line */
+        char *runtime_id;        /* the runtime's own container id, or NULL */
+        char *pod;               /* Kubernetes pod and its namespace, or NULL */
+        char *pod_namespace;
         pid_t leader;
         unsigned long long leader_start; /* clock ticks after boot, for attach_open() */
         uid_t uid;

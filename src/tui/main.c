@@ -1,21 +1,26 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ns-top, the program behind `ns top`: its options, and the batch mode
- * (-b) that writes frames of the top model as text or JSON lines; without
- * -b, the screen (tui_run()). A program of its own so that the ns binary
- * never loads ncurses.
+ * (-b) that writes frames of the top model as text, JSON lines or the
+ * Prometheus exposition, to standard output or to a file replaced whole
+ * (--output); --listen serves the exposition (serve.h); without either,
+ * the screen (tui_run()). A program of its own so that the ns binary
+ * never loads ncurses (nor libmicrohttpd).
  */
 #include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "hostroot.h"
 #include "macro.h"
 #include "resolve.h"
+#include "serve.h"
 #include "top-model.h"
+#include "top-prom.h"
 #include "tui.h"
 #include "util.h"
 
@@ -25,6 +30,28 @@
 
 /* The longest delay taken: a day. */
 #define DELAY_MAX 86400.0
+
+typedef enum Format {
+        FORMAT_TEXT,
+        FORMAT_JSON,
+        FORMAT_PROMETHEUS,
+        FORMAT_MAX,
+        FORMAT_INVALID = -1,
+} Format;
+
+static const char *const format_names[FORMAT_MAX] = {
+        [FORMAT_TEXT] = "text",
+        [FORMAT_JSON] = "json",
+        [FORMAT_PROMETHEUS] = "prometheus",
+};
+
+/* Where and how batch frames go: the options ns-top has beyond the model's. */
+typedef struct BatchOptions {
+        Format format;
+        const char *output; /* --output FILE, or NULL for standard output */
+        const char *listen; /* --listen [ADDR:]PORT, or NULL */
+        ServeAddress listen_addr;
+} BatchOptions;
 
 _printf_(1, 2) static void top_error(const char *fmt, ...)
 {
@@ -65,6 +92,10 @@ static void help(void)
               " -b, --batch            write frames as text to standard output, like top -b\n"
               " -n, --iterations <n>   with -b, write n frames and exit\n"
               " -J, --json             with -b, write each frame as one line of JSON\n"
+              "     --format <format>  with -b, the format: text, json (as -J) or prometheus\n"
+              "     --output <file>    with -b, write each frame to file, replaced whole\n"
+              "     --listen <address> serve the prometheus format on /metrics at\n"
+              "                        [addr:]port (127.0.0.1 when only a port)\n"
               " -p, --instance <id>    show only this instance (repeatable)\n"
               "     --runtime <name>   show only the instances of this runtime\n"
               " -N, --namespace <ns>   show only the pods of this Kubernetes namespace\n"
@@ -156,35 +187,17 @@ static void report_bad_id(const TopModel *m, int r)
                 top_error("no instance '%s' (see ns ls)", m->bad_id);
 }
 
-static int run_batch(const TopOptions *o, int proc_fd, int root_fd)
+static Format format_from_name(const char *name)
 {
-        TopModel *m = NULL;
-        int r;
+        for (int k = 0; k < FORMAT_MAX; k++)
+                if (streq(format_names[k], name))
+                        return (Format)k;
+        return FORMAT_INVALID;
+}
 
-        r = top_model_new(proc_fd, root_fd, o, &m);
-        if (r < 0) {
-                top_error("cannot start: %s", ERRSTR(-r));
-                return 1;
-        }
-        /* The baseline sample: the first frame comes one delay later, with rates. */
-        r = top_model_refresh(m);
-        for (long frame = 0; r >= 0 && (o->iterations == 0 || frame < o->iterations); frame++) {
-                sleep_for(o->delay);
-                r = top_model_refresh(m);
-                if (r < 0)
-                        break;
-                r = o->json ? top_write_json(m, stdout) : top_write_text(m, stdout);
-                if (r == -EPIPE) {
-                        /* the reader went away (ns top -b | head): a normal end */
-                        top_model_free(m);
-                        return 0;
-                }
-                if (r < 0) {
-                        top_error("cannot write: %s", ERRSTR(-r));
-                        top_model_free(m);
-                        return 1;
-                }
-        }
+/* The end of a batch run: what a failed refresh means, said; frees m. */
+static int report_refresh(TopModel *m, int r)
+{
         if (r == -ENOENT && m->bad_id) {
                 report_bad_id(m, r);
                 r = 1;
@@ -199,14 +212,143 @@ static int run_batch(const TopOptions *o, int proc_fd, int root_fd)
         return r;
 }
 
+static int write_frame(const TopModel *m, Format format, FILE *f)
+{
+        switch (format) {
+        case FORMAT_JSON:
+                return top_write_json(m, f);
+        case FORMAT_PROMETHEUS:
+                return top_write_prometheus(m, f);
+        default:
+                return top_write_text(m, f);
+        }
+}
+
+/*
+ * One frame into path, replacing it whole: written to a temporary file in
+ * the same directory and renamed over it, so that a reader (the textfile
+ * collector of node_exporter) never sees half of one. The temporary name
+ * starts with a dot and does not end in ".prom": the collector skips it.
+ */
+static int write_frame_file(const TopModel *m, Format format, const char *path)
+{
+        const char *slash = strrchr(path, '/');
+        _cleanup_free_ char *tmp = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        mode_t mask;
+        FILE *f;
+        int r;
+
+        if (slash)
+                tmp = xasprintf("%.*s.%s.XXXXXX", (int)(slash + 1 - path), path, slash + 1);
+        else
+                tmp = xasprintf(".%s.XXXXXX", path);
+        fd = mkostemp(tmp, O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        /* mkostemp() makes it 0600; the collector may run as another user */
+        mask = umask(0);
+        umask(mask);
+        f = fchmod(fd, 0666 & ~mask) == 0 ? fdopen(fd, "w") : NULL;
+        if (!f) {
+                r = -errno;
+                unlink(tmp);
+                return r;
+        }
+        TAKE_FD(fd);
+        r = write_frame(m, format, f);
+        if (fclose(f) != 0 && r >= 0)
+                r = -errno;
+        if (r >= 0 && rename(tmp, path) < 0)
+                r = -errno;
+        if (r < 0)
+                unlink(tmp);
+        return r;
+}
+
+static int run_batch(const TopOptions *o, const BatchOptions *b, int proc_fd, int root_fd)
+{
+        TopModel *m = NULL;
+        int r;
+
+        r = top_model_new(proc_fd, root_fd, o, &m);
+        if (r < 0) {
+                top_error("cannot start: %s", ERRSTR(-r));
+                return 1;
+        }
+        r = top_model_refresh(m);
+        for (long frame = 0; r >= 0 && (o->iterations == 0 || frame < o->iterations); frame++) {
+                /* Text and JSON show rates: the first sample is their baseline and
+                 * their first frame comes one delay later. The Prometheus format
+                 * has counters, not rates: its first frame is the first sample. */
+                if (frame > 0 || b->format != FORMAT_PROMETHEUS) {
+                        sleep_for(o->delay);
+                        r = top_model_refresh(m);
+                        if (r < 0)
+                                break;
+                }
+                if (b->output)
+                        r = write_frame_file(m, b->format, b->output);
+                else
+                        r = write_frame(m, b->format, stdout);
+                if (r == -EPIPE && !b->output) {
+                        /* the reader went away (ns top -b | head): a normal end */
+                        top_model_free(m);
+                        return 0;
+                }
+                if (r < 0) {
+                        if (b->output)
+                                top_error("cannot write '%s': %s", b->output, ERRSTR(-r));
+                        else
+                                top_error("cannot write: %s", ERRSTR(-r));
+                        top_model_free(m);
+                        return 1;
+                }
+        }
+        return report_refresh(m, r);
+}
+
+/* ns top --listen: the first sample taken (so that a bad -p is said at once), then served. */
+static int run_server(const TopOptions *o, const BatchOptions *b, int proc_fd, int root_fd)
+{
+        TopModel *m = NULL;
+        int fd, r;
+
+        fd = serve_listen(&b->listen_addr);
+        if (fd < 0) {
+                top_error("cannot listen on '%s': %s%s", b->listen, ERRSTR(-fd),
+                          fd == -EADDRINUSE ? " (choose another port)" : "");
+                return 1;
+        }
+        r = top_model_new(proc_fd, root_fd, o, &m);
+        if (r < 0) {
+                close(fd);
+                top_error("cannot start: %s", ERRSTR(-r));
+                return 1;
+        }
+        r = top_model_refresh(m);
+        if (r < 0) {
+                close(fd);
+                return report_refresh(m, r);
+        }
+        r = serve_run(m, fd, o->delay);
+        if (r < 0)
+                top_error("cannot serve on '%s': %s", b->listen, ERRSTR(-r));
+        top_model_free(m);
+        return r < 0 ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
-        enum { OPT_RUNTIME = 0x100 };
+        enum { OPT_RUNTIME = 0x100, OPT_FORMAT, OPT_OUTPUT, OPT_LISTEN };
         static const struct option options[] = {
                 { "delay", required_argument, NULL, 'd' },
                 { "iterations", required_argument, NULL, 'n' },
                 { "batch", no_argument, NULL, 'b' },
                 { "json", no_argument, NULL, 'J' },
+                { "format", required_argument, NULL, OPT_FORMAT },
+                { "output", required_argument, NULL, OPT_OUTPUT },
+                { "listen", required_argument, NULL, OPT_LISTEN },
                 { "instance", required_argument, NULL, 'p' },
                 { "runtime", required_argument, NULL, OPT_RUNTIME },
                 { "namespace", required_argument, NULL, 'N' },
@@ -218,6 +360,7 @@ int main(int argc, char **argv)
                 {}
         };
         TopOptions o = { .delay = 2, .sort = TOP_COL_CPU };
+        BatchOptions b = { .format = FORMAT_INVALID };
         _cleanup_free_ char **ids = NULL;
         _cleanup_close_ int proc_fd = -EBADF, root_fd = -EBADF;
         const char *host_root;
@@ -246,6 +389,29 @@ int main(int argc, char **argv)
                         break;
                 case 'J':
                         o.json = true;
+                        break;
+                case OPT_FORMAT:
+                        b.format = format_from_name(optarg);
+                        if (b.format == FORMAT_INVALID) {
+                                top_error("unknown format '%s': text, json or prometheus", optarg);
+                                return usage_error();
+                        }
+                        break;
+                case OPT_OUTPUT:
+                        if (!*optarg) {
+                                top_error("option '--output' needs a file name");
+                                return usage_error();
+                        }
+                        b.output = optarg;
+                        break;
+                case OPT_LISTEN:
+                        if (serve_parse_address(optarg, &b.listen_addr) < 0) {
+                                top_error("invalid address '%s': [address:]port, an IPv6 address "
+                                          "in brackets",
+                                          optarg);
+                                return usage_error();
+                        }
+                        b.listen = optarg;
                         break;
                 case 'p':
                         ids = xreallocarray(ids, n_ids + 2, sizeof(char *));
@@ -293,10 +459,39 @@ int main(int argc, char **argv)
                 top_error("option '-J' needs '-b'");
                 return usage_error();
         }
+        if (o.json && b.format != FORMAT_INVALID && b.format != FORMAT_JSON) {
+                top_error("option '-J' conflicts with '--format=%s'", format_names[b.format]);
+                return usage_error();
+        }
+        if (b.listen) {
+                /* a server of its own: no frames, no screen */
+                if (o.json || (b.format != FORMAT_INVALID && b.format != FORMAT_PROMETHEUS)) {
+                        top_error("option '--listen' serves the prometheus format only");
+                        return usage_error();
+                }
+                if (have_n || b.output) {
+                        top_error("option '%s' does not go with '--listen'",
+                                  have_n ? "-n" : "--output");
+                        return usage_error();
+                }
+                b.format = FORMAT_PROMETHEUS;
+                o.batch = true;
+        }
         if (have_n && !o.batch) {
                 top_error("option '-n' needs '-b'");
                 return usage_error();
         }
+        if (b.format != FORMAT_INVALID && !o.batch) {
+                top_error("option '--format' needs '-b'");
+                return usage_error();
+        }
+        if (b.output && !o.batch) {
+                top_error("option '--output' needs '-b'");
+                return usage_error();
+        }
+        if (b.format == FORMAT_INVALID)
+                b.format = o.json ? FORMAT_JSON : FORMAT_TEXT;
+        o.json = b.format == FORMAT_JSON;
         o.ids = ids;
 
         proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -323,7 +518,9 @@ int main(int argc, char **argv)
         if (o.batch) {
                 /* a closed pipe is EPIPE from the write, and a quiet end */
                 signal(SIGPIPE, SIG_IGN);
-                return run_batch(&o, proc_fd, root_fd);
+                if (b.listen)
+                        return run_server(&o, &b, proc_fd, root_fd);
+                return run_batch(&o, &b, proc_fd, root_fd);
         }
         r = tui_run(&o, proc_fd, root_fd);
         if (r == -ENOTSUP) {

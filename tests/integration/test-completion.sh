@@ -206,13 +206,16 @@ expect "run: no options after the command" '' ns run true --bogus-no-such-file
 expect "run: no command completion for -e's variable" '' ns run -e FOO=b
 
 # ns top: options, -p instances, --runtime and --sort values
-top_opts='-d|--delay|-b|--batch|-n|--iterations|-J|--json|-p|--instance|--runtime|-N|--namespace|-a|--all|-s|--sort|-I|--invert|-h|--help|-V|--version'
+top_opts='-d|--delay|-b|--batch|-n|--iterations|-J|--json|--format|--output|--listen|-p|--instance|--runtime|-N|--namespace|-a|--all|-s|--sort|-I|--invert|-h|--help|-V|--version'
 expect "top options" "$top_opts" ns top -
 expect "top --sort values, any case" 'MEM|MEM%' ns top --sort me
 expect "top --sort=, '=' breaking words" 'UPTIME' ns top --sort = UP
 expect "top --runtime values" 'cri-o|crun' ns top --runtime cr
 expect "top -p: instances" '3f9a1c07d2e4|3f00aa11bb22' ns top -p 3f
 expect "top: nothing after -d" '' ns top -d ''
+expect "top --format values" 'prometheus' ns top --format p
+expect "top --format=, '=' breaking words" 'json' ns top --format = j
+expect "top: nothing after --listen" '' ns top --listen ''
 
 # ns kill, ns freeze, ns thaw: options, signal names, then one <id>
 kill_opts='-s|--signal|--leader|-f|--force|-v|--verbose|-l|--list|-h|--help'
@@ -412,6 +415,7 @@ if command -v fish >/dev/null; then
                 "ns thaw d|db" \
                 "ns top --so|--sort" \
                 "ns top --sort ME|$(lines 'MEM|MEM%')" \
+                "ns top --format |$(lines 'text|json|prometheus')" \
                 "ns inspect -n 3 |$(lines '3f9a1c07d2e4|db|8b21e6f0a913|proxy|5e0b7d4a9c21|my box|a7d1f03c6e92|3f00aa11bb22')" \
                 "ns inspect db |" \
                 "ns images |$(lines 'ls|import|pull|rm|prune')" \
