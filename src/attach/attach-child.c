@@ -425,6 +425,57 @@ static void child_close_fds(Child *c)
         }
 }
 
+static void close_fds_from(unsigned from, unsigned to)
+{
+        if (from > to)
+                return;
+        if (syscall(SYS_close_range, from, to, 0) < 0) {
+                /* close_range needs Linux 5.9 */
+                struct rlimit rl;
+                unsigned max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 1 << 20
+                                       ? (unsigned)rl.rlim_cur
+                                       : 1 << 16;
+                for (unsigned fd = from; fd <= to && fd < max; fd++)
+                        close((int)fd);
+        }
+}
+
+static int fd_cmp(const void *x, const void *y)
+{
+        int a = *(const int *)x, b = *(const int *)y;
+        return (a > b) - (a < b);
+}
+
+/*
+ * Before the credential change: every fd but stdio (the host's /dev/null
+ * by now), the message socket and the command's own stdio. Whatever the
+ * caller had open (ns top's /proc, cgroup and stats files, a host root)
+ * is gone before the process may become dumpable and readable from
+ * inside; child_close_fds() then narrows it to the socket.
+ */
+static void child_close_stray_fds(Child *c)
+{
+        int keep[5];
+        size_t n = 0;
+        unsigned next = 3;
+
+        keep[n++] = c->sock;
+        for (int i = 0; i < 3; i++)
+                if (c->stdio_fd[i] >= 0)
+                        keep[n++] = c->stdio_fd[i];
+        keep[n++] = INT_MAX; /* the end */
+        qsort(keep, n, sizeof(keep[0]), fd_cmp);
+        for (size_t i = 0; i < n; i++) {
+                if (keep[i] < 3)
+                        continue;
+                if ((unsigned)keep[i] > next)
+                        close_fds_from(next, (unsigned)keep[i] - 1);
+                if (keep[i] == INT_MAX)
+                        break;
+                next = (unsigned)keep[i] + 1;
+        }
+}
+
 static void child_signals(void)
 {
         sigset_t none;
@@ -538,6 +589,7 @@ _noreturn_ void attach_child_main(Child *c)
         closep(&a->proc_fd);
         if (!(a->keep & ATTACH_KEEP_CAPS))
                 child_bounding_set(c);
+        child_close_stray_fds(c);
         /* Without no_new_privs: while still privileged in the user namespace. */
         child_seccomp(c, false);
         if (!o->tools)

@@ -805,6 +805,7 @@ int attach_spawn(Attach *a, const AttachStdio *io, int sigfd, pid_t *ret_pid, in
                 .tree_fd = tree_fd,
                 .host_dev_fd = host_dev_fd,
                 .null_fd = null_fd,
+                .stdio_fd = { -EBADF, -EBADF, -EBADF },
         };
         joiner = spawn_joiner(&child, pair[0]);
         if (joiner < 0) {

@@ -533,6 +533,12 @@ int cmd_enter(int argc, char **argv)
         o.attach.host_root_fd = root_fd;
         /* Steps 1 to 3. */
         r = attach_open(proc_fd, leader, starttime, &o.attach, &a, &e);
+        /* attach_open keeps copies of what it uses: ours would reach the
+         * command until its last step, past the credential change that
+         * may make it dumpable (fs.suid_dumpable=1) and its fds readable
+         * from inside: the host's /proc and / must be gone by then. */
+        closep(&proc_fd);
+        closep(&root_fd);
         if (r < 0) {
                 ret = report(o.id, leader, &e);
                 goto finish;

@@ -254,6 +254,19 @@ int scan_proc_with(int proc_fd, const Scan *prev, ScanFlags flags, Scan **ret)
                         /* A zombie has no namespace links left: it goes with
                          * its parent, which holds it (zombies_to_parents()). */
                         if (st.state == 'Z') {
+                                NsIno ino;
+
+                                /* ... when it is ours to read: a zombie of
+                                 * another user's fails with EACCES, as a plain
+                                 * scan counts it, and its parent is not ours
+                                 * either. One readlink, for zombies only. */
+                                snprintf(name, sizeof(name), "%d/", (int)p->pid);
+                                r = ns_read_link(proc_fd, name, NS_USER, &ino);
+                                if (r == -EACCES || r == -EPERM) {
+                                        unreadable++;
+                                        memset(p, 0, sizeof(Proc));
+                                        continue;
+                                }
                                 n_zombies++;
                                 n++;
                                 continue;
