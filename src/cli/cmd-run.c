@@ -774,6 +774,15 @@ int cmd_run(int argc, char **argv)
                           o.launch.rootfs ? "rootfs" : "build");
                 goto usage;
         }
+        /* Without a mount namespace of its own the root cannot be
+         * replaced: the command would run on the host's, writable, with
+         * an image's Entrypoint for one. */
+        if ((o.image.ref || o.launch.rootfs) && (o.launch.share & (1u << NS_MNT))) {
+                log_error("cannot run with --%s and --share=mnt: its root needs a mount "
+                          "namespace of its own (drop one of them)",
+                          o.image.ref ? "image" : "rootfs");
+                goto usage;
+        }
         if (!o.image.ref && (o.image.read_only || o.image.cache || o.image.entrypoint)) {
                 log_error("--%s needs --image", o.image.read_only ? "read-only"
                                                 : o.image.cache   ? "image-cache"

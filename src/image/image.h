@@ -44,7 +44,9 @@
  * mapping gives N; with a single-id map every file belongs to the caller.
  * Root unpacks with no user namespace: the image's ids are the host's (an
  * instance of root's sees them right with an identity map).
- * A file whose owner would be the host's real root loses setuid/setgid.
+ * A file whose owner would be the host's real root loses setuid/setgid;
+ * extended attributes other than user.* (file capabilities among them)
+ * are not kept.
  */
 
 #include <stdbool.h>

@@ -5,7 +5,8 @@
  * checked (no "..", nothing absolute, never through a symlink, hard links
  * to this layer's own files only), device nodes are skipped (an
  * unprivileged user cannot make them, and an image has no business with
- * the host's), and no file ends up setuid or setgid for the host's root.
+ * the host's), no file ends up setuid or setgid for the host's root, and
+ * no file capability, trusted.* or security.* attribute is kept.
  * The work runs in a child as the layers' owner (userns.c); it is done in
  * tmp/ and renamed into place whole.
  */
@@ -164,15 +165,19 @@ static int apply_meta(const Extract *x, int pfd, const char *name, struct archiv
         return 0;
 }
 
-/* The archive's extended attributes that mean something in a lower layer:
- * user.* (not overlay's own, which only the unpack sets) and file
- * capabilities, unless the file would be the host root's. */
-static void apply_xattrs(const Extract *x, int pfd, const char *name, struct archive_entry *e)
+/*
+ * The archive's extended attributes that mean something in a lower layer:
+ * user.* only, and not overlay's own (which only the unpack sets). Never
+ * security.capability: the instance's root is mounted nosuid, which
+ * ignores file capabilities, so the only place one would work is the
+ * host, where root (unpacking with no user namespace) would write a
+ * capability of the host's own for any user who reached the file.
+ */
+static void apply_xattrs(int pfd, const char *name, struct archive_entry *e)
 {
         const char *key;
         const void *value;
         size_t size;
-        unsigned ou;
         int fd;
 
         if (archive_entry_xattr_reset(e) == 0 || archive_entry_filetype(e) == AE_IFLNK)
@@ -181,11 +186,7 @@ static void apply_xattrs(const Extract *x, int pfd, const char *name, struct arc
         if (fd < 0)
                 return;
         while (archive_entry_xattr_next(e, &key, &value, &size) == ARCHIVE_OK) {
-                bool ok = (startswith(key, "user.") && !startswith(key, "user.overlay.")) ||
-                          (streq(key, "security.capability") &&
-                           id_mapped(x, true, (unsigned)archive_entry_uid(e), &ou) && ou != 0);
-
-                if (ok)
+                if (startswith(key, "user.") && !startswith(key, "user.overlay."))
                         (void)fsetxattr(fd, key, value, size, 0);
         }
         close(fd);
@@ -345,7 +346,7 @@ static int extract_entry(const Extract *x, struct archive *a, struct archive_ent
         r = apply_meta(x, pfd, name, e, res);
         if (r < 0)
                 return r;
-        apply_xattrs(x, pfd, name, e);
+        apply_xattrs(pfd, name, e);
         return 0;
 }
 
