@@ -482,10 +482,6 @@ int launch_fs_setup(const LaunchChild *ch, LaunchError *ret_err)
                 r = switch_root(root, ret_err);
                 if (r < 0)
                         goto out;
-                /* The image's WorkingDir need not exist in it (docker makes
-                 * it): made in the writable layer, where there is one. */
-                if (c->workdir && !c->read_only)
-                        (void)mkdir_parents(c->workdir);
         } else if (c->rootfs) {
                 root_fd = clone_tree(AT_FDCWD, c->rootfs, true);
                 if (root_fd < 0) {
@@ -540,6 +536,13 @@ int launch_fs_setup(const LaunchChild *ch, LaunchError *ret_err)
                         goto out;
         }
         r = setup_user_mounts(c, bind_fds, &own, ret_err);
+        /* The image's WorkingDir need not exist in it (docker makes it):
+         * made once every mount is in place, so that one on /tmp or a
+         * --tmpfs does not hide it, and after the root switch, so that a
+         * link on its way is resolved in the instance. Where the root is
+         * read-only, the chdir says why it is missing. */
+        if (r >= 0 && c->lowerdirs && c->workdir)
+                (void)mkdir_parents(c->workdir);
 
 out:
         for (size_t i = 0; i < ELEMENTSOF(node_fds); i++)
