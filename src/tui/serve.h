@@ -25,12 +25,12 @@
 
 /* The functions serve.c uses, named without "MHD_"; each pointer has the
  * type of the library's own prototype (MHD_start_daemon's varargs too). */
-#define MHD_FUNCTIONS(X)                \
-        X(start_daemon)                 \
-        X(stop_daemon)                  \
-        X(create_response_from_buffer)  \
-        X(add_response_header)          \
-        X(queue_response)               \
+#define MHD_FUNCTIONS(X)               \
+        X(start_daemon)                \
+        X(stop_daemon)                 \
+        X(create_response_from_buffer) \
+        X(add_response_header)         \
+        X(queue_response)              \
         X(destroy_response)
 
 typedef struct Mhd {
