@@ -5,7 +5,7 @@
  * Prometheus exposition, to standard output or to a file replaced whole
  * (--output); --listen serves the exposition (serve.h); without either,
  * the screen (tui_run()). A program of its own so that the ns binary
- * never loads ncurses (nor libmicrohttpd).
+ * never loads ncurses; libmicrohttpd is loaded for --listen only.
  */
 #include <fcntl.h>
 #include <getopt.h>
@@ -311,9 +311,16 @@ static int run_batch(const TopOptions *o, const BatchOptions *b, int proc_fd, in
 /* ns top --listen: the first sample taken (so that a bad -p is said at once), then served. */
 static int run_server(const TopOptions *o, const BatchOptions *b, int proc_fd, int root_fd)
 {
+        _cleanup_free_ char *err = NULL;
         TopModel *m = NULL;
+        Mhd mhd;
         int fd, r;
 
+        /* before the port is taken: without the library nothing is served */
+        if (serve_load(&mhd, &err) < 0) {
+                top_error("--listen needs libmicrohttpd (libmicrohttpd12): %s", err);
+                return 1;
+        }
         fd = serve_listen(&b->listen_addr);
         if (fd < 0) {
                 top_error("cannot listen on '%s': %s%s", b->listen, ERRSTR(-fd),
@@ -331,7 +338,7 @@ static int run_server(const TopOptions *o, const BatchOptions *b, int proc_fd, i
                 close(fd);
                 return report_refresh(m, r);
         }
-        r = serve_run(m, fd, o->delay);
+        r = serve_run(&mhd, m, fd, o->delay);
         if (r < 0)
                 top_error("cannot serve on '%s': %s", b->listen, ERRSTR(-r));
         top_model_free(m);

@@ -3,11 +3,11 @@
  * ns top --listen (serve.h). libmicrohttpd runs one internal thread that
  * accepts and answers every connection: the model is refreshed and written
  * in that thread only, so it needs no lock, while the main thread waits
- * for SIGINT or SIGTERM.
+ * for SIGINT or SIGTERM. Every libmicrohttpd call goes through the Mhd
+ * table serve_load() fills (dlopen()), so ns-top does not link it.
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -19,6 +19,15 @@
 #include "util.h"
 
 #define LOOPBACK "127.0.0.1"
+
+int serve_load(Mhd *ret, char **ret_error)
+{
+#define MHD_SYMBOL(f) { "MHD_" #f, offsetof(Mhd, f) },
+        static const DlSymbol syms[] = { MHD_FUNCTIONS(MHD_SYMBOL) };
+#undef MHD_SYMBOL
+
+        return dlopen_symbols(MHD_SONAME, syms, ELEMENTSOF(syms), ret, ret_error);
+}
 
 static int parse_port(const char *s, const char **ret)
 {
@@ -105,6 +114,7 @@ int serve_listen(const ServeAddress *addr)
 /* ------------------------------------------------------------ server */
 
 typedef struct Server {
+        const Mhd *mhd;
         TopModel *m;
         uint64_t max_age_usec;
         uint64_t taken_usec; /* CLOCK_MONOTONIC of the last refresh */
@@ -158,27 +168,27 @@ static void server_update(Server *s)
         s->taken_usec = now;
 }
 
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type,
-                             const char *body, size_t len, const char *allow)
+static enum MHD_Result reply(const Mhd *mhd, struct MHD_Connection *c, unsigned status,
+                             const char *type, const char *body, size_t len, const char *allow)
 {
         struct MHD_Response *resp;
         enum MHD_Result ret;
 
-        resp = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+        resp = mhd->create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
         if (!resp)
                 return MHD_NO;
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+        mhd->add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
         if (allow)
-                MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
-        ret = MHD_queue_response(c, status, resp);
-        MHD_destroy_response(resp);
+                mhd->add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
+        ret = mhd->queue_response(c, status, resp);
+        mhd->destroy_response(resp);
         return ret;
 }
 
-static enum MHD_Result reply_text(struct MHD_Connection *c, unsigned status, const char *text,
-                                  const char *allow)
+static enum MHD_Result reply_text(const Mhd *mhd, struct MHD_Connection *c, unsigned status,
+                                  const char *text, const char *allow)
 {
-        return reply(c, status, "text/plain; charset=utf-8", text, strlen(text), allow);
+        return reply(mhd, c, status, "text/plain; charset=utf-8", text, strlen(text), allow);
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
@@ -193,10 +203,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         (void)upload_data_size;
         (void)req_cls;
         if (!streq(url, "/metrics"))
-                return reply_text(c, MHD_HTTP_NOT_FOUND, "not found: the metrics are at /metrics\n",
-                                  NULL);
+                return reply_text(s->mhd, c, MHD_HTTP_NOT_FOUND,
+                                  "not found: the metrics are at /metrics\n", NULL);
         if (!streq(method, MHD_HTTP_METHOD_GET) && !streq(method, MHD_HTTP_METHOD_HEAD))
-                return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed\n",
+                return reply_text(s->mhd, c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed\n",
                                   "GET, HEAD");
         server_update(s);
         if (s->refresh_error < 0) {
@@ -206,15 +216,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                 /* lowercase, as ns' messages are */
                 if (msg[n] >= 'A' && msg[n] <= 'Z' && !(msg[n + 1] >= 'A' && msg[n + 1] <= 'Z'))
                         msg[n] = (char)(msg[n] - 'A' + 'a');
-                return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, msg, NULL);
+                return reply_text(s->mhd, c, MHD_HTTP_INTERNAL_SERVER_ERROR, msg, NULL);
         }
-        return reply(c, MHD_HTTP_OK, TOP_PROM_CONTENT_TYPE, s->body, s->body_len, NULL);
+        return reply(s->mhd, c, MHD_HTTP_OK, TOP_PROM_CONTENT_TYPE, s->body, s->body_len, NULL);
 }
 
-int serve_run(TopModel *m, int listen_fd, double max_age)
+int serve_run(const Mhd *mhd, TopModel *m, int listen_fd, double max_age)
 {
         _cleanup_close_ int fd = listen_fd;
         Server s = {
+                .mhd = mhd,
                 .m = m,
                 .max_age_usec = (uint64_t)(max_age * 1e6),
                 .taken_usec = now_usec(),
@@ -240,11 +251,11 @@ int serve_run(TopModel *m, int listen_fd, double max_age)
         }
 
         errno = 0;
-        d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD, 0, NULL, NULL, handle, &s,
-                             MHD_OPTION_LISTEN_SOCKET, fd,
-                             /* a client that sends nothing is not waited for long */
-                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
-                             MHD_OPTION_CONNECTION_LIMIT, (unsigned)32, MHD_OPTION_END);
+        d = mhd->start_daemon(MHD_USE_AUTO_INTERNAL_THREAD, 0, NULL, NULL, handle, &s,
+                              MHD_OPTION_LISTEN_SOCKET, fd,
+                              /* a client that sends nothing is not waited for long */
+                              MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
+                              MHD_OPTION_CONNECTION_LIMIT, (unsigned)32, MHD_OPTION_END);
         if (!d) {
                 r = errno > 0 ? -errno : -EIO;
                 pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -256,7 +267,7 @@ int serve_run(TopModel *m, int listen_fd, double max_age)
 
         while (sigwait(&stop, &sig) != 0)
                 ;
-        MHD_stop_daemon(d);
+        mhd->stop_daemon(d);
         pthread_sigmask(SIG_SETMASK, &old, NULL);
         free(s.body);
         return 0;

@@ -6,8 +6,10 @@
 # a baseline wait; `--listen` serves /metrics on a port the test found
 # free, where an instance made here shows a CPU counter that grows while
 # it spins (polled, with a deadline), 404 elsewhere, a clear error for a
-# taken port, IPv6 in brackets, a quiet end at SIGTERM; `--output` replaces
-# its file whole, which a reader checks while ns top rewrites it quickly.
+# taken port, IPv6 in brackets, a quiet end at SIGTERM; ns-top does not
+# link libmicrohttpd (loaded for --listen only) and says so clearly when it
+# cannot load it; `--output` replaces its file whole, which a reader checks
+# while ns top rewrites it quickly.
 
 # shellcheck source=tests/integration/lib.sh
 . "${NS_SOURCE_ROOT:-${0%/*}/../..}/tests/integration/lib.sh" || {
@@ -17,7 +19,7 @@
 
 require_ns
 require_root
-require_tools promtool curl unshare ss
+require_tools promtool curl unshare ss ldd ldconfig mount
 NS_TOP=${NS%/*}/ns-top
 [[ -x $NS_TOP ]] || fatal "no ns-top next to NS='$NS'"
 
@@ -151,6 +153,30 @@ if ((RC == 1)) && grep -qx "ns top: cannot listen on '127.0.0.1:$PORT': address 
         ok "a port that is taken: a clear error, exit 1"
 else
         not_ok "a port that is taken: a clear error, exit 1"
+        diag "status $RC"
+        diag_file "$ERR"
+fi
+
+# the library, loaded for --listen only: not among what every start loads
+run ldd ldd "$NS_TOP"
+if ((RC == 0)) && ! grep -Eq 'libmicrohttpd|libgnutls' "$OUT"; then
+        ok "ns-top links neither libmicrohttpd nor gnutls"
+else
+        not_ok "ns-top links neither libmicrohttpd nor gnutls"
+        diag_file "$OUT"
+fi
+# Hidden (/dev/null mounted over it in a mount namespace of its own), it
+# is said before anything else: on the server's port, the taken port would
+# be the error if the port came first.
+MHD_LIB=$(ldconfig -p | awk '$1 == "libmicrohttpd.so.12" { print $NF; exit }')
+[[ -n $MHD_LIB ]] || fatal "ldconfig knows no libmicrohttpd.so.12"
+run nomhd unshare -m sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' sh "$MHD_LIB" \
+        "$NS" top --listen "127.0.0.1:$PORT"
+if ((RC == 1)) && [[ $(wc -l <"$ERR") == 1 ]] &&
+        grep -q "^ns top: --listen needs libmicrohttpd (libmicrohttpd12): .*libmicrohttpd\.so\.12" "$ERR"; then
+        ok "without libmicrohttpd: a clear error, exit 1, before the port"
+else
+        not_ok "without libmicrohttpd: a clear error, exit 1, before the port"
         diag "status $RC"
         diag_file "$ERR"
 fi
