@@ -99,6 +99,10 @@ static void report_image_error(const char *ref, const char *store, int r, const 
                         log_error("cannot use image '%s': it is neither a file nor an image "
                                   "reference (such as alpine:3.19 or localhost:5000/app:1)",
                                   ref);
+                else if (r == -EMEDIUMTYPE)
+                        log_error("cannot use image '%s': a directory, but not an OCI image layout "
+                                  "(no index.json) or an unpacked docker save (no manifest.json)",
+                                  ref);
                 else
                         log_error("cannot use image '%s': %s", ref, msg);
                 break;

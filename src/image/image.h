@@ -96,6 +96,8 @@ ImageSource image_source_of(const char *ref);
  * normalised string; for a path "path:" + realpath + ":" + device, inode,
  * size and mtime (ns), so an archive rewritten in place is imported anew
  * while the warm path never hashes it. Escaped for one file name.
+ * -EMEDIUMTYPE for a directory that has neither an index.json (an OCI
+ * layout) nor a manifest.json (an unpacked docker save).
  */
 int image_ref_key(const char *ref, char **ret);
 

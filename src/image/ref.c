@@ -323,7 +323,8 @@ static int path_identity(const char *real, struct stat *ret)
                         free(p);
                         p = xasprintf("%s/manifest.json", real);
                         if (stat(p, &st) < 0)
-                                return -errno;
+                                /* a directory, but not an image's */
+                                return errno == ENOENT ? -EMEDIUMTYPE : -errno;
                 }
         }
         *ret = st;

@@ -488,6 +488,9 @@ int image_import(Store *s, const char *path, const IdMap *m, ImportResult *ret_r
                 src.dir_fd = dir_fd;
         }
         r = image_ref_key(path, &key);
+        if (r == -EMEDIUMTYPE)
+                return step_error(ret_err, IMPORT_STEP_FORMAT, EINVAL,
+                                  "%s: no index.json or manifest.json", path);
         if (r < 0)
                 return step_error(ret_err, IMPORT_STEP_SOURCE, r, "%s", path);
 

@@ -180,7 +180,9 @@ static int do_import(Store *s, const char *path)
                 if (e.step == IMPORT_STEP_DIGEST || e.step == IMPORT_STEP_SIZE)
                         image_error("cannot import '%s': blob %s %s", path, e.detail,
                                     import_message(&e));
-                else if (e.step == IMPORT_STEP_UNSAFE)
+                else if (e.step == IMPORT_STEP_UNSAFE ||
+                         (e.step == IMPORT_STEP_FORMAT && e.error == EINVAL))
+                        /* what is wrong is in the detail: EINVAL adds nothing */
                         image_error("cannot import '%s': %s: %s", path, import_message(&e),
                                     e.detail);
                 else if (e.detail[0])

@@ -127,6 +127,12 @@ is "$ERR" "ns: cannot import '$IMG/corrupt.oci': blob $TI_L2 does not match its 
 is "$(entries "$C/ns/blobs/sha256")$(entries "$C/ns/layers/sha256")$(entries "$C/ns/refs")$(entries "$C/ns/tmp")" "" \
         "  ... and nothing of it left in the store"
 
+# a directory that is no image: said as such, not as a missing file
+mkdir -p "$T_TMP/not-an-image"
+images "$T_TMP/notimg-cache" import "$T_TMP/not-an-image"
+is "$RC:$ERR" "1:ns: cannot import '$T_TMP/not-an-image': not a docker-save archive or an OCI image layout: $T_TMP/not-an-image: no index.json or manifest.json" \
+        "a directory that is no image is refused as not an image"
+
 for h in dotdot absolute symlink hardlink; do
         images "$C" import "$IMG/hostile-$h.tar"
         check "a layer with a $h entry is refused" test "$RC" = 1

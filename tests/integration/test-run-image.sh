@@ -268,6 +268,9 @@ suite() {
         is "$RC" 1 "$who: a missing image exits 1"
         check "$who:   ... saying so" grep -qx "ns: cannot use image '$T_TMP/no-such-image.tar': no such file or directory" "$ERR" ||
                 diag_file "$ERR"
+        run notimg "${RUN[@]}" --image "$T_TMP" true
+        is "$RC:$(tail -n1 "$ERR")" "1:ns: cannot use image '$T_TMP': a directory, but not an OCI image layout (no index.json) or an unpacked docker save (no manifest.json)" \
+                "$who: a directory that is no image is said to be none"
 }
 
 # -e without --image: the caller's environment and the variables.
