@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* ns run's --image half (cmd-run-image.c), used by cmd-run.c. Reports its
+/* ns run's --image half (run-image.c), used by cmd-run.c. Reports its
  * own errors, as the command layer does. */
 
 #include <stdbool.h>
