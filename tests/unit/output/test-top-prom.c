@@ -11,6 +11,7 @@
 
 #include "json.h"
 #include "macro.h"
+#include "stats-fixture.h"
 #include "top-prom.h"
 #include "util.h"
 
@@ -320,30 +321,12 @@ static int proc_fd = -1, root_fd = -1;
 
 static void setup(void)
 {
-        const char *src = getenv("NS_STATS_FIXTURES");
-        char cmd[512];
-
-        cr_assert_not_null(src, "NS_STATS_FIXTURES is not set");
-        snprintf(dir, sizeof(dir), "/tmp/ns-test-prom-XXXXXX");
-        cr_assert_not_null(mkdtemp(dir));
-        snprintf(cmd, sizeof(cmd), "cp -a '%s/v2/.' '%s/'", src, dir);
-        cr_assert_eq(system(cmd), 0);
-        snprintf(cmd, sizeof(cmd), "%s/proc", dir);
-        proc_fd = open(cmd, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        snprintf(cmd, sizeof(cmd), "%s/root", dir);
-        root_fd = open(cmd, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        cr_assert_geq(proc_fd, 0);
-        cr_assert_geq(root_fd, 0);
+        stats_fixture_copy("v2", "prom", dir, sizeof(dir), &proc_fd, &root_fd);
 }
 
 static void teardown(void)
 {
-        char cmd[256];
-
-        close(proc_fd);
-        close(root_fd);
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-        cr_assert_eq(system(cmd), 0);
+        stats_fixture_remove(dir, &proc_fd, &root_fd);
 }
 
 TestSuite(prom_fixture, .init = setup, .fini = teardown);

@@ -13,6 +13,7 @@
 
 #include "instances.h"
 #include "macro.h"
+#include "stats-fixture.h"
 #include "stats-parse.h"
 #include "stats.h"
 #include "util.h"
@@ -23,21 +24,7 @@ static long tck, page;
 
 static void copy_tree(const char *which)
 {
-        const char *src = getenv("NS_STATS_FIXTURES");
-        char cmd[512];
-
-        cr_assert_not_null(src, "NS_STATS_FIXTURES is not set");
-        snprintf(dir, sizeof(dir), "/tmp/ns-test-stats-XXXXXX");
-        cr_assert_not_null(mkdtemp(dir));
-        cr_assert_eq(chmod(dir, 0755), 0);
-        snprintf(cmd, sizeof(cmd), "cp -a '%s/%s/.' '%s/'", src, which, dir);
-        cr_assert_eq(system(cmd), 0, "%s", cmd);
-        snprintf(cmd, sizeof(cmd), "%s/proc", dir);
-        proc_fd = open(cmd, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        snprintf(cmd, sizeof(cmd), "%s/root", dir);
-        root_fd = open(cmd, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        cr_assert_geq(proc_fd, 0);
-        cr_assert_geq(root_fd, 0);
+        stats_fixture_copy(which, "stats", dir, sizeof(dir), &proc_fd, &root_fd);
         tck = sysconf(_SC_CLK_TCK);
         page = sysconf(_SC_PAGESIZE);
 }
@@ -56,13 +43,8 @@ static void rounds_done(void);
 
 static void teardown(void)
 {
-        char cmd[256];
-
         rounds_done();
-        close(proc_fd);
-        close(root_fd);
-        snprintf(cmd, sizeof(cmd), "chmod -R u+rwx '%s'; rm -rf '%s'", dir, dir);
-        cr_assert_eq(system(cmd), 0);
+        stats_fixture_remove(dir, &proc_fd, &root_fd);
 }
 
 /* Write a file of the copied tree ("proc/101/stat", "root/sys/..."). */
