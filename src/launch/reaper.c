@@ -442,28 +442,42 @@ static void nest_payload(const LaunchChild *ch, int sync_fd)
 }
 
 /*
- * The payload: a fork of pid 1, made first thing. It maps the ids, builds
- * the mounts (shared with pid 1: what is mounted here is what pid 1 sees;
- * pivot_root moves its root and cwd along) and readies itself while pid 1
- * makes the network namespace; then joins that and execs. Reports an exec
- * failure and exits as a shell would (127 not found, 126 found but not
- * executable).
+ * The payload. It maps the ids, builds the mounts (shared with pid 1: what
+ * is mounted here is what pid 1 sees; pivot_root moves its root and cwd
+ * along), drops what it must not keep and execs. Made by vfork, it runs in
+ * pid 1's network namespace already and sync_fd is -1; made by fork when
+ * nesting, it makes its own namespaces, then waits on sync_fd for pid 1 to
+ * join them. Reports an exec failure and exits as a shell would (127 not
+ * found, 126 found but not executable).
  */
-static _noreturn_ void payload_exec(const LaunchChild *ch, int sync_fd, const cpu_set_t *cpus)
+static void hide_caller(const LaunchConfig *c);
+
+/* The command's argument strings, where writing pid 1's command line
+ * leaves them alone. */
+static char **argv_copy(char *const *argv)
+{
+        size_t n = 0;
+        char **copy;
+
+        while (argv[n])
+                n++;
+        copy = xnew(char *, n + 1);
+        for (size_t i = 0; i < n; i++)
+                copy[i] = xstrdup(argv[i]);
+        copy[n] = NULL;
+        return copy;
+}
+
+static _noreturn_ void payload_exec(const LaunchChild *ch, int sync_fd)
 {
         const LaunchConfig *c = ch->c;
         LaunchMsg m = { .type = LAUNCH_MSG_EXEC_FAILED };
         const char *dir = c->workdir ?: ch->cwd;
+        char **argv = (char **)c->argv;
         LaunchError e = {};
-        int r, err, netns_fd;
+        int r, err, netns_fd = -EBADF;
 
         sigprocmask(SIG_SETMASK, &ch->saved_mask, NULL);
-        /* pid 1 has moved us to another CPU than its own: stay there by
-         * default, but free to move if that CPU gets busy (a previous
-         * instance's network namespace is torn down by a kernel worker,
-         * for one). Again before exec, in case we ran before the move. */
-        if (cpus)
-                (void)sched_setaffinity(0, sizeof(*cpus), cpus);
 
         /* With a network helper, pid 1 has mapped them; with a range, ns
          * run has (launch.c). */
@@ -489,21 +503,22 @@ static _noreturn_ void payload_exec(const LaunchChild *ch, int sync_fd, const cp
         if (r < 0)
                 fail(ch, LAUNCH_STAGE_SECURITY, -r, "capabilities");
 
-        /* Wait for the network namespace (and the network helper). */
-        err = go_wait(sync_fd, &netns_fd);
-        if (err != 0)
-                /* pid 1 failed (or is gone: EPIPE) and has said why */
-                _exit(1);
-        if (netns_fd >= 0 && setns(netns_fd, ns_info[NS_NET].clone_flag) < 0)
-                fail(ch, LAUNCH_STAGE_NETWORK, errno, NULL);
+        /* Nesting: wait for pid 1 to have joined us (and for the
+         * network helper). */
+        if (sync_fd >= 0) {
+                err = go_wait(sync_fd, &netns_fd);
+                if (err != 0)
+                        /* pid 1 failed (or is gone: EPIPE) and has said why */
+                        _exit(1);
+                if (netns_fd >= 0 && setns(netns_fd, ns_info[NS_NET].clone_flag) < 0)
+                        fail(ch, LAUNCH_STAGE_NETWORK, errno, NULL);
+        }
         r = become_image_user(ch);
         if (r < 0)
                 fail(ch, LAUNCH_STAGE_SECURITY, -r, "the image's user");
         r = drop_caps(c->cap_keep, nesting_caps(ch));
         if (r < 0)
                 fail(ch, LAUNCH_STAGE_SECURITY, -r, "capabilities");
-        if (cpus)
-                (void)sched_setaffinity(0, sizeof(*cpus), cpus);
 
         if (dir && chdir(dir) < 0) {
                 if (c->workdir)
@@ -518,15 +533,30 @@ static _noreturn_ void payload_exec(const LaunchChild *ch, int sync_fd, const cp
         /* Everything but 0, 1, 2 and the status pipe closes on exec; the
          * pipe tells ns run if exec fails. */
         close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+        if (sync_fd < 0) {
+                /* pid 1's memory, which we share until exec: the config's
+                 * strings (among the argument strings) are no longer
+                 * needed but the command's. */
+                argv = argv_copy(c->argv);
+                hide_caller(c);
+                /* pid 1 resumes as exec begins and holds its
+                 * capabilities and the caller's fds for a moment more:
+                 * not dumpable until it has dropped them, so that even a
+                 * payload given CAP_SYS_PTRACE cannot ptrace it or read
+                 * its /proc/1/{fd,mem,environ} meanwhile (the memory's
+                 * owner is the host's user namespace). exec makes ours
+                 * dumpable again. */
+                (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        }
         /* --image: the image's environment, not the caller's; $PATH
          * included, which the search below reads. */
         if (c->envp)
                 environ = (char **)c->envp;
-        err = exec_search(c->argv);
+        err = exec_search(argv);
 
         m.error.step = LAUNCH_STAGE_EXEC;
         m.error.error = err;
-        snprintf(m.error.detail, sizeof(m.error.detail), "%s", c->argv[0]);
+        snprintf(m.error.detail, sizeof(m.error.detail), "%s", argv[0]);
         launch_send(ch->status_fd, &m);
         _exit(err == ENOENT || err == ENOTDIR ? 127 : 126);
 }
@@ -592,20 +622,21 @@ static void set_environ_area(const LaunchConfig *c)
         }
 }
 
+static const char title_marker[] = "ns-init";
+
 /*
- * Mark this process for ns ls and ns enter: comm "ns-init" and a command
- * line of "ns-init\0NAME\0IMAGE\0" (IMAGE empty without --image), written
- * over our own argv strings (a copy of ns run's) and padded with NULs;
- * what does not fit is cut, the image reference first. No file is written
- * anywhere.
+ * Mark pid 1 for ns ls and ns enter: a command line of
+ * "ns-init\0NAME\0IMAGE\0" (IMAGE empty without --image), written over
+ * the argv strings of this memory (a copy of ns run's) and padded with
+ * NULs; what does not fit is cut, the image reference first. pid 1 sets its
+ * comm to "ns-init" too (set_comm). No file is written anywhere.
  */
-static void set_title(const LaunchConfig *c)
+static void set_cmdline(const LaunchConfig *c)
 {
-        static const char marker[] = "ns-init";
+        const char *marker = title_marker;
         char fields[2][256], *title;
         size_t len, at;
 
-        prctl(PR_SET_NAME, marker);
         if (argv_area(&title, &len) < 0 || len == 0)
                 return;
         /* The name and the image are among the arguments about to be
@@ -613,8 +644,8 @@ static void set_title(const LaunchConfig *c)
         snprintf(fields[0], sizeof(fields[0]), "%s", c->name ?: "");
         snprintf(fields[1], sizeof(fields[1]), "%s", c->image_ref ?: "");
         memset(title, 0, len);
-        memcpy(title, marker, MIN(sizeof(marker), len - 1));
-        at = sizeof(marker);
+        memcpy(title, marker, MIN(sizeof(title_marker), len - 1));
+        at = sizeof(title_marker);
         /* Each field and its NUL, while one more byte is left for the
          * final NUL of the area. */
         for (size_t i = 0; i < ELEMENTSOF(fields) && at + 1 < len; i++) {
@@ -623,6 +654,24 @@ static void set_title(const LaunchConfig *c)
                 memcpy(title + at, fields[i], n);
                 at += n + 1;
         }
+}
+
+static void set_comm(void)
+{
+        (void)prctl(PR_SET_NAME, title_marker);
+}
+
+/*
+ * What of the caller's the payload could read of pid 1, overwritten: its
+ * environment strings (/proc/1/environ, when the payload has its own) and
+ * its command line (/proc/1/cmdline, which anyone may read). The memory is
+ * pid 1's: the payload writes it as its last step before exec when it
+ * shares it (vfork), pid 1 before it lets the payload go on otherwise.
+ */
+static void hide_caller(const LaunchConfig *c)
+{
+        set_environ_area(c);
+        set_cmdline(c);
 }
 
 /* With --share=pid there is no namespace to tear down: kill our children
@@ -755,26 +804,6 @@ static void make_time(const LaunchChild *ch)
 }
 
 /*
- * Pick a CPU for the payload other than the one pid 1 runs on, so that the
- * two halves of the set-up (the network namespace here, the mounts there)
- * run side by side: left to itself, Linux puts a fresh fork on its
- * parent's CPU and the other one idles. False on a single CPU.
- */
-static bool spread_cpus(cpu_set_t *ret_all, cpu_set_t *ret_other)
-{
-        int self;
-
-        if (sched_getaffinity(0, sizeof(*ret_all), ret_all) < 0 || CPU_COUNT(ret_all) < 2)
-                return false;
-        self = sched_getcpu();
-        if (self < 0)
-                return false;
-        *ret_other = *ret_all;
-        CPU_CLR(self, ret_other);
-        return CPU_COUNT(ret_other) > 0;
-}
-
-/*
  * Nesting: wait for the payload's namespaces and join them (one setns on a
  * pidfd, Linux 5.8), so that pid 1 is a member of the instance as ns ls
  * and ns enter see it, with its root and working directory at the root of
@@ -802,14 +831,52 @@ static void join_payload(const LaunchChild *ch, int sync_fd, pid_t payload)
         }
 }
 
+/* Hold nothing of the caller's: not its terminal, not its pipes. Only the
+ * status pipe stays, and keep (or -1). */
+static void close_caller_fds(const LaunchChild *ch, int keep)
+{
+        int kept[2] = { MIN(ch->status_fd, keep), MAX(ch->status_fd, keep) };
+        unsigned from = 0;
+
+        for (size_t i = 0; i < ELEMENTSOF(kept); i++) {
+                if (kept[i] < 0 || (unsigned)kept[i] < from)
+                        continue;
+                if ((unsigned)kept[i] > from)
+                        close_range(from, (unsigned)kept[i] - 1, 0);
+                from = (unsigned)kept[i] + 1;
+        }
+        close_range(from, ~0U, 0);
+}
+
+/* pid 1 needs no power of its own once the payload is set up. Under a map
+ * of several ids the payload becomes the image's User while pid 1 stays
+ * the caller's id, which ns ls and ns enter read as the caller: pid 1
+ * keeps CAP_KILL (in the instance's user namespace only) to pass signals
+ * on to it. */
+static void drop_own_caps(const LaunchChild *ch)
+{
+        (void)drop_caps(payload_changes_uid(ch) ? 1ULL << CAP_KILL : 0, 0);
+}
+
+/* slirp4netns or pasta joins our namespaces once we say READY: wait until
+ * it is up. */
+static void wait_helper(const LaunchChild *ch)
+{
+        LaunchMsg ready = { .type = LAUNCH_MSG_READY };
+
+        if (!launch_net_helper(ch->c->net))
+                return;
+        launch_send(ch->status_fd, &ready);
+        wait_go(ch);
+}
+
 void reaper_main(const LaunchChild *ch)
 {
         const LaunchConfig *c = ch->c;
         _cleanup_close_ int netns_fd = -EBADF;
-        cpu_set_t all, other;
-        bool spread, net_first;
+        bool net_first;
         pid_t payload;
-        int sv[2], r;
+        int sv[2], dumpable, r;
 
         /* First: if ns run dies, even by SIGKILL, so does pid 1, and with
          * it the whole pid namespace. Then check ns run did not die before
@@ -867,64 +934,59 @@ void reaper_main(const LaunchChild *ch)
         if (chdir("/") < 0)
                 fail(ch, LAUNCH_STAGE_WORKDIR, errno, "/");
 
-        /* Then the payload, so that the two halves start at once. */
-        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-                fail(ch, LAUNCH_STAGE_INTERNAL, errno, NULL);
-        spread = spread_cpus(&all, &other);
-        payload = fork();
-        if (payload < 0)
-                fail(ch, LAUNCH_STAGE_EXEC, errno, c->argv[0]);
-        if (payload == 0) {
-                close(sv[0]);
-                payload_exec(ch, sv[1], spread ? &all : NULL);
-        }
-        close(sv[1]);
-        if (spread)
-                (void)sched_setaffinity(payload, sizeof(other), &other);
-
-        if (ch->nest)
-                join_payload(ch, sv[0], payload);
-        else if (ch->new_ns[NS_NET] && !net_first) {
-                r = make_net(ch, &netns_fd);
-                if (r != 0) {
-                        go_payload(sv[0], r, -1);
-                        if (r > 0)
-                                fail(ch, LAUNCH_STAGE_CLONE, r, NULL);
-                        fail(ch, LAUNCH_STAGE_NETWORK, -r, "lo");
+        dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+        if (ch->nest) {
+                /* The payload makes its namespaces, pid 1 joins them. */
+                if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+                        fail(ch, LAUNCH_STAGE_INTERNAL, errno, NULL);
+                payload = fork();
+                if (payload < 0)
+                        fail(ch, LAUNCH_STAGE_EXEC, errno, c->argv[0]);
+                if (payload == 0) {
+                        close(sv[0]);
+                        payload_exec(ch, sv[1]);
                 }
+                close(sv[1]);
+                join_payload(ch, sv[0], payload);
+                wait_helper(ch);
+                hide_caller(c);
+                set_comm();
+                close_caller_fds(ch, sv[0]);
+                drop_own_caps(ch);
+                /* Now it may run. */
+                go_payload(sv[0], 0, -1);
+                close(sv[0]);
+        } else {
+                if (ch->new_ns[NS_NET] && !net_first) {
+                        r = make_net(ch, &netns_fd);
+                        if (r != 0)
+                                fail(ch, r > 0 ? LAUNCH_STAGE_CLONE : LAUNCH_STAGE_NETWORK, abs(r),
+                                     r > 0 ? NULL : "lo");
+                }
+                closep(&netns_fd);
+                wait_helper(ch);
+                /* The payload shares our memory until it execs, and we
+                 * wait meanwhile (as posix_spawn does): no copy of the
+                 * address space to make and fault back in page by page,
+                 * which costs more than the network namespace made above
+                 * while it could have built the mounts beside. */
+                payload = vfork();
+                if (payload < 0)
+                        fail(ch, LAUNCH_STAGE_EXEC, errno, c->argv[0]);
+                if (payload == 0)
+                        payload_exec(ch, -1);
+                /* Its command may be starting: our memory is not dumpable
+                 * (payload_exec) until our capabilities are gone. */
+                set_comm();
+                close_caller_fds(ch, -1);
+                drop_own_caps(ch);
         }
-        if (launch_net_helper(c->net)) {
-                LaunchMsg ready = { .type = LAUNCH_MSG_READY };
-
-                /* slirp4netns or pasta joins our namespaces now; wait
-                 * until it is up. */
-                launch_send(ch->status_fd, &ready);
-                wait_go(ch);
-        }
-        /* pid 1 needs no power of its own from here on, and drops it
-         * before the payload may run: it stays dumpable so that ns ls and
-         * ns enter, as the same user, can read its namespaces, and with no
-         * capabilities, the filter, its root and working directory in the
-         * instance's view and no fd but the status pipe, a payload that
-         * ptraces it gains nothing. */
-        /* Under a map of several ids the payload becomes the image's
-         * User while pid 1 stays the caller's id, which ns ls and ns enter
-         * read as the caller: pid 1 keeps CAP_KILL (in the instance's
-         * user namespace only) to pass signals on to it. */
-        (void)drop_caps(payload_changes_uid(ch) ? 1ULL << CAP_KILL : 0, 0);
-        /* before the payload may run anything that reads them */
-        set_environ_area(c);
-        set_title(c);
-        go_payload(sv[0], 0, netns_fd);
-        close(sv[0]);
-        closep(&netns_fd);
-        if (ch->go_fd >= 0)
-                close(ch->go_fd);
-        /* Hold nothing of the caller's: not its terminal, not its pipes. */
-        for (int fd = 0; fd < 3; fd++)
-                if (fd != ch->status_fd)
-                        close(fd);
-        close_range(3, (unsigned)ch->status_fd - 1, 0);
-        close_range((unsigned)ch->status_fd + 1, ~0U, 0);
+        /* Dumpable again (the payload made it not dumpable, as a change of
+         * uid would): ns ls and ns enter, as the caller, read pid 1's
+         * namespaces. With no capabilities, the filter, its root and
+         * working directory in the instance's view and no fd but the
+         * status pipe, a payload that ptraces it gains nothing. */
+        if (dumpable == 1)
+                (void)prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
         reap_loop(ch, payload);
 }

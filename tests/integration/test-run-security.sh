@@ -129,6 +129,22 @@ suite() {
                 not_ok "$who: --cap-add all cannot remount a --rootfs writable"
         rm -f "$D/rootfs/escaped"
 
+        # --- --cap-add sys_ptrace -----------------------------------------
+        # pid 1 and the payload share memory until the payload's exec, and
+        # pid 1 resumes as that exec begins: what a payload with the power
+        # to ptrace finds of pid 1 once it runs. No capability, no fd but
+        # the status pipe, not the caller's command line (here with a
+        # variable's value on it), and readable again by the payload, as
+        # by the caller's ns ls: dumpable.
+        run ptrace "${AS[@]}" "$N" run --cap-add sys_ptrace --name "ptrace-$who" -e NS_SEC_MARK=caller-only sh -c \
+                'grep CapEff /proc/1/status; ls /proc/1/fd | wc -l; tr -s "\0" " " </proc/1/cmdline; echo
+                 grep -c caller-only /proc/1/cmdline; cat /proc/1/environ >/dev/null && echo environ read'
+        is "$(tr '\t' ' ' <"$OUT")" "CapEff: 0000000000000000
+1
+ns-init ptrace-$who 
+0
+environ read" "$who: --cap-add sys_ptrace: pid 1 holds no capability, one fd and its title, and is readable"
+
         # The instance's /tmp covers the host's: unmounted, host files show.
         echo "tmp secret" >"$T_TMP/tmp-secret-$who" && chmod 644 "$T_TMP/tmp-secret-$who"
         run umtmp "${AS[@]}" "$N" run --cap-add sys_admin sh -c \
