@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * pid 1 of an ns run instance and the payload it forks first thing. pid 1
- * makes the network namespace while the payload maps the ids and builds
- * the file system view; the payload then execs with no_new_privs, no
- * capabilities beyond --cap-add and the seccomp filter, and pid 1 reaps.
+ * pid 1 of an ns run instance and the payload. pid 1 makes the network
+ * namespace, then the payload with vfork (with fork when nesting): the
+ * payload maps the ids, builds the file system view and execs with
+ * no_new_privs, no capabilities beyond --cap-add and the seccomp filter;
+ * pid 1 resumes as that exec begins, drops what it holds, and reaps.
  * It forwards signals to the payload and, when the payload ends, reports
  * its status and exits: Linux then kills whatever is left in the pid
  * namespace.
