@@ -783,6 +783,14 @@ int cmd_run(int argc, char **argv)
                           o.image.ref ? "image" : "rootfs");
                 goto usage;
         }
+        /* Nor can anything be mounted without one: it would be on the
+         * host, or silently not there. */
+        if (o.launch.n_mounts > 0 && (o.launch.share & (1u << NS_MNT))) {
+                log_error("cannot run with --%s and --share=mnt: its mounts need a mount "
+                          "namespace of its own (drop one of them)",
+                          launch_mount_type_to_string(o.mounts[0].type));
+                goto usage;
+        }
         if (!o.image.ref && (o.image.read_only || o.image.cache || o.image.entrypoint)) {
                 log_error("--%s needs --image", o.image.read_only ? "read-only"
                                                 : o.image.cache   ? "image-cache"

@@ -225,6 +225,14 @@ check "  ... saying why" grep -q "cannot run with --image and --share=mnt" "$ERR
 check "  ... and the command did not run on the host" test ! -e "$HOSTDIR/ran-on-host"
 run rootfs-share-mnt timeout 60 "$NS" run --rootfs "$HOSTDIR" --share mnt /bin/sh -c "echo ran > '$HOSTDIR/ran-rootfs'"
 check "--rootfs with --share=mnt is refused too" test "$RC" -ne 0 -a ! -e "$HOSTDIR/ran-rootfs"
+# --tmpfs, --vol and --map with it were taken and not mounted at all.
+for m in "--tmpfs /mnt" "--vol $HOSTDIR /mnt" "--map $HOSTDIR /mnt"; do
+        # shellcheck disable=SC2086 # the option and its arguments
+        run mounts-share-mnt timeout 60 "$NS" run $m --share mnt /bin/sh -c "echo ran > '$HOSTDIR/ran-mounts'"
+        check "${m%% *} with --share=mnt is refused, saying why" \
+                grep -q "cannot run with ${m%% *} and --share=mnt: its mounts need a mount namespace" "$ERR"
+        check "  ... before anything runs" test "$RC" -eq 1 -a ! -e "$HOSTDIR/ran-mounts"
+done
 
 # ------------------------------------------- root inside against the store
 
