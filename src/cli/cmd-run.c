@@ -351,12 +351,41 @@ static void report_port_error(const LaunchError *e)
         log_error("cannot publish port '%s': %s%s", e->detail, ERRSTR(e->error), hint);
 }
 
+/* Are we in the host's user namespace (every id mapped onto itself)? */
+static bool in_initial_userns(void)
+{
+        unsigned long inside, outside, count;
+        char buf[128], *nl;
+        int n = 0;
+
+        if (read_small_at(AT_FDCWD, "/proc/self/uid_map", buf, sizeof(buf)) <= 0)
+                return true;
+        nl = strchr(buf, '\n');
+        if (sscanf(buf, "%lu %lu %lu%n", &inside, &outside, &count, &n) != 3)
+                return true;
+        return inside == 0 && outside == 0 && count == 4294967295UL && (!nl || !nl[1]);
+}
+
 static void report_clone_error(const RunOptions *o, int err)
 {
         _cleanup_close_ int fd = open("/proc/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         long v = -1;
         bool new_user = !(o->launch.share & (1u << NS_USER));
 
+        /* A limit of a user namespace we are in (an enclosing one's does
+         * not show in ours): inside an instance of ns run's, for one. */
+        if (new_user && err == ENOSPC && fd >= 0 && !in_initial_userns()) {
+                (void)launch_userns_block(fd, err, &v);
+                log_error("cannot create a user namespace: this user namespace allows no "
+                          "more (user.max_user_namespaces%s)",
+                          v == 0 ? " = 0" : ", its own or an enclosing one's");
+                fputs("Whoever holds CAP_SYS_RESOURCE in it may raise it: sysctl -w "
+                      "user.max_user_namespaces=15000\n"
+                      "An instance of 'ns run' started by the host's root allows none: see "
+                      "ns-run(1), SECURITY.\n",
+                      stderr);
+                return;
+        }
         switch (new_user && fd >= 0 ? launch_userns_block(fd, err, &v) : USERNS_BLOCK_UNKNOWN) {
         case USERNS_BLOCK_MAX_ZERO:
                 log_error("cannot create a user namespace: they are disabled here "

@@ -196,30 +196,19 @@ static int drop_caps(uint64_t keep, uint64_t held)
         return caps_set_ambient(keep);
 }
 
-/* Can the instance write anywhere on the host? (--vol, --build without
- * --rootfs, or the host's /dev/shm with --share=ipc). */
-static bool host_writable(const LaunchChild *ch)
-{
-        const LaunchConfig *c = ch->c;
-
-        for (size_t i = 0; i < c->n_mounts; i++)
-                if (c->mounts[i].type == LAUNCH_MOUNT_VOL)
-                        return true;
-        return c->build || !ch->new_ns[NS_IPC] || !ch->new_ns[NS_MNT];
-}
-
 /*
  * CAP_SETFCAP, held by a payload that is root inside: since Linux 5.12 a
  * new user namespace may map uid 0 only when its creator had it, so
- * without it root could not nest ns run. Not when the host's root runs an
- * instance that can write to the host: a file capability set there would
- * be valid for the whole host.
+ * without it root could not nest ns run. Never for the host's root, whose
+ * instance makes no user namespace (limit_user_namespaces()): it would
+ * serve nothing, and a file capability set where the instance can write
+ * to the host would be valid for the whole host.
  */
 static uint64_t nesting_caps(const LaunchChild *ch)
 {
-        bool root_inside = ch->c->set_ids ? ch->c->uid == 0 : inside_uid(ch) == 0 || ch->uid == 0;
+        bool root_inside = ch->c->set_ids ? ch->c->uid == 0 : inside_uid(ch) == 0;
 
-        if (!root_inside || (ch->uid == 0 && host_writable(ch)))
+        if (!root_inside || ch->uid == 0)
                 return 0;
         return 1ULL << CAP_SETFCAP;
 }
@@ -443,6 +432,25 @@ static void nest_payload(const LaunchChild *ch, int sync_fd)
 }
 
 /*
+ * The host's uid 0 in a user namespace of the payload's own would mount a
+ * fresh procfs there (with a pid namespace of its own), where nothing is
+ * covered, and write kernel.core_pattern or /proc/sysrq-trigger: their
+ * only check is the owner's uid. So when the instance runs as the host's
+ * root, it may make no user namespace: the instance's limit is 0 (1 when
+ * nesting, for the payload's own; a second one counts against that one
+ * too). Written while the payload holds CAP_SYS_RESOURCE in the
+ * instance's user namespace, whose limits /proc/sys/user shows it, and
+ * before any /proc is made read-only; dropped before exec.
+ */
+static void limit_user_namespaces(const LaunchChild *ch)
+{
+        int r = write_file("/proc/sys/user/max_user_namespaces", ch->nest ? "1" : "0");
+
+        if (r < 0)
+                fail(ch, LAUNCH_STAGE_SECURITY, -r, "user.max_user_namespaces");
+}
+
+/*
  * The payload. It maps the ids, builds the mounts (shared with pid 1: what
  * is mounted here is what pid 1 sees; pivot_root moves its root and cwd
  * along), drops what it must not keep and execs. Made by vfork, it runs in
@@ -484,6 +492,8 @@ static _noreturn_ void payload_exec(const LaunchChild *ch, int sync_fd)
          * run has (launch.c). */
         if (ch->new_ns[NS_USER] && !launch_net_helper(c->net) && !ch->maps_outside)
                 map_caller_ids(ch);
+        if (ch->uid == 0 && ch->new_ns[NS_USER])
+                limit_user_namespaces(ch);
         if (ch->new_ns[NS_MNT]) {
                 r = launch_fs_setup(ch, &e);
                 if (r < 0)

@@ -157,6 +157,28 @@ environ read" "$who: --cap-add sys_ptrace: pid 1 holds no capability, one fd and
         fi
 
         if [[ $who == root ]]; then
+                # A user namespace of the payload's own, with a pid namespace
+                # and a fresh /proc where nothing is covered: the host's uid
+                # 0 wrote kernel.core_pattern there (its only check is the
+                # owner's uid). Written back with its own value, so that
+                # the host never changes. Plain and nesting (--cap-add
+                # sys_admin), directly and through a nested ns run.
+                for opt in "" "--cap-add sys_admin"; do
+                        # shellcheck disable=SC2086 # no option, or one with its value
+                        run nestproc "$N" run $opt sh -c \
+                                'unshare -Urpf --mount-proc sh -c "cat /proc/sys/kernel/core_pattern >/proc/sys/kernel/core_pattern && echo WROTE" 2>&1
+                                 unshare -U true 2>&1 || echo refused'
+                        if ! grep -q WROTE "$OUT" && grep -q "^refused" "$OUT" &&
+                                grep -q "No space left on device" "$OUT"; then
+                                ok "$who: ${opt:-no option}: no user namespace of the payload's own, so no fresh /proc to write kernel.core_pattern"
+                        else
+                                not_ok "$who: ${opt:-no option}: no user namespace of the payload's own, so no fresh /proc to write kernel.core_pattern"
+                                diag_file "$OUT"
+                        fi
+                done
+                run nestns "$N" run "$N" run true
+                expect_error "$who: a nested ns run is refused, saying why" \
+                        "this user namespace allows no more .*user.max_user_namespaces"
                 # /proc/sys is covered read-only for the host's root; written
                 # back with its own value, so that the host never changes.
                 run umsys "$N" run --cap-add sys_admin sh -c \
@@ -174,7 +196,10 @@ environ read" "$who: --cap-add sys_ptrace: pid 1 holds no capability, one fd and
         # the hostname, ns run nested; pid 1 is a member of the instance.
         run inside "${AS[@]}" "$N" run --cap-add sys_admin sh -c \
                 "mount -t tmpfs x /mnt && touch /mnt/f && hostname box && hostname && $N run true && echo nested"
-        is "$(tr '\n' ' ' <"$OUT")" "box nested " "$who: --cap-add sys_admin still mounts a tmpfs, sets the hostname, nests ns run"
+        # (an instance of the host's root makes no user namespace: above)
+        local nested="nested "
+        [[ $who == root ]] && nested=""
+        is "$(tr '\n' ' ' <"$OUT")" "box $nested" "$who: --cap-add sys_admin still mounts a tmpfs, sets the hostname${nested:+, nests ns run}"
         run same "${AS[@]}" "$N" run --cap-add sys_admin sh -c \
                 'for t in user mnt net uts ipc pid; do [ "$(readlink /proc/1/ns/$t)" = "$(readlink /proc/self/ns/$t)" ] || echo "$t differs"; done; echo checked'
         is "$(cat "$OUT")" "checked" "$who:   ... and pid 1 shares every namespace of the payload's"
