@@ -863,10 +863,24 @@ static void close_caller_fds(const LaunchChild *ch, int keep)
  * of several ids the payload becomes the image's User while pid 1 stays
  * the caller's id, which ns ls and ns enter read as the caller: pid 1
  * keeps CAP_KILL (in the instance's user namespace only) to pass signals
- * on to it. */
+ * on to it.
+ *
+ * And CAP_SYS_PTRACE, permitted only (never in effect, out of the
+ * bounding set, so that ns enter, which copies pid 1's sets, carries none
+ * of it across exec): once dumpable again, pid 1 is the payload's uid,
+ * and Linux lets a process ptrace another of its uid whose permitted set
+ * is a subset of its own. A payload that did would clear pid 1's
+ * PR_SET_PDEATHSIG and outlive a SIGKILLed ns run, or speak for pid 1 on
+ * the status pipe. With one capability the payload lacks, only a payload
+ * given CAP_SYS_PTRACE may; the caller (ns ls, ns enter), owner of the
+ * user namespace, holds every capability in it. */
 static void drop_own_caps(const LaunchChild *ch)
 {
-        (void)drop_caps(payload_changes_uid(ch) ? 1ULL << CAP_KILL : 0, 0);
+        uint64_t keep = payload_changes_uid(ch) ? 1ULL << CAP_KILL : 0;
+
+        (void)prctl(PR_CAPBSET_DROP, CAP_SYS_PTRACE, 0, 0, 0);
+        (void)caps_set(keep | 1ULL << CAP_SYS_PTRACE, keep, 0);
+        (void)caps_set_ambient(0);
 }
 
 /* slirp4netns or pasta joins our namespaces once we say READY: wait until

@@ -85,7 +85,7 @@ suite() {
         # With --rootfs, pid 1 kept the caller's directory in the old root,
         # detached but writable, and the payload reached it.
         echo "host secret" >"$D/cwd/secret"
-        run cwdroot bash -c 'cd "$1" && shift && exec "$@"' _ "$D/cwd" "${AS[@]}" "$N" run --rootfs "$R" \
+        run cwdroot bash -c 'cd "$1" && shift && exec "$@"' _ "$D/cwd" "${AS[@]}" "$N" run --cap-add sys_ptrace --rootfs "$R" \
                 sh -c 'echo out >/proc/1/cwd/escaped; cat /proc/1/cwd/secret; readlink /proc/1/cwd; readlink /proc/1/root'
         if [[ ! -e $D/cwd/escaped ]] && ! grep -q secret "$OUT" && [[ $(tr '\n' ' ' <"$OUT") == "/ / " ]]; then
                 ok "$who: --rootfs: pid 1's cwd and root are the instance's /, the host directory is out of reach"
@@ -101,7 +101,7 @@ suite() {
         # the instance's own /tmp hides.
         local H=$T_TMP/hidden-$who
         mkdir -p "$H" && echo "hidden secret" >"$H/secret" && chown -R "$uid" "$H" && chmod 700 "$H"
-        run cwdtmp bash -c 'cd "$1" && shift && exec "$@"' _ "$H" "${AS[@]}" "$N" run \
+        run cwdtmp bash -c 'cd "$1" && shift && exec "$@"' _ "$H" "${AS[@]}" "$N" run --cap-add sys_ptrace \
                 sh -c 'cat /proc/1/cwd/secret; readlink /proc/1/cwd /proc/1/root; cat /tmp/hidden-*/secret'
         if ! grep -q secret "$OUT" && [[ $(tr '\n' ' ' <"$OUT") == "/ / " ]]; then
                 ok "$who: pid 1 does not keep the caller's directory below the host's /tmp"
@@ -144,6 +144,16 @@ suite() {
 ns-init ptrace-$who 
 0
 environ read" "$who: --cap-add sys_ptrace: pid 1 holds no capability, one fd and its title, and is readable"
+        # Without it, pid 1 is out of the payload's reach, although the
+        # same uid and dumpable again (so that the caller's ns ls reads
+        # it): a payload that could ptrace it would clear its
+        # PR_SET_PDEATHSIG and outlive a SIGKILLed ns run, or write on its
+        # status pipe for it.
+        run noptrace "${AS[@]}" "$N" run sh -c \
+                'cat /proc/1/environ >/dev/null 2>&1 && echo environ; head -c1 /proc/1/mem >/dev/null 2>&1 && echo mem
+                 for f in /proc/1/fd/*; do readlink "$f" >/dev/null 2>&1 && echo fd; done
+                 readlink /proc/1/cwd /proc/1/root /proc/1/ns/pid >/dev/null 2>&1 && echo links; echo checked'
+        is "$(tr '\n' ' ' <"$OUT")" "checked " "$who: without --cap-add sys_ptrace the payload reads nothing of pid 1 (environ, mem, fds, cwd, root, namespaces)"
 
         # The instance's /tmp covers the host's: unmounted, host files show.
         echo "tmp secret" >"$T_TMP/tmp-secret-$who" && chmod 644 "$T_TMP/tmp-secret-$who"
@@ -200,7 +210,7 @@ environ read" "$who: --cap-add sys_ptrace: pid 1 holds no capability, one fd and
         local nested="nested "
         [[ $who == root ]] && nested=""
         is "$(tr '\n' ' ' <"$OUT")" "box $nested" "$who: --cap-add sys_admin still mounts a tmpfs, sets the hostname${nested:+, nests ns run}"
-        run same "${AS[@]}" "$N" run --cap-add sys_admin sh -c \
+        run same "${AS[@]}" "$N" run --cap-add sys_admin,sys_ptrace sh -c \
                 'for t in user mnt net uts ipc pid; do [ "$(readlink /proc/1/ns/$t)" = "$(readlink /proc/self/ns/$t)" ] || echo "$t differs"; done; echo checked'
         is "$(cat "$OUT")" "checked" "$who:   ... and pid 1 shares every namespace of the payload's"
 
