@@ -461,6 +461,10 @@ static void limit_user_namespaces(const LaunchChild *ch)
  */
 static void hide_caller(const LaunchConfig *c);
 
+/* pid 1's own pid, as the payload's parent, in the pid namespace it was
+ * made in: set before the payload is made. */
+static pid_t reaper_pid;
+
 /* The command's argument strings, where writing pid 1's command line
  * leaves them alone. */
 static char **argv_copy(char *const *argv)
@@ -558,6 +562,14 @@ static _noreturn_ void payload_exec(const LaunchChild *ch, int sync_fd)
                  * owner is the host's user namespace). exec makes ours
                  * dumpable again. */
                 (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        }
+        /* Without a pid namespace of our own nothing kills the command
+         * when pid 1 goes (SIGKILLed with ns run): it goes too, then.
+         * After the change of uid, which clears it; kept across exec. */
+        if (!ch->new_ns[NS_PID]) {
+                (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+                if (getppid() != reaper_pid)
+                        _exit(1);
         }
         /* --image: the image's environment, not the caller's; $PATH
          * included, which the search below reads. */
@@ -960,6 +972,7 @@ void reaper_main(const LaunchChild *ch)
                 fail(ch, LAUNCH_STAGE_WORKDIR, errno, "/");
 
         dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+        reaper_pid = getpid();
         if (ch->nest) {
                 /* The payload makes its namespaces, pid 1 joins them. */
                 if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)

@@ -337,6 +337,25 @@ suite() {
         fi
         wait "$nspid" 2>/dev/null
 
+        # The same with --share=pid, where no pid namespace ends with pid 1:
+        # the command was left running, orphaned.
+        spawn "${AS[@]}" "$N" run --share=pid sleep 3578
+        nspid=$SPAWNED_PID
+        if wait_tree "$nspid" sleep 1; then
+                local victim=${T_FOUND[0]}
+                { kill -KILL "$nspid" && wait "$nspid"; } 2>/dev/null
+                if wait_for 10 "the command to go" bash -c "! kill -0 $victim 2>/dev/null"; then
+                        ok "$who: --share=pid: SIGKILL of ns run kills the command too"
+                else
+                        not_ok "$who: --share=pid: SIGKILL of ns run kills the command too"
+                        kill -KILL "$victim" 2>/dev/null
+                fi
+        else
+                not_ok "$who: --share=pid: SIGKILL of ns run kills the command too (did not start)"
+                diag_file "$SPAWNED_LOG"
+        fi
+        wait "$nspid" 2>/dev/null
+
         # naming: ns ls sees the instance as runtime ns, with its name
         rm -f "$D/vol/ready"
         spawn "${AS[@]}" "$N" run --name named-$who --vol "$D/vol" /tmp/v sh -c 'touch /tmp/v/ready; exec sleep 3573'
