@@ -163,6 +163,7 @@ typedef struct Plan {
         size_t manifest_len;
         Blob *blobs;
         size_t n_blobs;
+        unsigned images; /* docker save: how many manifest.json lists */
 } Plan;
 
 static void plan_done(Plan *p)
@@ -278,6 +279,14 @@ static int plan_docker_save(const Source *src, Plan *p, StepError *ret_err)
         end = doc + len;
         if (json_iter_array(doc, end, &it) < 0 || json_iter_next(&it, &img) <= 0)
                 return step_error(ret_err, IMPORT_STEP_FORMAT, EINVAL, "manifest.json");
+        {
+                JsonIter rest = it;
+                const char *other;
+
+                p->images = 1;
+                while (json_iter_next(&rest, &other) > 0)
+                        p->images++;
+        }
         if (json_object_get_string(img, end, "Config", &config) <= 0 || path_has_dotdot(config))
                 return step_error(ret_err, IMPORT_STEP_FORMAT, EINVAL, "manifest.json: Config");
 
@@ -581,6 +590,7 @@ int image_import(Store *s, const char *path, const IdMap *m, ImportResult *ret_r
                 goto finish;
         }
         strcpy(res.manifest_digest, p.manifest_digest);
+        res.images = p.images;
         *ret_res = res;
         r = 0;
 finish:

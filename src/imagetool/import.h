@@ -26,6 +26,7 @@ typedef enum ImportStep {
 typedef struct ImportResult {
         char manifest_digest[IMAGE_DIGEST_SIZE];
         unsigned devices_skipped, setid_dropped, unmapped; /* summed over the layers */
+        unsigned images; /* in a docker-save archive, of which the first is imported */
 } ImportResult;
 
 /* Import path with id map m (userns_plan()); refs/ names it last. */

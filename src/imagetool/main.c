@@ -176,6 +176,10 @@ static int do_import(Store *s, const char *path)
         r = image_import(s, path, &m, &res, &e);
         if (r >= 0)
                 unpack_notes(path, res.devices_skipped, res.setid_dropped, res.unmapped, &m);
+        if (r >= 0 && res.images > 1)
+                image_error("note: '%s' holds %u images: the first was imported ('docker save' "
+                            "of one image for another)",
+                            path, res.images);
         if (r < 0) {
                 if (e.step == IMPORT_STEP_DIGEST || e.step == IMPORT_STEP_SIZE)
                         image_error("cannot import '%s': blob %s %s", path, e.detail,

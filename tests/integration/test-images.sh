@@ -127,6 +127,21 @@ is "$ERR" "ns: cannot import '$IMG/corrupt.oci': blob $TI_L2 does not match its 
 is "$(entries "$C/ns/blobs/sha256")$(entries "$C/ns/layers/sha256")$(entries "$C/ns/refs")$(entries "$C/ns/tmp")" "" \
         "  ... and nothing of it left in the store"
 
+# a docker-save archive of two images (its manifest.json listing the
+# same image twice, under two tags): the first is imported, and said so
+M2=$T_TMP/two-images
+mkdir -p "$M2" && tar -xf "$IMG/busybox.docker.tar" -C "$M2" &&
+        python3 -c 'import json, sys
+p = sys.argv[1] + "/manifest.json"
+m = json.load(open(p))
+second = dict(m[0], RepoTags=["other:2"])
+json.dump(m + [second], open(p, "w"))' "$M2" || fatal "cannot make a two-image archive"
+images "$R" import "$IMG/busybox.docker.tar"
+first=$OUT
+images "$T_TMP/two-cache" import "$M2"
+is "$RC:$OUT" "0:$first" "a docker-save archive of two images: the first is imported"
+check "  ... and a note says the archive holds 2 images" grep -q "note: '$M2' holds 2 images: the first was imported" <<<"$ERR"
+
 # a directory that is no image: said as such, not as a missing file
 mkdir -p "$T_TMP/not-an-image"
 images "$T_TMP/notimg-cache" import "$T_TMP/not-an-image"
