@@ -332,7 +332,7 @@ enter_done() { ! alive "$1"; }
 for i in $(seq 1 8); do
         "$NS" enter "$s_stop" true >/dev/null 2>&1 &
         r=$!
-        if ! wait_for 2 "try $i" enter_done "$r" >/dev/null; then
+        if ! wait_for 1 "try $i" enter_done "$r" >/dev/null; then
                 stopped=$((stopped + 1))
                 kill -INT "$r" 2>/dev/null
                 if ! wait_for 3 "ns enter to end on SIGINT" enter_done "$r"; then
