@@ -329,7 +329,7 @@ spawn "${AS_NOBODY[@]}" "$HOST" stop 60 "$NB/stop.log" $$
 stopper=$SPAWNED_PID
 hung=0 stopped=0
 enter_done() { ! alive "$1"; }
-for i in $(seq 1 8); do
+for i in $(seq 1 4); do
         "$NS" enter "$s_stop" true >/dev/null 2>&1 &
         r=$!
         if ! wait_for 1 "try $i" enter_done "$r" >/dev/null; then
@@ -344,7 +344,7 @@ for i in $(seq 1 8); do
         wait "$r" 2>/dev/null
 done
 kill "$stopper" 2>/dev/null
-diag "the owner stopped $(grep -c hit "$NB/stop.log" 2>/dev/null) processes; $stopped of 8 entries waited"
+diag "the owner stopped $(grep -c hit "$NB/stop.log" 2>/dev/null) processes; $stopped of 4 entries waited"
 is "$hung" 0 "an owner that stops ns' processes: ns enter still ends on SIGINT"
 while read -r _ p; do [[ $(proc_comm "$p") == ns ]] && kill -KILL "$p" 2>/dev/null; done <"$NB/stop.log"
 
