@@ -491,6 +491,9 @@ static _noreturn_ void payload_exec(const LaunchChild *ch, int sync_fd)
         int r, err, netns_fd = -EBADF;
 
         sigprocmask(SIG_SETMASK, &ch->saved_mask, NULL);
+        /* Made by vfork after pid 1 named itself: not a second ns-init. */
+        if (sync_fd < 0)
+                (void)prctl(PR_SET_NAME, "ns");
 
         /* With a network helper, pid 1 has mapped them; with a range, ns
          * run has (launch.c). */
@@ -1008,6 +1011,9 @@ void reaper_main(const LaunchChild *ch)
                  * address space to make and fault back in page by page,
                  * which costs more than the network namespace made above
                  * while it could have built the mounts beside. */
+                /* Our comm before the payload's command may read it (the
+                 * payload takes it back, until its exec names it). */
+                set_comm();
                 payload = vfork();
                 if (payload < 0)
                         fail(ch, LAUNCH_STAGE_EXEC, errno, c->argv[0]);
@@ -1015,7 +1021,6 @@ void reaper_main(const LaunchChild *ch)
                         payload_exec(ch, -1);
                 /* Its command may be starting: our memory is not dumpable
                  * (payload_exec) until our capabilities are gone. */
-                set_comm();
                 close_caller_fds(ch, -1);
                 drop_own_caps(ch);
         }
