@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 
 #include "attach-seccomp.h"
+#include "idmap.h"
 #include "macro.h"
 #include "util.h"
 
@@ -179,14 +180,7 @@ static int may_read_filters(const Attach *a, bool *ret_self)
                 return -EACCES;
         if (read_small_at(a->proc_fd, "self/uid_map", map, sizeof(map)) < 0)
                 return -EACCES;
-        {
-                unsigned long long inside, outside, count;
-                if (sscanf(map, "%llu %llu %llu", &inside, &outside, &count) != 3 || inside != 0 ||
-                    outside != 0 || count != 4294967295ULL ||
-                    strchr(map, '\n') != strrchr(map, '\n'))
-                        return -EACCES;
-        }
-        return 0;
+        return idmap_is_identity(map) ? 0 : -EACCES;
 }
 
 /* One filter, by index: 0 is the oldest (the kernel counts back from the

@@ -354,16 +354,11 @@ static void report_port_error(const LaunchError *e)
 /* Are we in the host's user namespace (every id mapped onto itself)? */
 static bool in_initial_userns(void)
 {
-        unsigned long inside, outside, count;
-        char buf[128], *nl;
-        int n = 0;
+        char buf[128];
 
         if (read_small_at(AT_FDCWD, "/proc/self/uid_map", buf, sizeof(buf)) <= 0)
                 return true;
-        nl = strchr(buf, '\n');
-        if (sscanf(buf, "%lu %lu %lu%n", &inside, &outside, &count, &n) != 3)
-                return true;
-        return inside == 0 && outside == 0 && count == 4294967295UL && (!nl || !nl[1]);
+        return idmap_is_identity(buf);
 }
 
 static void report_clone_error(const RunOptions *o, int err)

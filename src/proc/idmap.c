@@ -261,3 +261,12 @@ int idmap_apply(pid_t pid, const IdMap *m)
                 return r;
         return write_proc(pid, "gid_map", buf);
 }
+
+bool idmap_is_identity(const char *map)
+{
+        unsigned long long inside, outside, count;
+        const char *nl = strchr(map, '\n');
+
+        return sscanf(map, "%llu %llu %llu", &inside, &outside, &count) == 3 && inside == 0 &&
+               outside == 0 && count == 4294967295ULL && (!nl || !nl[1]);
+}

@@ -53,3 +53,7 @@ int idmap_apply(pid_t pid, const IdMap *m);
 
 /* The outside id that inside id maps to, or (uid_t)-1 when unmapped. */
 unsigned idmap_to_outside(const IdExtent *e, unsigned n, unsigned inside);
+
+/* Is map (a uid_map or gid_map's text) the initial user namespace's: one
+ * line mapping every id onto itself? (Or a copy root made of it.) */
+bool idmap_is_identity(const char *map);

@@ -295,3 +295,13 @@ Test(idmap, apply_ranged_refused)
         close(go[1]);
         cr_assert_eq(waitpid(pid, &status, 0), pid);
 }
+
+Test(idmap, is_identity)
+{
+        cr_assert(idmap_is_identity("         0          0 4294967295\n"));
+        cr_assert(idmap_is_identity("0 0 4294967295"));
+        cr_assert(!idmap_is_identity("         0       1000          1\n"));
+        cr_assert(!idmap_is_identity("         0          0 4294967294\n"));
+        cr_assert(!idmap_is_identity("0 0 4294967295\n1 1 1\n"));
+        cr_assert(!idmap_is_identity(""));
+}
