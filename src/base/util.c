@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -224,30 +223,6 @@ char *option_error_message(int c, int opt, const char *arg)
         if (is_long && opt && name[len] == '=')
                 return xasprintf("option '%.*s' takes no argument", len, name);
         return xasprintf("unknown option '%.*s'", len, name);
-}
-
-int dlopen_symbols(const char *soname, const DlSymbol *syms, size_t n, void *ret, char **ret_error)
-{
-        _cleanup_free_ void **fns = xnew(void *, n);
-        void *dl;
-
-        dl = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
-        if (!dl) {
-                *ret_error = xstrdup(dlerror() ?: "unknown error");
-                return -ELIBACC;
-        }
-        for (size_t i = 0; i < n; i++) {
-                fns[i] = dlsym(dl, syms[i].name);
-                if (!fns[i]) {
-                        *ret_error = xstrdup(dlerror() ?: "unknown error");
-                        dlclose(dl);
-                        return -ELIBACC;
-                }
-        }
-        /* POSIX: a function pointer has the representation of a void *. */
-        for (size_t i = 0; i < n; i++)
-                memcpy((char *)ret + syms[i].offset, &fns[i], sizeof(fns[i]));
-        return 0;
 }
 
 bool is_canonical_pid(const char *s)

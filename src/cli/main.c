@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -12,19 +13,37 @@
 #include "output.h"
 #include "util.h"
 
+#ifndef NS_LIBEXECDIR
+#define NS_LIBEXECDIR "/usr/local/libexec/ns"
+#endif
 #ifndef NS_VERSION
 #define NS_VERSION "unknown"
 #endif
 
 typedef struct Command {
         const char *name;
+        /* NULL: run by ns-tables (below) */
         int (*run)(int argc, char **argv);
         const char *summary;
 } Command;
 
+/*
+ * A static ns (meson option static, the default where glibc's static
+ * library is installed) starts a millisecond sooner than a dynamic one on
+ * a machine where page faults are dear: what ns run and ns enter are
+ * measured by. It cannot load a library, and Debian ships libsmartcols
+ * and libproc2 as shared libraries only: the commands that print tables
+ * are run by ns-tables, the same commands built as a dynamic program.
+ */
+#ifdef NS_STATIC
+#define TABLES(fn) NULL
+#else
+#define TABLES(fn) fn
+#endif
+
 static const Command commands[] = {
-        { "ls", cmd_ls, "list every instance on the host" },
-        { "ps", cmd_ps, "list the processes of one instance" },
+        { "ls", TABLES(cmd_ls), "list every instance on the host" },
+        { "ps", TABLES(cmd_ps), "list the processes of one instance" },
         { "top", cmd_top, "show every instance live, with resource use and health" },
         { "enter", cmd_enter, "run a shell or command inside an instance" },
         { "run", cmd_run, "start a fresh stateless sandbox" },
@@ -164,6 +183,7 @@ Instances *load_instances(Scan **ret_scan)
         return load_instances_with(0, ret_scan);
 }
 
+#ifndef NS_STATIC
 int load_smartcols(Scols *ret)
 {
         _cleanup_free_ char *err = NULL;
@@ -174,6 +194,7 @@ int load_smartcols(Scols *ret)
         }
         return 0;
 }
+#endif
 
 void print_candidate(const Instances *is, size_t i)
 {
@@ -237,6 +258,22 @@ static void main_usage(FILE *f)
               "\n"
               "Run 'ns <command> --help' for the options of a command. See ns(1).\n",
               f);
+}
+
+/* Run argv (as ns was given it, less --host-root) in ns-tables. */
+static int run_in_tables(char **argv)
+{
+        char path[PATH_MAX + 16];
+
+        if (libexec_find("ns-tables", path, sizeof(path)) < 0) {
+                log_error("cannot run 'ns %s': ns-tables is not installed (looked next to ns and in "
+                          "'%s')",
+                          argv[1], NS_LIBEXECDIR);
+                return 1;
+        }
+        execv(path, argv);
+        log_error("cannot run '%s': %s", path, ERRSTR(errno));
+        return 1;
 }
 
 static const Command *command_find(const char *name)
@@ -310,6 +347,11 @@ int main(int argc, char **argv)
                         log_error("unknown command '%s'", argv[2]);
                         return usage_error(NULL);
                 }
+                if (!c->run) {
+                        char *targv[] = { argv[0], argv[2], help, NULL };
+
+                        return run_in_tables(targv);
+                }
                 snprintf(name, sizeof(name), "ns %s", c->name);
                 hargv[0] = name;
                 return c->run(2, hargv);
@@ -323,6 +365,8 @@ int main(int argc, char **argv)
                 log_error("unknown command '%s'", argv[1]);
                 return usage_error(NULL);
         }
+        if (!c->run)
+                return run_in_tables(argv);
         /* getopt names the program in its messages: "ns ls: unrecognized option" */
         snprintf(name, sizeof(name), "ns %s", c->name);
         argv[1] = name;

@@ -123,7 +123,7 @@ require_ns() {
 # binary needs only system libraries, the sanitizers' included.
 ns_for_nobody() {
         local d=$T_TMP/ns-bin
-        mkdir -p "$d" && chmod 755 "$d" && cp "$NS" "$d/ns" && chmod 755 "$d/ns" ||
+        mkdir -p "$d" && chmod 755 "$d" && copy_ns "$d" ||
                 fatal "cannot copy NS='$NS' to $d for an unprivileged user"
         NS=$d/ns
 }

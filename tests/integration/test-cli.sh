@@ -69,9 +69,27 @@ version=$(sed -n "s/^[[:space:]]*version: '\([^']*\)'.*/\1/p" "${NS_SOURCE_ROOT:
 is "$(cat "$OUT")" "ns $version" "ns --version prints 'ns <the meson project version>'"
 succeeds "ns -V" "$NS" -V
 # Every command starts without relocating the libraries only some use:
-# they are loaded with dlopen() (see meson.build).
-is "$(ldd "$NS" | grep -Eo 'lib(smartcols|cap|proc2)\.so[^ ]*' | tr '\n' ' ')" "" \
-        "ns links none of libsmartcols, libcap, libproc2"
+# they are loaded with dlopen() (see meson.build). A static ns (meson
+# option static) runs ls and ps in ns-tables, its dynamic twin.
+tables=$(dirname "$NS")/ns-tables
+if [[ $(ldd "$NS" 2>&1) == *"statically linked"* ]]; then
+        check "a static ns has ns-tables next to it" test -x "$tables"
+        is "$(ldd "$tables" | grep -Eo 'lib(smartcols|cap|proc2)\.so[^ ]*' | tr '\n' ' ')" "" \
+                "ns-tables links none of libsmartcols, libcap, libproc2"
+        mkdir -p "$T_TMP/alone"
+        cp "$NS" "$T_TMP/alone/ns"
+        run a "$T_TMP/alone/ns" run true
+        is "$RC" 0 "a static ns alone runs ns run true"
+        run a "$T_TMP/alone/ns" ls
+        # unless this machine has one installed
+        if ((RC != 0)); then
+                check "a static ns alone: ns ls says that ns-tables is missing" \
+                        grep -qx "ns: cannot run 'ns ls': ns-tables is not installed (looked next to ns and in '.*')" "$ERR"
+        fi
+else
+        is "$(ldd "$NS" | grep -Eo 'lib(smartcols|cap|proc2)\.so[^ ]*' | tr '\n' ' ')" "" \
+                "ns links none of libsmartcols, libcap, libproc2"
+fi
 succeeds "ns help" "$NS" help
 
 succeeds "ns ls --help" "$NS" ls --help

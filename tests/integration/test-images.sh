@@ -235,7 +235,7 @@ NOBODY_UID=65534
 AS_NOBODY=(setpriv --reuid="$NOBODY_UID" --regid="$NOBODY_UID" --clear-groups)
 require_userns_for "$NOBODY_UID"
 bin=$T_TMP/bin
-mkdir -p "$bin" && cp "$NS" "$NSI" "$bin/" && chmod -R 755 "$bin" || fatal "cannot copy ns and ns-image for nobody"
+mkdir -p "$bin" && copy_ns "$bin" && cp "$NSI" "$bin/" && chmod -R 755 "$bin" || fatal "cannot copy ns and ns-image for nobody"
 
 # The subordinate ranges nobody has are the test's own: /etc/subuid and
 # /etc/subgid bound over in a mount namespace of the commands (newuidmap

@@ -268,7 +268,7 @@ else
 fi
 
 # 9. as nobody: what it may read, and how much it could not
-mkdir -p "$T_TMP/bin" && chmod 755 "$T_TMP/bin" && cp "$NS" "$NS_TOP" "$T_TMP/bin/" &&
+mkdir -p "$T_TMP/bin" && chmod 755 "$T_TMP/bin" && copy_ns "$T_TMP/bin" && cp "$NS_TOP" "$T_TMP/bin/" &&
         chmod 755 "$T_TMP/bin/ns" "$T_TMP/bin/ns-top" || fatal "cannot copy ns and ns-top for nobody"
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 run nobody "${NOBODY[@]}" "$T_TMP/bin/ns" top -b -d 0.2 -n 1 -a

@@ -10,9 +10,18 @@
 # var_tmp_ns NAME: a new directory /var/tmp/NAME.XXXXXX, 0755, into VAR_TMP,
 # with a 0755 copy of $NS in it, at which NS then points. Prints nothing;
 # returns 1, leaving nothing behind, when it cannot.
+# copy_ns DIR: NS into DIR as DIR/ns, 0755, with ns-tables when it is next
+# to NS (a static ns runs ns ls and ns ps there, src/meson.build).
+copy_ns() {
+        local tables=${NS:?}
+        tables=${tables%/*}/ns-tables
+        cp "$NS" "$1/ns" && chmod 755 "$1/ns" || return 1
+        [[ ! -e $tables ]] || { cp "$tables" "$1/ns-tables" && chmod 755 "$1/ns-tables"; }
+}
+
 var_tmp_ns() {
         VAR_TMP=$(mktemp -d "/var/tmp/$1.XXXXXX") || return 1
-        if ! chmod 755 "$VAR_TMP" || ! cp "${NS:?}" "$VAR_TMP/ns" || ! chmod 755 "$VAR_TMP/ns"; then
+        if ! chmod 755 "$VAR_TMP" || ! copy_ns "$VAR_TMP"; then
                 rm -rf "$VAR_TMP"
                 return 1
         fi
