@@ -68,6 +68,10 @@ FLOOR=${NS_LAUNCH_FLOOR:-$(dirname "$NS")/../tests/bench/bench-launch-floor}
 [[ -x $FLOOR ]] || FLOOR=build/tests/bench/bench-launch-floor
 [[ -x $FLOOR ]] || die "no bench-launch-floor next to '$NS' nor in build/ (build it, or set NS_LAUNCH_FLOOR)"
 FLOOR_CMD="$(realpath "$FLOOR") true"
+# The floor in ns run's shape (launch-shape.c): context, not a target.
+SHAPE=${FLOOR%/*}/bench-launch-shape
+[[ -x $SHAPE ]] || die "no bench-launch-shape next to '$FLOOR' (build it)"
+SHAPE_CMD="$(realpath "$SHAPE") true"
 
 # report JSON LABEL: the three commands' times and the ratios
 report() {
@@ -83,7 +87,8 @@ report() {
                   "  bwrap / ns:      \($bw.mean / $ns.mean * 100 | round / 100)x (mean)  \($bw.median / $ns.median * 100 | round / 100)x (median)",
                   "  unshare / ns:    \($un.mean / $ns.mean * 100 | round / 100)x (mean)  \($un.median / $ns.median * 100 | round / 100)x (median)",
                   ($r[3] // empty | "  unshare -Urmpfniuc mean \(.mean | ms) ms  median \(.median | ms) ms, / ns: \(.median / $ns.median * 100 | round / 100)x (median)"),
-                  ($r[4] // empty | "  launch floor     mean \(.mean | ms) ms  median \(.median | ms) ms, ns / floor: \($ns.median / .median * 100 | round / 100)x (median)")
+                  ($r[4] // empty | "  launch floor     mean \(.mean | ms) ms  median \(.median | ms) ms, ns / floor: \($ns.median / .median * 100 | round / 100)x (median)"),
+                  ($r[5] // empty | "  floor, ns shape  mean \(.mean | ms) ms  median \(.median | ms) ms, ns / shape: \($ns.median / .median * 100 | round / 100)x (median)")
         ' "$json"
 }
 
@@ -102,7 +107,7 @@ echo "ns run benchmark: $(uname -r), $(nproc) CPUs, $(awk 'END { print NR }' /pr
 # 1. the host as it is: rounds with the order rotated, so that a burst of
 # other work on the machine does not land on one command only; the runs of
 # every round pooled per command, in the order report() expects.
-CMDS=("$NS_CMD" "$BWRAP_CMD" "$UNSHARE_CMD" "$UNSHARE_ALL_CMD" "$FLOOR_CMD")
+CMDS=("$NS_CMD" "$BWRAP_CMD" "$UNSHARE_CMD" "$UNSHARE_ALL_CMD" "$FLOOR_CMD" "$SHAPE_CMD")
 for ((round = 0; round < ROUNDS; round++)); do
         args=()
         for ((k = 0; k < ${#CMDS[@]}; k++)); do
