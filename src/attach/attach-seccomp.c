@@ -139,16 +139,31 @@ static bool is_own_box(const Attach *a, int n_filters)
         return leader.st_dev == self.st_dev && leader.st_ino == self.st_ino;
 }
 
-static int own_box_filter(AttachSeccomp *s)
+/* Which of ns run's filters the box has: the one that also refuses a new
+ * user namespace where its pid 1 is uid 0 with the host's ids, in our user
+ * namespace (ns run --share=user as root, launch.c). */
+static bool box_is_hosts_root(const Attach *a)
+{
+        struct stat box, self;
+        char map[128];
+
+        return a->target.uid[1] == 0 &&
+               read_small_at(a->pid_dir_fd, "uid_map", map, sizeof(map)) > 0 &&
+               idmap_is_identity(map) && fstatat(a->pid_dir_fd, "ns/user", &box, 0) == 0 &&
+               fstatat(a->proc_fd, "self/ns/user", &self, 0) == 0 && box.st_dev == self.st_dev &&
+               box.st_ino == self.st_ino;
+}
+
+static int own_box_filter(const Attach *a, AttachSeccomp *s)
 {
         AttachSeccompFilter *f = &s->filters[0];
         struct sock_fprog own;
 
-        seccomp_default_program(&own);
+        seccomp_own_program(box_is_hosts_root(a), &own);
         f->len = own.len;
         f->insns = xnew(struct sock_filter, f->len);
         memcpy(f->insns, own.filter, f->len * sizeof(struct sock_filter));
-        f->flags = 0; /* as seccomp_install_default() installs it */
+        f->flags = 0; /* as seccomp_install_own() installs it */
         s->n = 1;
         return 0;
 }
@@ -311,7 +326,7 @@ int attach_seccomp_open(Attach *a, const char *status, AttachError *err)
 
         if (is_own_box(a, n)) {
                 s = seccomp_new(1);
-                own_box_filter(s);
+                own_box_filter(a, s);
                 return adopt(a, s);
         }
 

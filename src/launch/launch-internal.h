@@ -47,6 +47,10 @@ typedef struct LaunchChild {
         /* The ids are mapped from outside, by ns run through
          * newuidmap/newgidmap: pid 1 waits on go_fd until they are. */
         bool maps_outside;
+        /* The host's root in the host's user namespace (--share=user, uid
+         * 0, an identity uid_map): the seccomp filter that also refuses a
+         * new user namespace (seccomp-default.h). */
+        bool no_userns;
         sigset_t saved_mask; /* the caller's signal mask, restored in the payload */
 } LaunchChild;
 

@@ -436,6 +436,16 @@ int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
         ch.nest = ch.new_ns[NS_USER] && ch.new_ns[NS_MNT] &&
                   (c->cap_keep & (1ULL << CAP_SYS_ADMIN));
 
+        /* uid 0 whose ids are the host's, left in its user namespace:
+         * nothing but the filter keeps it from a user namespace of its own
+         * with a fresh /proc (seccomp-gen.c). */
+        if (ch.uid == 0 && !ch.new_ns[NS_USER]) {
+                char map[128];
+
+                ch.no_userns = read_small_at(AT_FDCWD, "/proc/self/uid_map", map, sizeof(map)) <= 0 ||
+                               idmap_is_identity(map);
+        }
+
         /* A map of its own is written from outside: a subordinate range
          * by the setuid helpers, root's map of every id (--image) by ns
          * run itself. pid 1 cannot map more than its own ids. */

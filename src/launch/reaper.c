@@ -962,7 +962,11 @@ void reaper_main(const LaunchChild *ch)
          * call the filter denies. */
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 fail(ch, LAUNCH_STAGE_SECURITY, errno, "no_new_privs");
-        r = seccomp_install_default();
+        /* The host's root in the host's user namespace (--share=user)
+         * may make no user namespace: in one, with a fresh /proc, its
+         * uid 0 would write the host's sysctls (seccomp-gen.c). The
+         * namespace's own limit (limit_user_namespaces) is the host's. */
+        r = seccomp_install_own(ch->no_userns);
         if (r < 0)
                 fail(ch, LAUNCH_STAGE_SECURITY, -r, "seccomp");
 

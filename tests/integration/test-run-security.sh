@@ -266,6 +266,56 @@ wait_for 10 "pasta and slirp4netns to leave" bash -c \
         '! pgrep -r RSD -f "^pasta --foreground" && ! pgrep -r RSD -x slirp4netns' ||
         not_ok "a network helper is left"
 
+# --share=user as root: the command is the host's uid 0, in the host's user
+# namespace. In a user namespace of its own, with a pid namespace and a
+# fresh /proc, it would write kernel.core_pattern (written back with its
+# own value, so that the host never changes): the filter refuses unshare
+# and clone with CLONE_NEWUSER (EPERM), and clone3 (ENOSYS, glibc's cue to
+# use clone), in what ns run starts and in what ns enter runs there.
+# shellcheck disable=SC2016 # perl's, not ours; no single quote in it
+CLONE3_NEWUSER='use POSIX;
+        # struct clone_args: flags CLONE_NEWUSER, exit_signal SIGCHLD, the rest 0
+        my $a = pack("Q11", 0x10000000, 0, 0, 0, 17, 0, 0, 0, 0, 0, 0);
+        my $r = syscall(435, $a, length($a));
+        POSIX::_exit(0) if $r == 0;
+        if ($r > 0) { waitpid($r, 0); print "clone3: made\n" }
+        else { print "clone3: ", ($!{ENOSYS} ? "ENOSYS" : "$!"), "\n" }'
+# (Without -r: mapping uid 0 needs CAP_SETFCAP, but unmapped it is still
+# the host's uid 0 to the sysctl.)
+userns_attack='unshare -Upf --mount-proc sh -c "cat /proc/sys/kernel/core_pattern >/proc/sys/kernel/core_pattern && echo WROTE" 2>&1
+        unshare -U true 2>&1 || echo refused'
+userns_attack+=$'\n'"perl -e '$CLONE3_NEWUSER'"
+if [[ $(uname -m) == x86_64 ]]; then
+        run shareuserns "$N" run --share=user sh -c "$userns_attack"
+        if ((RC == 0)) && ! grep -q WROTE "$OUT" && grep -q "^refused" "$OUT" &&
+                grep -q "Operation not permitted" "$OUT" && grep -qx "clone3: ENOSYS" "$OUT"; then
+                ok "root, --share=user: no user namespace (unshare, clone3), so no fresh /proc to write kernel.core_pattern"
+        else
+                not_ok "root, --share=user: no user namespace (unshare, clone3), so no fresh /proc to write kernel.core_pattern"
+                diag "status $RC"
+                diag_file "$OUT"
+        fi
+        # what runs in it does fork
+        run shareuserfork "$N" run --share=user sh -c '(echo forked) | cat'
+        is "$RC:$(cat "$OUT")" "0:forked" "root, --share=user: processes are still made"
+        spawn "$N" run --share=user --name "itest-shareuser-$$" sleep 2701
+        if wait_tree "$SPAWNED_PID" sleep 1; then
+                run shareuserenter "$N" enter "itest-shareuser-$$" sh -c "$userns_attack"
+                if ! grep -q WROTE "$OUT" && grep -q "^refused" "$OUT" && grep -qx "clone3: ENOSYS" "$OUT"; then
+                        ok "root, --share=user: ns enter gives the command the same filter"
+                else
+                        not_ok "root, --share=user: ns enter gives the command the same filter"
+                        diag "status $RC"
+                        diag_file "$OUT"
+                fi
+        else
+                not_ok "root, --share=user: the instance to enter did not start"
+        fi
+        kill "$SPAWNED_PID" 2>/dev/null
+else
+        not_ok "the clone3 attack is written for x86_64 (syscall 435, CLONE_NEWUSER), not $(uname -m)"
+fi
+
 # --share=user keeps the host's user namespace: a capability there is the
 # host's.
 run shareuser "$N" run --share=user --cap-add sys_admin true

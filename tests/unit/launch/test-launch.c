@@ -11,6 +11,8 @@
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/sched.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -123,7 +125,7 @@ static int seccomp_checks(void)
         char c = 'x';
         struct winsize ws;
 
-        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_install_default() < 0)
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_install_own(false) < 0)
                 return 1;
         master = posix_openpt(O_RDWR | O_NOCTTY);
         if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0)
@@ -149,17 +151,64 @@ static int seccomp_checks(void)
         return 0;
 }
 
-Test(seccomp, default_filter)
+/* checks() in a child, which a filter then holds: all must pass. */
+static void in_child(int (*checks)(void))
 {
         pid_t pid = fork();
         int st;
 
         cr_assert_geq(pid, 0);
         if (pid == 0)
-                _exit(seccomp_checks());
+                _exit(checks());
         cr_assert_eq(waitpid(pid, &st, 0), pid);
         cr_assert(WIFEXITED(st));
         cr_assert_eq(WEXITSTATUS(st), 0, "seccomp check %d failed", WEXITSTATUS(st));
+}
+
+Test(seccomp, default_filter)
+{
+        in_child(seccomp_checks);
+}
+
+/* In a child under the filter for the host's root: no new user namespace,
+ * by unshare, clone or clone3; everything else as the default filter. */
+static int seccomp_no_userns_checks(void)
+{
+        struct clone_args args = { .flags = CLONE_NEWUSER, .exit_signal = SIGCHLD };
+        char c = 'x';
+        pid_t pid;
+        int st;
+
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_install_own(true) < 0)
+                return 1;
+        if (syscall(SYS_unshare, CLONE_NEWUSER) != -1 || errno != EPERM)
+                return 2;
+        if (syscall(SYS_unshare, CLONE_NEWUSER | CLONE_NEWNS) != -1 || errno != EPERM)
+                return 3;
+        /* clone's flags in its first argument (not on s390) */
+        if (syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, NULL) != -1 ||
+            errno != EPERM)
+                return 4;
+        if (syscall(SYS_clone3, &args, sizeof(args)) != -1 || errno != ENOSYS)
+                return 5;
+        /* what is not a user namespace works */
+        if (syscall(SYS_unshare, 0) < 0)
+                return 6;
+        pid = fork();
+        if (pid == 0)
+                _exit(0);
+        if (pid < 0 || waitpid(pid, &st, 0) != pid)
+                return 7;
+        if (syscall(SYS_keyctl, 0, 0, 0, 0, 0) != -1 || errno != ENOSYS)
+                return 8;
+        if (ioctl(STDIN_FILENO, TIOCSTI, &c) != -1 || errno != EPERM)
+                return 9;
+        return 0;
+}
+
+Test(seccomp, no_userns_filter)
+{
+        in_child(seccomp_no_userns_checks);
 }
 
 /* launch end to end; the payload is /bin/sh -c SCRIPT. */
