@@ -6,6 +6,7 @@
  * namespace; and the host's figures for the header. Counters are carried
  * from one sample to the next so that they only grow (see Counter).
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <time.h>
 
@@ -266,6 +267,44 @@ static uint64_t now_usec(void)
         return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
+/*
+ * The threads of a process in D state: /proc/PID/stat gives the main
+ * thread's state only, and a worker stuck on a disk or a mount is what
+ * HEALTH is for. Read for processes of more than one thread only (as htop
+ * reads every task). Returns the count, or -errno (then the process's own
+ * state stands).
+ */
+static int count_dstate_threads(Stats *s, pid_t pid)
+{
+        _cleanup_close_ int fd = -EBADF;
+        char path[32];
+        struct dirent *de;
+        DIR *d;
+        int n = 0;
+
+        snprintf(path, sizeof(path), "%d/task", (int)pid);
+        fd = openat(s->proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        d = fdopendir(fd);
+        if (!d)
+                return -errno;
+        TAKE_FD(fd);
+        while ((de = readdir(d))) {
+                char stat_path[sizeof(de->d_name) + 8], buf[1024];
+                ProcStat st;
+
+                if (!is_canonical_pid(de->d_name))
+                        continue;
+                snprintf(stat_path, sizeof(stat_path), "%s/stat", de->d_name);
+                if (read_small_at(dirfd(d), stat_path, buf, sizeof(buf)) > 0 &&
+                    proc_parse_stat_full(buf, &st) == 0 && st.state == 'D')
+                        n++;
+        }
+        closedir(d);
+        return n;
+}
+
 /* The members' figures: task states, threads, RSS, CPU and (as root) IO. */
 typedef struct MemberSums {
         uint64_t cpu_ticks, cpu_growth;
@@ -284,17 +323,28 @@ static void sum_members(Stats *s, const Instances *is, const Instance *in, bool 
                 const PrevProc *old;
                 PrevProc *rec;
                 uint64_t ticks;
+                bool threads_counted;
 
                 out->n_procs++;
                 if (!p->stat_ok)
                         continue;
                 out->n_threads += p->num_threads;
+                threads_counted = false;
+                if (p->num_threads > 1 && p->state != 'Z') {
+                        int d = count_dstate_threads(s, p->pid);
+
+                        if (d >= 0) {
+                                out->n_dstate += (unsigned)d;
+                                threads_counted = true;
+                        }
+                }
                 switch (p->state) {
                 case 'R':
                         out->n_running++;
                         break;
                 case 'D':
-                        out->n_dstate++;
+                        if (!threads_counted)
+                                out->n_dstate++;
                         break;
                 case 'Z':
                         out->n_zombie++;

@@ -158,6 +158,17 @@ until_shows 20 "an instance with 3 zombies shows them" "$zpid" '.health.zombies 
 run text "$NS" top -b -d 0.2 -n 1 -p "$zpid"
 grep -q " 3Z " "$OUT" && ok "  ... as 3Z in HEALTH" || { not_ok "  ... as 3Z in HEALTH"; diag_file "$OUT"; }
 
+# 4b. a thread in D state while its process's main thread sleeps: the
+# stat of the process shows S; HEALTH counts tasks (the second thread waits
+# in vfork for its child, which stopped itself)
+spawn unshare -Upf --mount-proc "$VFORK_STOP" thread
+wait_tree "$SPAWNED_PID" vfork-stop 2 || fatal "the vfork helper did not start"
+dpid=${T_FOUND[0]}
+until_shows 20 "a thread in D state counts in HEALTH, though its process sleeps" "$dpid" \
+        '.health.dstate == 1 and .health.stopped == 1'
+run text "$NS" top -b -d 0.2 -n 1 -p "$dpid"
+grep -q " 1D " "$OUT" && ok "  ... as 1D in HEALTH" || { not_ok "  ... as 1D in HEALTH"; diag_file "$OUT"; }
+
 # 5. frozen, in a cgroup v2 of its own below the test's, then thawed
 spawn unshare -Upf --mount-proc sleep 3604
 started "$SPAWNED_PID" sleep
