@@ -137,6 +137,14 @@ require_userns_for() {
         }
 }
 
+# require_nobody: AS_NOBODY (an array) runs a command as nobody, uid
+# NOBODY_UID (65534), who must be able to make a user namespace.
+require_nobody() {
+        NOBODY_UID=65534
+        AS_NOBODY=(setpriv --reuid="$NOBODY_UID" --regid="$NOBODY_UID" --clear-groups)
+        require_userns_for "$NOBODY_UID"
+}
+
 # busybox_root DIR APPLET...: a small root file system for ns run --rootfs
 # in DIR: a static busybox with links for the applets, an etc/marker that
 # reads "busybox-root", and the mount points an instance needs; readable

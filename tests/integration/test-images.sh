@@ -231,9 +231,7 @@ is "$(entries "$S/layers/sha256")$(entries "$S/blobs/sha256")$(entries "$S/refs"
 
 # ----------------------------------------------------------- as nobody
 
-NOBODY_UID=65534
-AS_NOBODY=(setpriv --reuid="$NOBODY_UID" --regid="$NOBODY_UID" --clear-groups)
-require_userns_for "$NOBODY_UID"
+require_nobody
 bin=$T_TMP/bin
 mkdir -p "$bin" && copy_ns "$bin" && cp "$NSI" "$bin/" && chmod -R 755 "$bin" || fatal "cannot copy ns and ns-image for nobody"
 

@@ -52,9 +52,7 @@ require_ns
 require_root
 require_tools setpriv python3 busybox jq find stat newuidmap newgidmap
 
-NOBODY_UID=65534
-AS_NOBODY=(setpriv --reuid="$NOBODY_UID" --regid="$NOBODY_UID" --clear-groups)
-require_userns_for "$NOBODY_UID"
+require_nobody
 
 # ns and ns-image (which ns runs to import an image) in a directory nobody
 # may run them from, side by side as ns looks for its helper.

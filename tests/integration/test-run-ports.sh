@@ -21,9 +21,7 @@ ns_for_nobody
 require_root
 require_tools setpriv busybox pasta slirp4netns timeout
 
-NOBODY_UID=65534
-AS_NOBODY=(setpriv --reuid="$NOBODY_UID" --regid="$NOBODY_UID" --clear-groups)
-require_userns_for "$NOBODY_UID"
+require_nobody
 
 # "${WITH_TUN[@]}" CMD...: CMD where /dev/net/tun is 0666 (a private mount
 # namespace; the host's node is left as it is), as udev makes it. An

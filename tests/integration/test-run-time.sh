@@ -18,9 +18,7 @@ ns_for_nobody
 require_root
 require_tools setpriv jq python3
 
-NOBODY_UID=65534
-AS_NOBODY=(setpriv --reuid="$NOBODY_UID" --regid="$NOBODY_UID" --clear-groups)
-require_userns_for "$NOBODY_UID"
+require_nobody
 
 # seconds (a decimal) below LIMIT?
 below() {

@@ -22,9 +22,7 @@ ns_for_nobody
 require_root
 require_tools setpriv newuidmap newgidmap stat pasta
 
-NOBODY_UID=65534
-AS_NOBODY=(setpriv --reuid="$NOBODY_UID" --regid="$NOBODY_UID" --clear-groups)
-require_userns_for "$NOBODY_UID"
+require_nobody
 
 # A range that collides with nothing a system allocates (useradd starts at
 # 100000 and counts up by 65536).
