@@ -7,9 +7,6 @@
 # (a build below /root is not). Sourced by lib.sh, and before it by the
 # tests that run themselves again with their work directory made.
 
-# var_tmp_ns NAME: a new directory /var/tmp/NAME.XXXXXX, 0755, into VAR_TMP,
-# with a 0755 copy of $NS in it, at which NS then points. Prints nothing;
-# returns 1, leaving nothing behind, when it cannot.
 # copy_ns DIR: NS into DIR as DIR/ns, 0755, with ns-tables when it is next
 # to NS (a static ns runs ns ls and ns ps there, src/meson.build).
 copy_ns() {
@@ -19,6 +16,9 @@ copy_ns() {
         [[ ! -e $tables ]] || { cp "$tables" "$1/ns-tables" && chmod 755 "$1/ns-tables"; }
 }
 
+# var_tmp_ns NAME: a new directory /var/tmp/NAME.XXXXXX, 0755, into VAR_TMP,
+# with a 0755 copy of $NS in it (copy_ns), at which NS then points. Prints nothing;
+# returns 1, leaving nothing behind, when it cannot.
 var_tmp_ns() {
         VAR_TMP=$(mktemp -d "/var/tmp/$1.XXXXXX") || return 1
         if ! chmod 755 "$VAR_TMP" || ! copy_ns "$VAR_TMP"; then
