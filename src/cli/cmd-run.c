@@ -351,16 +351,6 @@ static void report_port_error(const LaunchError *e)
         log_error("cannot publish port '%s': %s%s", e->detail, ERRSTR(e->error), hint);
 }
 
-/* Are we in the host's user namespace (every id mapped onto itself)? */
-static bool in_initial_userns(void)
-{
-        char buf[128];
-
-        if (read_small_at(AT_FDCWD, "/proc/self/uid_map", buf, sizeof(buf)) <= 0)
-                return true;
-        return idmap_is_identity(buf);
-}
-
 static void report_clone_error(const RunOptions *o, int err)
 {
         _cleanup_close_ int fd = open("/proc/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -369,7 +359,7 @@ static void report_clone_error(const RunOptions *o, int err)
 
         /* A limit of a user namespace we are in (an enclosing one's does
          * not show in ours): inside an instance of ns run's, for one. */
-        if (new_user && err == ENOSPC && fd >= 0 && !in_initial_userns()) {
+        if (new_user && err == ENOSPC && fd >= 0 && !idmap_self_is_identity()) {
                 (void)launch_userns_block(fd, err, &v);
                 log_error("cannot create a user namespace: this user namespace allows no "
                           "more (user.max_user_namespaces%s)",

@@ -439,12 +439,7 @@ int launch_start(const LaunchConfig *c, Launch **ret, LaunchError *ret_err)
         /* uid 0 whose ids are the host's, left in its user namespace:
          * nothing but the filter keeps it from a user namespace of its own
          * with a fresh /proc (seccomp-gen.c). */
-        if (ch.uid == 0 && !ch.new_ns[NS_USER]) {
-                char map[128];
-
-                ch.no_userns = read_small_at(AT_FDCWD, "/proc/self/uid_map", map, sizeof(map)) <= 0 ||
-                               idmap_is_identity(map);
-        }
+        ch.no_userns = ch.uid == 0 && !ch.new_ns[NS_USER] && idmap_self_is_identity();
 
         /* A map of its own is written from outside: a subordinate range
          * by the setuid helpers, root's map of every id (--image) by ns

@@ -270,3 +270,12 @@ bool idmap_is_identity(const char *map)
         return sscanf(map, "%llu %llu %llu", &inside, &outside, &count) == 3 && inside == 0 &&
                outside == 0 && count == 4294967295ULL && (!nl || !nl[1]);
 }
+
+bool idmap_self_is_identity(void)
+{
+        char buf[128];
+
+        if (read_small_at(AT_FDCWD, "/proc/self/uid_map", buf, sizeof(buf)) <= 0)
+                return true;
+        return idmap_is_identity(buf);
+}

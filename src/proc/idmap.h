@@ -57,3 +57,7 @@ unsigned idmap_to_outside(const IdExtent *e, unsigned n, unsigned inside);
 /* Is map (a uid_map or gid_map's text) the initial user namespace's: one
  * line mapping every id onto itself? (Or a copy root made of it.) */
 bool idmap_is_identity(const char *map);
+
+/* Is ours (/proc/self/uid_map) such a map, or unreadable (no user
+ * namespaces, an old kernel): are our ids the host's? */
+bool idmap_self_is_identity(void);
