@@ -37,6 +37,20 @@ int libexec_find(const char *prog, char *buf, size_t size)
         return access(buf, X_OK) == 0 ? 0 : -errno;
 }
 
+int exec_helper(const char *prog, const char *cmd, char **argv)
+{
+        char path[PATH_MAX + 16];
+
+        if (libexec_find(prog, path, sizeof(path)) < 0) {
+                log_error("cannot run 'ns %s': %s is not installed (looked next to ns and in '%s')",
+                          cmd, prog, NS_LIBEXECDIR);
+                return 1;
+        }
+        execv(path, argv);
+        log_error("cannot run '%s': %s", path, ERRSTR(errno));
+        return 1;
+}
+
 /* The subcommands ns-image has; ls without one. */
 static const char *const subcommands[] = {
         "ls",
@@ -51,9 +65,6 @@ static const char *const subcommands[] = {
 
 int cmd_images(int argc, char **argv)
 {
-        char path[PATH_MAX + 16];
-        int r;
-
         /* the first word that is not an option is the subcommand: check it
          * here, so that a typo is a usage error of ns, not of a helper */
         for (int i = 1; i < argc; i++) {
@@ -74,15 +85,5 @@ int cmd_images(int argc, char **argv)
                 break;
         }
 
-        r = libexec_find("ns-image", path, sizeof(path));
-        if (r < 0) {
-                log_error(
-                        "cannot run 'ns images': ns-image is not installed (looked next to ns and "
-                        "in '%s')",
-                        NS_LIBEXECDIR);
-                return 1;
-        }
-        execv(path, argv);
-        log_error("cannot run '%s': %s", path, ERRSTR(errno));
-        return 1;
+        return exec_helper("ns-image", "images", argv);
 }

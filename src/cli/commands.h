@@ -25,6 +25,9 @@ int cmd_top(int argc, char **argv);
 /* The path of a helper program of ns (ns-image, ns-top) into buf: next to
  * the ns binary, else in NS_LIBEXECDIR. -errno when neither runs. */
 int libexec_find(const char *prog, char *buf, size_t size);
+/* Execute that helper with argv, for 'ns cmd'. Returns 1 when it could
+ * not (reported: not installed, or the exec's error). */
+int exec_helper(const char *prog, const char *cmd, char **argv);
 
 /* Diagnostics: "ns: <message>" on stderr. */
 _printf_(1, 2) void log_error(const char *fmt, ...);

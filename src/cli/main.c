@@ -2,7 +2,6 @@
 #include <ctype.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <limits.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -13,16 +12,13 @@
 #include "output.h"
 #include "util.h"
 
-#ifndef NS_LIBEXECDIR
-#define NS_LIBEXECDIR "/usr/local/libexec/ns"
-#endif
 #ifndef NS_VERSION
 #define NS_VERSION "unknown"
 #endif
 
 typedef struct Command {
         const char *name;
-        /* NULL: run by ns-tables (below) */
+        /* NULL: run by ns-tables (exec_helper()) */
         int (*run)(int argc, char **argv);
         const char *summary;
 } Command;
@@ -260,22 +256,6 @@ static void main_usage(FILE *f)
               f);
 }
 
-/* Run argv (as ns was given it, less --host-root) in ns-tables. */
-static int run_in_tables(char **argv)
-{
-        char path[PATH_MAX + 16];
-
-        if (libexec_find("ns-tables", path, sizeof(path)) < 0) {
-                log_error("cannot run 'ns %s': ns-tables is not installed (looked next to ns and in "
-                          "'%s')",
-                          argv[1], NS_LIBEXECDIR);
-                return 1;
-        }
-        execv(path, argv);
-        log_error("cannot run '%s': %s", path, ERRSTR(errno));
-        return 1;
-}
-
 static const Command *command_find(const char *name)
 {
         for (size_t i = 0; i < ELEMENTSOF(commands); i++)
@@ -350,7 +330,7 @@ int main(int argc, char **argv)
                 if (!c->run) {
                         char *targv[] = { argv[0], argv[2], help, NULL };
 
-                        return run_in_tables(targv);
+                        return exec_helper("ns-tables", argv[2], targv);
                 }
                 snprintf(name, sizeof(name), "ns %s", c->name);
                 hargv[0] = name;
@@ -365,8 +345,9 @@ int main(int argc, char **argv)
                 log_error("unknown command '%s'", argv[1]);
                 return usage_error(NULL);
         }
+        /* argv as ns was given it, less --host-root (in the environment) */
         if (!c->run)
-                return run_in_tables(argv);
+                return exec_helper("ns-tables", argv[1], argv);
         /* getopt names the program in its messages: "ns ls: unrecognized option" */
         snprintf(name, sizeof(name), "ns %s", c->name);
         argv[1] = name;
