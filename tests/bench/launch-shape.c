@@ -11,45 +11,31 @@
  * the shape. Static, plain libc, independent of src/. Usage:
  * bench-launch-shape CMD...
  */
-#include <fcntl.h>
 #include <linux/sched.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void put(const char *path, const char *s)
-{
-        int fd = open(path, O_WRONLY | O_CLOEXEC);
-
-        if (fd < 0 || write(fd, s, strlen(s)) != (ssize_t)strlen(s))
-                _exit(125);
-        close(fd);
-}
+#include "launch-common.h"
 
 int main(int argc, char **argv)
 {
-        unsigned uid = (unsigned)getuid(), gid = (unsigned)getgid();
         struct clone_args args = {
                 .flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
                          CLONE_NEWCGROUP,
                 .exit_signal = SIGCHLD,
         };
-        char uid_map[64], gid_map[64];
         struct pollfd pfd;
+        Maps maps;
         int p[2], st = 0;
         pid_t pid;
 
         if (argc < 2 || pipe2(p, O_CLOEXEC) < 0)
                 return 125;
-        snprintf(uid_map, sizeof(uid_map), "%u %u 1", uid, uid);
-        snprintf(gid_map, sizeof(gid_map), "%u %u 1", gid, gid);
+        maps_format(&maps);
         pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
         if (pid < 0)
                 return 125;
@@ -61,14 +47,8 @@ int main(int argc, char **argv)
                         _exit(125);
                 payload = vfork();
                 if (payload == 0) {
-                        put("/proc/self/setgroups", "deny");
-                        put("/proc/self/uid_map", uid_map);
-                        put("/proc/self/gid_map", gid_map);
-                        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-                            mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-                                _exit(125);
-                        execvp(argv[1], argv + 1);
-                        _exit(127);
+                        maps_write(&maps);
+                        proc_and_exec(argv + 1);
                 }
                 if (payload < 0 || waitpid(payload, &st, 0) < 0)
                         _exit(125);
