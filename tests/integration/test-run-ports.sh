@@ -61,12 +61,13 @@ free_port() {
 }
 
 # served PORT TEXT: an HTTP GET of 127.0.0.1:PORT reads TEXT. Before the
-# server inside listens, the helper accepts and closes: nothing is read.
+# server inside listens, the helper accepts and resets: nothing is read.
+# The request is written in a subshell: a write to a reset connection
+# raises SIGPIPE, which would end the test shell itself, untrapped.
 served() {
         local body
         { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 1
-        printf 'GET / HTTP/1.0\r\n\r\n' >&3 2>/dev/null
-        body=$(timeout 3 cat <&3 2>/dev/null)
+        body=$({ printf 'GET / HTTP/1.0\r\n\r\n' >&3 && timeout 3 cat <&3; } 2>/dev/null)
         exec 3>&-
         [[ ${body##*$'\r\n\r\n'} == "$2" ]]
 }
