@@ -338,20 +338,22 @@ suite() {
         wait "$nspid" 2>/dev/null
 
         # The same with --share=pid, where no pid namespace ends with pid 1:
-        # the command was left running, orphaned.
-        spawn "${AS[@]}" "$N" run --share=pid sleep 3578
+        # the command was left running, orphaned, and then (pid 1 killed
+        # along) what the command had started and left.
+        spawn "${AS[@]}" "$N" run --share=pid sh -c 'sleep 3577 & sleep 3578'
         nspid=$SPAWNED_PID
-        if wait_tree "$nspid" sleep 1; then
-                local victim=${T_FOUND[0]}
+        if wait_tree "$nspid" sleep 2; then
+                local victims=("${T_FOUND[@]}")
                 { kill -KILL "$nspid" && wait "$nspid"; } 2>/dev/null
-                if wait_for 10 "the command to go" bash -c "! kill -0 $victim 2>/dev/null"; then
-                        ok "$who: --share=pid: SIGKILL of ns run kills the command too"
+                if wait_for 10 "the command and its child to go" \
+                        bash -c "! kill -0 ${victims[0]} 2>/dev/null && ! kill -0 ${victims[1]} 2>/dev/null"; then
+                        ok "$who: --share=pid: SIGKILL of ns run kills the command and what it started"
                 else
-                        not_ok "$who: --share=pid: SIGKILL of ns run kills the command too"
-                        kill -KILL "$victim" 2>/dev/null
+                        not_ok "$who: --share=pid: SIGKILL of ns run kills the command and what it started"
+                        kill -KILL "${victims[@]}" 2>/dev/null
                 fi
         else
-                not_ok "$who: --share=pid: SIGKILL of ns run kills the command too (did not start)"
+                not_ok "$who: --share=pid: SIGKILL of ns run kills the command and what it started (did not start)"
                 diag_file "$SPAWNED_LOG"
         fi
         wait "$nspid" 2>/dev/null
