@@ -464,6 +464,8 @@ static void hide_caller(const LaunchConfig *c);
 /* pid 1's own pid, as the payload's parent, in the pid namespace it was
  * made in: set before the payload is made. */
 static pid_t reaper_pid;
+/* ns run, our parent: with --share=pid, told gone by a signal (below). */
+static pid_t caller_pid;
 
 /* The command's argument strings, where writing pid 1's command line
  * leaves them alone. */
@@ -743,6 +745,16 @@ static _noreturn_ void reap_loop(const LaunchChild *ch, pid_t payload)
                 if (sig < 0)
                         continue;
                 if (sig != SIGCHLD) {
+                        /* Our parent-death signal: ns run was killed. With
+                         * no pid namespace to end, we end the command and
+                         * whatever it left (kill_children as each goes). */
+                        if (!new_pid && getppid() != caller_pid) {
+                                if (!done)
+                                        kill(payload, SIGKILL);
+                                done = true;
+                                kill_children();
+                                continue;
+                        }
                         /* The terminal's signals reach the payload on their
                          * own (same process group). */
                         if (si.si_code != SI_KERNEL && !done)
@@ -919,9 +931,13 @@ void reaper_main(const LaunchChild *ch)
         int sv[2], dumpable, r;
 
         /* First: if ns run dies, even by SIGKILL, so does pid 1, and with
-         * it the whole pid namespace. Then check ns run did not die before
-         * that was set (the pidfd turns readable when it exits). */
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
+         * it the whole pid namespace. With --share=pid there is none: a
+         * signal we wait for (blocked until reap_loop) instead, and we
+         * take down what the command leaves. Then check ns run did not
+         * die before that was set (the pidfd turns readable when it
+         * exits). */
+        caller_pid = getppid();
+        prctl(PR_SET_PDEATHSIG, ch->new_ns[NS_PID] ? SIGKILL : SIGTERM);
         if (ch->parent_pidfd >= 0) {
                 struct pollfd p = { .fd = ch->parent_pidfd, .events = POLLIN };
                 if (poll(&p, 1, 0) != 0)
