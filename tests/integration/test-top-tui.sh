@@ -110,13 +110,26 @@ wait_gone() {
 row_of() { screen | grep -n -- " $1 " | head -n 1 | cut -d: -f1; }
 # The instance the history panel is about: the selected one.
 selected_is() { on_screen "CPU of $1:"; }
-# select NAME: move down from the top until NAME is the selected row.
+# The test's instances, in the order of their rows.
+row_names() { screen | awk '/^ID +NAME/ { t = 1; next } t && NF == 0 { exit } t { print $2 }' | grep -x -- "$TAG."; }
+# select NAME: Home, then Down as many times as NAME is rows below the
+# top, once Home has taken; again from the top if the rows moved meanwhile.
 select_row() {
-        local i
+        local i j names
         keys Home
-        for i in $(seq 30); do
-                wait_for 2 "the selection to settle" selected_is "$1" 2>/dev/null >/dev/null && return 0
-                keys Down
+        for i in 1 2 3 4 5; do
+                mapfile -t names < <(row_names)
+                if ((${#names[@]})) &&
+                        wait_for 2 "the top row to be selected" selected_is "${names[0]}" >/dev/null 2>&1; then
+                        for j in "${!names[@]}"; do
+                                [[ ${names[j]} == "$1" ]] || continue
+                                ((j == 0)) || keys $(printf 'Down %.0s' $(seq "$j"))
+                                wait_for 2 "the selection to reach $1" selected_is "$1" \
+                                        >/dev/null 2>&1 && return 0
+                                break
+                        done
+                fi
+                keys Home
         done
         selected_is "$1"
 }
@@ -304,7 +317,7 @@ relaid() {
         h=$(heading)
         lines=$(screen | wc -l)
         [[ -n $h && $h != "$wide_heading" && ${#h} -le 100 && $lines -eq 30 ]] &&
-                screen | tail -n 1 | grep -q 'help'
+                screen | tail -n 1 | grep -q -e 'help' -e "'$B' is thawed"
 }
 wait_for 10 "the screen re-laid at 100x30" relaid && ok "a resize to 100x30 re-lays the screen (fewer columns, status line last)" ||
         { not_ok "a resize to 100x30 re-lays the screen"; show_screen; }
