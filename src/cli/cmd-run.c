@@ -32,6 +32,7 @@ typedef enum RunUserns {
 typedef struct RunOptions {
         LaunchConfig launch;
         LaunchMount *mounts;
+        char **mount_srcs; /* per mount: a relative source made absolute, or NULL */
         LimitsConfig limits;
         RunUserns userns;
         IdMap idmap;
@@ -45,6 +46,9 @@ typedef struct RunOptions {
 
 static void run_options_done(RunOptions *o)
 {
+        for (size_t i = 0; i < o->launch.n_mounts; i++)
+                free(o->mount_srcs[i]);
+        free(o->mount_srcs);
         free(o->mounts);
         free(o->env);
         run_image_done(&o->run_image);
@@ -169,6 +173,8 @@ static bool is_root_path(const char *path)
 
 static int add_mount(RunOptions *o, LaunchMountType type, const char *src, const char *dst)
 {
+        _cleanup_free_ char *abs = NULL;
+
         if (dst[0] != '/') {
                 log_error("the target of --%s needs an absolute path, not '%s'",
                           launch_mount_type_to_string(type), dst);
@@ -189,6 +195,21 @@ static int add_mount(RunOptions *o, LaunchMountType type, const char *src, const
                                   type == LAUNCH_MOUNT_VOL ? " --build" : "");
                 return -EINVAL;
         }
+        /* A relative source is the caller's: pid 1 is in / by the time
+         * the payload opens it. */
+        if (src && src[0] != '/') {
+                _cleanup_free_ char *cwd = getcwd(NULL, 0);
+
+                if (!cwd) {
+                        log_error("cannot run with --%s '%s': cannot find the current directory: %s",
+                                  launch_mount_type_to_string(type), src, strerror(errno));
+                        return -EINVAL;
+                }
+                abs = xasprintf("%s/%s", streq(cwd, "/") ? "" : cwd, src);
+                src = abs;
+        }
+        o->mount_srcs = xreallocarray(o->mount_srcs, o->launch.n_mounts + 1, sizeof(char *));
+        o->mount_srcs[o->launch.n_mounts] = TAKE_PTR(abs);
         o->mounts = xreallocarray(o->mounts, o->launch.n_mounts + 1, sizeof(LaunchMount));
         o->mounts[o->launch.n_mounts++] = (LaunchMount){ .type = type, .src = src, .dst = dst };
         o->launch.mounts = o->mounts;

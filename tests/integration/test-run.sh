@@ -180,6 +180,11 @@ suite() {
         fi
         run tmpfs "${AS[@]}" "$N" run --tmpfs /mnt sh -c 'echo t >/mnt/f && cat /mnt/f && findmnt -no FSTYPE /mnt'
         is "$(tr '\n' ' ' <"$OUT")" "t tmpfs " "$who: --tmpfs mounts an empty writable tmpfs"
+        # sources relative to the caller's directory (pid 1 works in /)
+        run volrel bash -c 'cd "$1" && shift && exec "$@"' volrel "$D" "${AS[@]}" "$N" run \
+                --vol vol /tmp/v --map ./ro /mnt sh -c 'cat /tmp/v/out /mnt/file'
+        is "$(tr '\n' ' ' <"$OUT")" "written read-only data " \
+                "$who: relative --vol and --map sources are the caller's directory's" || diag_file "$ERR"
         run volnew "${AS[@]}" "$N" run --vol "$D/vol" /tmp/deep/data cat /tmp/deep/data/out
         is "$(cat "$OUT")" "written" "$who: a --vol target below /tmp is made on the tmpfs"
         run volmissing "${AS[@]}" "$N" run --vol "$D/vol" /no-such-dir true
