@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
 
 #include "control.h"
 #include "macro.h"
@@ -56,9 +59,11 @@ int control_parse_sigstate(const char *status, ControlSigState *ret)
 {
         ControlSigState s = {};
         const char *ign = status_field(status, "SigIgn"), *cgt = status_field(status, "SigCgt");
-        const char *nspid = status_field(status, "NSpid");
+        const char *nspid = status_field(status, "NSpid"), *blk = status_field(status, "SigBlk");
 
         if (!ign || !cgt || parse_mask(ign, &s.ignored) < 0 || parse_mask(cgt, &s.caught) < 0)
+                return -EINVAL;
+        if (blk && parse_mask(blk, &s.blocked) < 0)
                 return -EINVAL;
         /* "NSpid:\t812\t1": the pid in each namespace from ours down. Older
          * kernels (before 4.1) have no NSpid: one level, the pid itself. */
@@ -102,6 +107,13 @@ bool control_sigstate_drops(const ControlSigState *s, int sig)
         if (sig < 1 || sig > 64)
                 return false;
         bit = UINT64_C(1) << (sig - 1);
+        /* Checked first by the kernel (kernel/signal.c, sig_ignored()):
+         * the handler may change before it is unblocked. An init that
+         * waits for its signals (ns-init, tini, catatonit) blocks them. */
+        if (s->blocked & bit)
+                return false;
+        if (s->sigwait && sig != SIGKILL && sig != SIGSTOP)
+                return false;
         /* Nothing can ignore these two, except an init (below). */
         if (sig != SIGKILL && sig != SIGSTOP && (s->ignored & bit))
                 return true;
@@ -121,9 +133,21 @@ bool control_sigstate_drops(const ControlSigState *s, int sig)
         return true;
 }
 
+long control_parse_syscall_nr(const char *text)
+{
+        char *end;
+        long nr;
+
+        errno = 0;
+        nr = strtol(text, &end, 10);
+        if (errno || end == text || (*end != ' ' && *end != '\n' && *end != '\0') || nr < 0)
+                return -1;
+        return nr;
+}
+
 int control_signal_ignored(int proc_fd, pid_t pid, int sig)
 {
-        _cleanup_free_ char *buf = NULL;
+        _cleanup_free_ char *buf = NULL, *sc = NULL;
         ControlSigState s;
         char path[32];
         int r;
@@ -135,5 +159,10 @@ int control_signal_ignored(int proc_fd, pid_t pid, int sig)
         r = control_parse_sigstate(buf, &s);
         if (r < 0)
                 return r;
+        /* Readable with the right to ptrace it (root, or its owner);
+         * otherwise the warning may be one too many, never one too few. */
+        snprintf(path, sizeof(path), "%d/syscall", (int)pid);
+        if (read_file_at(proc_fd, path, 256, &sc, NULL) >= 0)
+                s.sigwait = control_parse_syscall_nr(sc) == SYS_rt_sigtimedwait;
         return control_sigstate_drops(&s, sig);
 }

@@ -128,6 +128,9 @@ void control_kill_result_done(ControlKillResult *r);
 typedef struct ControlSigState {
         uint64_t ignored;            /* SigIgn: bit N-1 for signal N */
         uint64_t caught;             /* SigCgt */
+        uint64_t blocked;            /* SigBlk (of the main thread, which process signals are checked against) */
+        bool sigwait;                /* in rt_sigtimedwait: the set it waits for, blocked before,
+                                        is unblocked meanwhile, and still kept pending */
         pid_t nspid;                 /* the last NSpid: its pid in its own namespace */
         unsigned nspid_levels;       /* how many pid namespaces see it from ours */
 } ControlSigState;
@@ -140,11 +143,20 @@ int control_parse_sigstate(const char *status, ControlSigState *ret);
  * Whether the kernel drops sig sent to that process from ours: a signal it
  * ignores (SigIgn), and for the init of a pid namespace (NSpid ends in 1)
  * every signal it has no handler for, except SIGKILL and SIGSTOP from an
- * ancestor namespace. Pure.
+ * ancestor namespace. A blocked signal (SigBlk) is never dropped: it waits,
+ * for sigwaitinfo() or a handler set later; nor one sent to a process in
+ * sigwaitinfo(), which unblocks the set it waits for while it waits (what
+ * it waits for is in its memory: any signal but SIGKILL and SIGSTOP may
+ * be among it). Pure.
  */
 bool control_sigstate_drops(const ControlSigState *s, int sig);
 
-/* The same for a live pid, read from proc_fd. Returns 1, 0 or -errno. */
+/* The syscall a process is in, from /proc/PID/syscall ("128 0x..."), or
+ * -1 ("running", or "-1 ..." outside one). Pure. */
+long control_parse_syscall_nr(const char *text);
+
+/* The same for a live pid, read from proc_fd (its syscall, where we may
+ * read it). Returns 1, 0 or -errno. */
 int control_signal_ignored(int proc_fd, pid_t pid, int sig);
 
 /* ------------------------------------------------------------ freeze, thaw */

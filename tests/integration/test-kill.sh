@@ -296,4 +296,16 @@ check "  ... and ends it" wait_for 10 "the sleep to die" all_gone "$sleeper"
 run noign "$NS" kill -s TERM "${MEMBERS[0]}"
 is "$(cat "$ERR")" "" "no warning for an init with a TERM handler"
 
+# An init that blocks its signals and waits for them (ns run's, tini,
+# catatonit) has no handler, and gets them: no warning.
+spawn "$NS" run --name "kw$$" sleep 1412
+nsrun=$SPAWNED_PID
+wait_tree "$nsrun" sleep 1 || fatal "the ns run instance did not start"
+wait_for 10 "ns-init to wait for signals" bash -c \
+        "grep -q '^128 ' /proc/\$(pgrep -x -P $nsrun ns-init)/syscall" || true
+run sigwait "$NS" kill --leader "kw$$"
+is "$RC:$(cat "$ERR")" "0:" "ns kill on ns run's instance (its init waits in sigwaitinfo) warns of nothing"
+wait "$nsrun"
+is "$?" 143 "  ... and the TERM reached it: ns run ends with it"
+
 done_testing

@@ -5,7 +5,11 @@
  * (cgroup v2 and the v1 freezer).
  */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "control.h"
 #include "instances.h"
@@ -116,6 +120,82 @@ Test(sigstate, init_of_a_pid_namespace)
         cr_expect_not(control_sigstate_drops(&s, SIGCONT), "continues it still");
 }
 
+/* ns-init, tini and catatonit block what they forward and wait for it
+ * with sigwaitinfo(): no handler, but nothing they block is dropped. */
+Test(sigstate, an_init_that_waits_for_its_signals)
+{
+        ControlSigState s;
+        char status[sizeof(status_init) + 16];
+        char *blk;
+
+        snprintf(status, sizeof(status), "%s", status_init);
+        blk = strstr(status, "SigBlk:\t");
+        cr_assert_not_null(blk);
+        memcpy(blk + 8, "0000000000004001", 16); /* HUP (1), TERM (15) */
+        cr_assert_eq(control_parse_sigstate(status, &s), 0);
+        cr_expect_eq(s.blocked, 0x4001);
+        cr_expect_not(control_sigstate_drops(&s, SIGTERM), "blocked: kept pending");
+        cr_expect_not(control_sigstate_drops(&s, SIGHUP));
+        cr_expect(control_sigstate_drops(&s, SIGQUIT), "neither blocked nor handled");
+
+        memcpy(blk + 8, "00000000000000zz", 16);
+        cr_expect_eq(control_parse_sigstate(status, &s), -EINVAL);
+
+        /* In sigwaitinfo, the set it waits for shows unblocked. */
+        cr_assert_eq(control_parse_sigstate(status_init, &s), 0);
+        cr_expect(control_sigstate_drops(&s, SIGTERM));
+        s.sigwait = true;
+        cr_expect_not(control_sigstate_drops(&s, SIGTERM), "may be among what it waits for");
+        cr_expect_not(control_sigstate_drops(&s, SIGINT), "ignored, but waited for: delivered");
+        s.nspid_levels = 1;
+        cr_expect(control_sigstate_drops(&s, SIGKILL), "the host's init: never SIGKILL");
+}
+
+Test(sigstate, syscall_nr)
+{
+        cr_expect_eq(control_parse_syscall_nr("128 0x7ffd 0x0 0x0 0x8 0x0 0x0 0x7ffd 0x7f12\n"), 128);
+        cr_expect_eq(control_parse_syscall_nr("0 0x3 0x7ffd 0x1000 0x0 0x0 0x0 0x7ffd 0x7f12\n"), 0);
+        cr_expect_eq(control_parse_syscall_nr("running\n"), -1);
+        cr_expect_eq(control_parse_syscall_nr("-1 0x7ffd 0x7f12\n"), -1, "blocked, not in a syscall");
+        cr_expect_eq(control_parse_syscall_nr(""), -1);
+        cr_expect_eq(control_parse_syscall_nr("12x"), -1);
+}
+
+Test(sigstate, live_sigwait)
+{
+        _cleanup_close_ int proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        char path[64];
+        sigset_t set;
+        int st;
+        pid_t child;
+
+        cr_assert_geq(proc_fd, 0);
+        sigemptyset(&set);
+        sigaddset(&set, SIGUSR2);
+        child = fork();
+        cr_assert_geq(child, 0);
+        if (child == 0) {
+                /* ignored, and waited for: sigwaitinfo() still takes it */
+                signal(SIGUSR2, SIG_IGN);
+                sigprocmask(SIG_BLOCK, &set, NULL);
+                _exit(sigwaitinfo(&set, NULL) == SIGUSR2 ? 7 : 1);
+        }
+        snprintf(path, sizeof(path), "/proc/%d/syscall", (int)child);
+        for (int i = 0; i < 5000; i++) {
+                _cleanup_free_ char *sc = NULL;
+
+                if (read_file_at(AT_FDCWD, path, 256, &sc, NULL) >= 0 &&
+                    control_parse_syscall_nr(sc) == SYS_rt_sigtimedwait)
+                        break;
+                usleep(1000);
+        }
+        cr_expect_eq(control_signal_ignored(proc_fd, child, SIGUSR2), 0,
+                     "SigBlk shows 0 and SigIgn the signal, and yet it is delivered");
+        cr_assert_eq(kill(child, SIGUSR2), 0);
+        cr_assert_eq(waitpid(child, &st, 0), child);
+        cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 7, "the child took it");
+}
+
 Test(sigstate, the_hosts_own_init_and_others)
 {
         ControlSigState init = { .nspid = 1, .nspid_levels = 1 };
@@ -139,6 +219,16 @@ Test(sigstate, live_process)
         cr_assert_eq(sigaction(SIGUSR2, &sa, &old), 0);
         cr_expect_eq(control_signal_ignored(proc_fd, getpid(), SIGUSR2), 1);
         cr_expect_eq(control_signal_ignored(proc_fd, getpid(), SIGHUP), 0);
+        {
+                sigset_t set, prev;
+
+                sigemptyset(&set);
+                sigaddset(&set, SIGUSR2);
+                cr_assert_eq(sigprocmask(SIG_BLOCK, &set, &prev), 0);
+                cr_expect_eq(control_signal_ignored(proc_fd, getpid(), SIGUSR2), 0,
+                             "ignored but blocked: pending until unblocked");
+                cr_assert_eq(sigprocmask(SIG_SETMASK, &prev, NULL), 0);
+        }
         cr_assert_eq(sigaction(SIGUSR2, &old, NULL), 0);
         cr_expect_eq(control_signal_ignored(proc_fd, getpid(), SIGUSR2), 0);
         cr_expect_eq(control_signal_ignored(proc_fd, 0x3ffffffe, SIGTERM), -ENOENT);
