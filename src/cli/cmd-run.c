@@ -734,6 +734,13 @@ int cmd_run(int argc, char **argv)
                                 log_error("invalid number of processes '%s'", optarg);
                                 goto usage;
                         }
+                        /* ns' pid 1 counts: the command could never start. */
+                        if (o.limits.pids < 2) {
+                                log_error("cannot run with --pids '%s': an instance needs at least "
+                                          "2 (ns' pid 1 and the command)",
+                                          optarg);
+                                goto usage;
+                        }
                         break;
                 case OPT_CPUS:
                         if (cglimits_parse_cpus(optarg, &o.limits.cpu_millis) < 0) {

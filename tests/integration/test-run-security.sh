@@ -239,6 +239,8 @@ environ read" "$who: --cap-add sys_ptrace: pid 1 holds no capability, one fd and
         expect_error "$who: --map DIR //. is refused too" "^ns: cannot run with --map .*--rootfs"
         run mem "${AS[@]}" "$N" run --memory 1.5K true
         expect_error "$who: --memory 1.5K is refused with the minimum" "^ns: cannot run with --memory '1.5K': .*at least 1M"
+        run pids1 "${AS[@]}" "$N" run --pids 1 true
+        expect_error "$who: --pids 1 is refused with the minimum" "^ns: cannot run with --pids '1': .*at least 2"
         run link "${AS[@]}" "$N" run --rootfs "$W/rootfs-link" cat /etc/marker
         if ((RC == 0)) && [[ $(cat "$OUT") == busybox-root ]]; then
                 ok "$who: --rootfs given as a symbolic link runs in the directory it names"
