@@ -342,6 +342,14 @@ static int report(const char *id, pid_t leader, const AttachError *e)
                                   id, d);
                         return 1;
                 }
+                /* An id (of -u, the leader's are mapped) its user
+                 * namespace does not map */
+                if (e->error == EINVAL && (startswith(d, "uid ") || startswith(d, "gid "))) {
+                        log_error("cannot enter '%s': its user namespace maps no %s (see "
+                                  "/proc/%d/%cid_map for the ids it has)",
+                                  id, d, (int)leader, d[0]);
+                        return 1;
+                }
                 log_error("cannot enter '%s': cannot take its %s: %s (%suse --keep=creds)", id,
                           d[0] ? d : "credentials", why, root || !perm ? "" : "try as root, or ");
                 return 1;

@@ -318,6 +318,9 @@ s_rootless=${T_FOUND[0]}
 run u_rootless "$NS" enter -u root "$s_rootless" id -u
 is "$RC" 0 "-u root in a rootless instance (setgroups denied): entered" || diag_file "$ERR"
 is "$(cat "$OUT")" 0 "-u root in a rootless instance: uid 0 inside"
+run u_unmapped "$NS" enter -u 4321:4321 "$s_rootless" id -u
+is "$RC:$(cat "$ERR")" "1:ns: cannot enter '$s_rootless': its user namespace maps no gid 4321 (see /proc/$s_rootless/gid_map for the ids it has)" \
+        "-u with an id the instance does not map: says so"
 
 # --------------------------- the owner stops every ns process it may signal
 
