@@ -92,6 +92,12 @@ static int take_report(int proc_fd, int root_fd, const char *id, bool first, Sta
         }
         if (idx < 0) {
                 if (first) {
+                        _cleanup_free_ char *prefix = xasprintf("cannot inspect '%s': ", id);
+
+                        if (report_closed_pid(prefix, id)) {
+                                r = -1;
+                                goto finish;
+                        }
                         log_error("cannot inspect '%s': no such instance", id);
                         print_known_instances(is);
                         report_unreadable(scan);

@@ -70,6 +70,10 @@ Instances *load_instances_with(InstancesLoadFlags flags, Scan **ret_scan);
  */
 ssize_t resolve_or_report(const Instances *is, const char *id);
 
+/* When id is a live PID whose namespaces we may not read: say so (after
+ * prefix) and return true. Such a PID is in no instance we could see. */
+bool report_closed_pid(const char *prefix, const char *id);
+
 /* Load libsmartcols for ns ls and ns ps (see output.h). On failure,
  * reports and returns -1. */
 int load_smartcols(Scols *ret);

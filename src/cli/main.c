@@ -200,6 +200,20 @@ void print_candidate(const Instances *is, size_t i)
                 runtime_to_string(in->ident.runtime), (int)instance_leader(is, in)->pid);
 }
 
+bool report_closed_pid(const char *prefix, const char *id)
+{
+        char path[64], buf[64];
+
+        if (!is_canonical_pid(id))
+                return false;
+        snprintf(path, sizeof(path), "/proc/%s/ns/pid", id);
+        if (readlink(path, buf, sizeof(buf)) >= 0 || (errno != EACCES && errno != EPERM))
+                return false;
+        log_error("%smay not read the namespaces of pid %s%s", prefix, id,
+                  geteuid() != 0 ? " (try as root)" : " (they are closed even to root here)");
+        return true;
+}
+
 ssize_t resolve_or_report(const Instances *is, const char *id)
 {
         _cleanup_free_ size_t *cand = NULL;
@@ -216,6 +230,8 @@ ssize_t resolve_or_report(const Instances *is, const char *id)
                 fputs("Give more of the ID, or the full name.\n", stderr);
                 return -1;
         }
+        if (report_closed_pid("", id))
+                return -1;
         log_error("no instance '%s'", id);
         print_known_instances(is);
         return -1;

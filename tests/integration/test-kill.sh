@@ -275,7 +275,12 @@ check "  ... the others got it" wait_for 10 "2 USR1 records" log_count "$T_TMP/e
 ns_for_nobody
 run nobody setpriv --reuid=65534 --regid=65534 --clear-groups "$NS" kill -s USR1 "$INIT"
 is "$RC" 1 "ns kill as nobody on a root instance exits 1"
-check "  ... it is no instance nobody can see" grep -q "^ns: no instance '$INIT'" "$ERR"
+check "  ... it may not read that pid's namespaces, and says so" \
+        grep -qx "ns: may not read the namespaces of pid $INIT (try as root)" "$ERR"
+for c in ps freeze inspect; do
+        run "nobody-$c" setpriv --reuid=65534 --regid=65534 --clear-groups "$NS" "$c" "$INIT"
+        check "  ... ns $c says the same" grep -q "may not read the namespaces of pid $INIT (try as root)\$" "$ERR"
+done
 kill -TERM "$INIT"
 wait_for 10 "the TERM barrier" log_count "$T_TMP/eperm.log" "^1 15$" 1
 is "$(grep -c ' 10$' "$T_TMP/eperm.log")" 2 "  ... and nothing was signalled"
