@@ -13,6 +13,7 @@
 
 /* cgroup files are small; a huge one is not a cgroup file. */
 #define CGFILE_MAX (256 * 1024)
+#define PROCS_MAX (4 << 20) /* cgroup.procs: 500,000 pids */
 
 /* Where each figure is: the v2 file, else the v1 controller and its file (or files). */
 typedef struct FigureSource {
@@ -254,6 +255,48 @@ void stats_cgroup_owners(const Instances *is, CgEntry *const *entries, CgEntry *
                 if (ok)
                         own[refs[owner].inst] |= UINT64_C(1) << refs[owner].k;
         }
+}
+
+/* Is every process in text (a cgroup.procs) of instance i, or nested in it? */
+static bool procs_all_of(const Instances *is, size_t i, const char *text)
+{
+        for (const char *p = text; *p;) {
+                char *end;
+                long v;
+                const Proc *pr;
+
+                errno = 0;
+                v = strtol(p, &end, 10);
+                if (end == p || errno)
+                        break;
+                p = *end ? end + 1 : end;
+                pr = v > 0 && v <= INT32_MAX ? scan_find(is->scan, (pid_t)v) : NULL;
+                if (!pr || pr->instance < 0 || (size_t)pr->instance == i)
+                        continue;
+                if (!nested_in(is, (size_t)pr->instance, i))
+                        return false;
+        }
+        return true;
+}
+
+void stats_cgroup_check_owners(int root_fd, const Instances *is, CgEntry *const *entries,
+                               uint64_t *own)
+{
+        for (size_t i = 0; i < is->n; i++)
+                for (unsigned k = 0; own[i] && k < entries[i]->cg.n && k < 64; k++) {
+                        _cleanup_close_ int fd = -EBADF;
+                        _cleanup_free_ char *text = NULL;
+
+                        if (!(own[i] & (UINT64_C(1) << k)))
+                                continue;
+                        fd = cgroup_open_file(root_fd, &entries[i]->cg.items[k], "cgroup.procs",
+                                              O_RDONLY | O_CLOEXEC);
+                        /* unreadable: the verdict stands */
+                        if (fd < 0 || read_fd(fd, PROCS_MAX, &text, NULL) < 0)
+                                continue;
+                        if (!procs_all_of(is, i, text))
+                                own[i] &= ~(UINT64_C(1) << k);
+                }
 }
 
 /* -------------------------------------------------------------- reading */

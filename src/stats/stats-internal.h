@@ -85,6 +85,16 @@ void stats_cgroup_owners(const Instances *is, CgEntry *const *entries, CgEntry *
                          uint64_t *own);
 
 /*
+ * Then each cgroup so claimed is read (cgroup.procs, that cgroup alone):
+ * one that also holds a process of another instance, not nested in the
+ * claimant, is not its own after all (a shell, and ns itself, beside an
+ * instance it started with setsid: its leader's parent is init). A pid
+ * born since the scan, or outside ns' pid namespace (0), is let be.
+ */
+void stats_cgroup_check_owners(int root_fd, const Instances *is, CgEntry *const *entries,
+                               uint64_t *own);
+
+/*
  * Read the figures of one instance from its own cgroups: per figure the
  * v2 file where it is there, else the v1 hierarchy with the controller.
  */

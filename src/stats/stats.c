@@ -437,6 +437,7 @@ int stats_sample_some(Stats *s, const Instances *is, const bool *want, StatsSnap
 
         cgcache_update(&s->cg, s->proc_fd, s->mountinfo, is, entries, parents, &snap->n_unreadable);
         stats_cgroup_owners(is, entries, parents, own);
+        stats_cgroup_check_owners(s->root_fd, is, entries, own);
         net_owners(is, net_owner);
 
         for (size_t i = 0; i < is->n; i++) {

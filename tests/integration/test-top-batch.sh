@@ -115,6 +115,30 @@ else
 fi
 kill -KILL "$mem"
 
+# 2b. an instance in a memory cgroup that a host process, no instance's,
+#     holds 200 MB in too: its leader's parent is init (setsid -f), so only
+#     the cgroup's processes tell that it is not the instance's own
+if [[ -d /sys/fs/cgroup/memory ]] && mountpoint -q /sys/fs/cgroup/memory; then
+        memroot=/sys/fs/cgroup/memory
+else
+        memroot=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+        grep -qw memory "$memroot/cgroup.subtree_control" 2>/dev/null ||
+                fatal "no memory cgroup hierarchy to make a shared cgroup in"
+fi
+SHARED=$memroot/ns-itest-shared-$$
+mkdir "$SHARED" || fatal "cannot make $SHARED"
+on_cleanup "pkill -KILL -f '^sleep 1437$$\$'; for i in \$(seq 100); do rmdir $SHARED 2>/dev/null && break; sleep 0.05; done"
+spawn bash -c "echo \$BASHPID >$SHARED/cgroup.procs && exec perl -e '\$x = \"a\" x (200 << 20); sleep 3600'"
+hog=$SPAWNED_PID
+wait_for 20 "the host process to hold 200 MB" bash -c \
+        "(( \$(awk '/^VmRSS:/ { print \$2 }' /proc/$hog/status) >= 204800 ))" || fatal "the hog did not grow"
+bash -c "echo \$BASHPID >$SHARED/cgroup.procs && exec setsid -f unshare -Ur sleep 1437$$"
+wait_for 10 "the setsid instance" pgrep -f "^sleep 1437$$\$" >/dev/null || fatal "the setsid instance did not start"
+orphan=$(pgrep -f "^sleep 1437$$\$")
+until_shows 30 "an instance sharing its memory cgroup with a host process shows its own memory, not the cgroup's" \
+        "$orphan" '.mem_bytes < 104857600 and .cgroup == null'
+kill -KILL "$hog" "$orphan"
+
 # 3. traffic into a network namespace through a veth (not loopback);
 #    a second instance in the same namespace does not count it again
 NETNS=nstop$$

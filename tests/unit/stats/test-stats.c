@@ -307,6 +307,23 @@ Test(stats_v2, not_the_cgroup_of_what_started_it)
         cr_expect(of(r, 101)->have & STATS_HAVE_CGROUP);
 }
 
+/* A cgroup that also holds a process of the host (setsid: the leader's
+ * parent is init) is not the instance's own; members and nothing else, it is. */
+Test(stats_v2, not_a_cgroup_a_host_process_is_in)
+{
+        const char *scope = "root/sys/fs/cgroup/system.slice/docker-3b1e2f6a9c0d4e5f60718293a4b5c6d7e8f9"
+                            "0123456789abcdef0123456789ab.scope/cgroup.procs";
+        const Round *r;
+
+        put(scope, "101\n102\n103\n104\n999999\n");
+        r = next_round();
+        cr_expect(of(r, 101)->have & STATS_HAVE_CGROUP, "its members, and a pid born since the scan");
+        put(scope, "101\n102\n1\n103\n104\n");
+        r = next_round();
+        cr_expect_not(of(r, 101)->have & STATS_HAVE_CGROUP, "pid 1, the host's, is in it too");
+        cr_expect_neq(of(r, 101)->mem_bytes, 104857600, "its members' memory, not the cgroup's");
+}
+
 Test(stats_v2, frozen_and_unlimited)
 {
         const Round *r;
