@@ -49,10 +49,14 @@ static int parse_timeout(const char *s, int *ret)
  * its own: ". */
 static void explain(const Instances *is, const ControlCgroups *c, char *buf, size_t n)
 {
-        /* v2 when it has one, else the v1 freezer: what freezing would use */
-        const ControlCgroup *g = c->v2.verdict != CONTROL_CGROUP_NONE ? &c->v2 : &c->freezer;
+        /* v2 when it has one, else the v1 freezer: what freezing would use.
+         * On a hybrid host the v2 hierarchy is often empty (every process
+         * in its root): then what the v1 freezer says is what tells. */
+        bool v2 = c->v2.verdict != CONTROL_CGROUP_NONE &&
+                  (c->v2.verdict != CONTROL_CGROUP_ROOT || c->freezer.verdict == CONTROL_CGROUP_NONE);
+        const ControlCgroup *g = v2 ? &c->v2 : &c->freezer;
         const char *path = g->path ? g->path->path : "";
-        _cleanup_free_ char *p = xstrdup(path);
+        _cleanup_free_ char *p = xasprintf("%s%s", v2 ? "" : "freezer:", path);
         Proc *f;
 
         str_sanitize(p);

@@ -200,6 +200,26 @@ is "$RC" 1 "ns freeze on an instance without a cgroup of its own exits 1"
 check "  ... and says why" grep -q "cannot freeze '$ID': it has no cgroup of its own: its cgroup '.*' also holds pid [0-9]*" "$ERR"
 diag_file "$ERR" 3
 
+# A hybrid host's cgroup v2 is empty: the message is the v1 freezer's, of a
+# freezer cgroup the instance shares with the unshare that made it
+if mountpoint -q /sys/fs/cgroup/freezer; then
+        FZ=/sys/fs/cgroup/freezer/ns-itest-fz-$$
+        mkdir "$FZ" || fatal "cannot make $FZ"
+        on_cleanup "for i in \$(seq 100); do rmdir $FZ 2>/dev/null && break; sleep 0.05; done"
+        # not spawn: in the test's own cgroup v2, the v2 verdict would tell
+        sh -c "echo \$\$ >$FZ/cgroup.procs && exec unshare -Upf --mount-proc sleep 1438" \
+                </dev/null >/dev/null 2>&1 &
+        SPAWNED_PID=$!
+        T_SPAWNED+=("$SPAWNED_PID")
+        wait_tree "$SPAWNED_PID" sleep 1 || fatal "the freezer-shared instance did not start"
+        fz_sleep=${T_FOUND[0]}
+        run fzshared "$NS" freeze "$fz_sleep"
+        check "a v1 freezer cgroup shared with the unshare: said so, by its hierarchy and path" \
+                grep -q "cannot freeze '$fz_sleep': it has no cgroup of its own: its cgroup 'freezer:/ns-itest-fz-$$' also holds pid $SPAWNED_PID (unshare)" "$ERR"
+        diag_file "$ERR" 3
+        kill -KILL "$SPAWNED_PID" "$fz_sleep" 2>/dev/null
+fi
+
 # --------------------------------------------------------- host and errors
 
 run host "$NS" kill -s CONT $$
