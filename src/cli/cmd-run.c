@@ -563,9 +563,22 @@ static void report_error(const RunOptions *o, const LaunchError *e)
         case LAUNCH_STAGE_SECURITY:
                 log_error("cannot set up %s: %s", e->detail, msg);
                 break;
-        case LAUNCH_STAGE_WORKDIR:
-                log_error("cannot change directory to '%s': %s", e->detail, msg);
+        case LAUNCH_STAGE_WORKDIR: {
+                /* uid 0 inside holds no capability but --cap-add: a
+                 * directory of another of the image's users (mapped, with
+                 * a map of several ids) stays closed */
+                uint64_t dac = (UINT64_C(1) << CAP_DAC_OVERRIDE) | (UINT64_C(1) << CAP_DAC_READ_SEARCH);
+                bool root_inside = o->launch.set_ids ? o->launch.uid == 0 : o->launch.root;
+
+                if (e->error == EACCES && root_inside && o->launch.lowerdirs && o->launch.idmap &&
+                    !(o->launch.cap_keep & dac))
+                        log_error("cannot change directory to '%s': %s (uid 0 inside has no "
+                                  "capabilities: --cap-add dac_read_search lets it in)",
+                                  e->detail, msg);
+                else
+                        log_error("cannot change directory to '%s': %s", e->detail, msg);
                 break;
+        }
         case LAUNCH_STAGE_EXEC:
                 log_error("cannot run '%s': %s", e->detail, msg);
                 break;

@@ -167,6 +167,20 @@ suite() {
         is "$(tr '\n' ' ' <"$OUT")" "/home/app 1000 1000 app 1000:1000 " \
                 "$who: WorkingDir and User of the config (uid, gid, name), the files the user's"
 
+        # --root keeps the image's WorkingDir, /home/app (0750, the user's):
+        # under a map of several ids closed to a uid 0 without
+        # capabilities, and the message says how; under the single map
+        # every file is the caller's, 0 inside
+        run rootwd "${RUN[@]}" --root --image "$BUSYBOX" pwd
+        if [[ $who == nobody ]]; then
+                is "$RC:$(cat "$OUT")" "0:/home/app" "$who: --root in the image user's WorkingDir, its own under the single map"
+        else
+                is "$RC:$(cat "$ERR")" "1:ns: cannot change directory to '/home/app': permission denied (uid 0 inside has no capabilities: --cap-add dac_read_search lets it in)" \
+                        "$who: --root in the image user's WorkingDir: refused, with the capability that opens it"
+                run rootwd2 "${RUN[@]}" --root --cap-add dac_read_search --image "$BUSYBOX" pwd
+                is "$RC:$(cat "$OUT")" "0:/home/app" "$who:   ... which does"
+        fi
+
         # -e
         run e "${RUN[@]}" --image "$BUSYBOX" -e GREETING=bye -e NS_HOST_ONLY -e NS_UNSET_ANYWHERE \
                 -e NEW=a=b 'echo "$GREETING|$NS_HOST_ONLY|${NS_UNSET_ANYWHERE-unset}|$NEW|$NS_IMAGE_TEST"'
